@@ -1,0 +1,12 @@
+/** Tests are TypeScript transpiled by ts-jest (type checking runs once, in `tsc --noEmit`). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }],
+  },
+  // middy ships ES modules only; let ts-jest turn them into CommonJS for the tests.
+  transformIgnorePatterns: ['node_modules/(?!(@middy)/)'],
+  testTimeout: 60000,
+};

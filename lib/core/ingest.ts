@@ -1,0 +1,123 @@
+/**
+ * Ingest of one valid event (SPEC §1): engine-reserved types first (feedback, consent, stop
+ * words), then resume waiting instances, end instances on goals, and start new ones. Every step
+ * is idempotent, so a redelivered or concurrently duplicated event changes nothing twice.
+ */
+import { keys } from '../store/keys';
+import { setConsent } from '../store/profiles';
+import { enterJourney, executionArnOf } from './entry';
+import { type Envelope, isStopWord } from './envelope';
+import { activeInstances, endInstance } from './instances';
+import { dataMatches } from './park';
+import type { Deps } from './ports';
+import { iso } from './timeline';
+
+export type IngestStatus = 'accepted' | 'duplicate';
+
+/** How long one ingest may hold an event before another delivery may take it over. */
+const LEASE_MS = 60_000;
+
+/** Errors Step Functions gives for a task token that can no longer be completed. */
+const DEAD_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
+
+export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus> {
+  const now = deps.clock.now();
+  const eventKey = keys.event(event.id);
+  const claimed = await deps.table.put(
+    { pk: eventKey, sk: keys.single, status: 'processing', leaseUntil: now + LEASE_MS, type: event.type },
+    {
+      condition: {
+        expression: 'attribute_not_exists(pk) OR (#s = :processing AND #l < :now)',
+        names: { '#s': 'status', '#l': 'leaseUntil' },
+        values: { ':processing': 'processing', ':now': now },
+      },
+    },
+  );
+  if (!claimed) return 'duplicate';
+
+  try {
+    await applyReserved(deps, event);
+    const resumed = await resumeWaits(deps, event);
+    await endOnGoals(deps, event, resumed);
+    for (const entry of deps.catalog.triggeredBy(event.type)) {
+      await enterJourney(deps, entry, event);
+    }
+  } catch (err) {
+    // Give the event back so that the retry of this delivery processes it (every step is idempotent).
+    await deps.table.delete(eventKey, keys.single);
+    throw err;
+  }
+  await deps.table.update(eventKey, keys.single, { set: { status: 'done', leaseUntil: undefined, doneAt: iso(deps.clock.now()) } });
+  return 'accepted';
+}
+
+const FEEDBACK_RANK: Record<string, number> = { delivered: 1, opened: 2, clicked: 3, replied: 3, bounced: 4, failed: 4 };
+
+async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
+  const data = event.data ?? {};
+  if (event.type === 'consent.updated') {
+    const { channel, status } = data as { channel?: unknown; status?: unknown };
+    if (typeof channel === 'string' && (status === 'opted_in' || status === 'opted_out')) {
+      await setConsent(deps.table, event.customerId, { channel, status, at: event.time, eventId: event.id });
+    } else {
+      deps.log.warn('consent.updated ignored: data.channel and data.status (opted_in|opted_out) are required', { eventId: event.id });
+    }
+    return;
+  }
+  if (!event.type.startsWith('message.')) return;
+  const status = event.type.slice('message.'.length);
+  if (status === 'replied' && event.channel === 'sms' && isStopWord(data.text)) {
+    await setConsent(deps.table, event.customerId, { channel: 'sms', status: 'opted_out', at: event.time, eventId: event.id });
+  }
+  const messageId = data.messageId;
+  if (typeof messageId !== 'string' || FEEDBACK_RANK[status] === undefined) return;
+  const ledger = await deps.table.get(keys.message(messageId), keys.single);
+  if (!ledger || ledger.customerId !== event.customerId) return;
+  const current = FEEDBACK_RANK[ledger.feedback as string] ?? 0;
+  if (FEEDBACK_RANK[status] < current) return;
+  await deps.table.update(ledger.pk, ledger.sk, { set: { feedback: status, feedbackAt: event.time } });
+  const pointer = await deps.table.get(
+    keys.customer(event.customerId),
+    keys.stepMessage(ledger.instance as string, ledger.step as string),
+  );
+  if (pointer?.messageId === messageId) {
+    await deps.table.update(pointer.pk, pointer.sk, { set: { status } });
+  }
+}
+
+/** Complete every parked waitFor of this customer that this event satisfies; returns their instances. */
+async function resumeWaits(deps: Deps, event: Envelope): Promise<Set<string>> {
+  const resumed = new Set<string>();
+  const pk = keys.customer(event.customerId);
+  const waits = await deps.table.queryAll(pk, { prefix: keys.waitPrefix(event.type) });
+  for (const wait of waits) {
+    if (!dataMatches(event.data, wait.match as Record<string, unknown>)) continue;
+    try {
+      await deps.sfn.sendTaskSuccess({ taskToken: wait.token as string, output: JSON.stringify(event) });
+      resumed.add(wait.instance as string);
+    } catch (err) {
+      if (!DEAD_TOKEN_ERRORS.has((err as Error).name)) throw err;
+    }
+    await deps.table.delete(wait.pk, wait.sk);
+  }
+  return resumed;
+}
+
+/**
+ * End instances whose goal this event is. An instance that was waiting for this very event in a
+ * waitFor goes on along that step's `next` instead: the journey said what to do with it.
+ */
+async function endOnGoals(deps: Deps, event: Envelope, resumed: Set<string>): Promise<void> {
+  for (const inst of await activeInstances(deps, event.customerId)) {
+    if (resumed.has(inst.instance)) continue;
+    const goal = deps.catalog.get(inst.journey)?.journey.goal;
+    if (!goal || goal.event !== event.type || !dataMatches(event.data, inst.goalMatch ?? {})) continue;
+    try {
+      const executionArn = inst.executionArn ?? executionArnOf(inst.stateMachineArn, inst.instance);
+      await deps.sfn.stopExecution({ executionArn, error: 'Baton.Goal', cause: 'goal reached' });
+    } catch (err) {
+      if ((err as Error).name !== 'ExecutionDoesNotExist') throw err;
+    }
+    await endInstance(deps, event.customerId, inst.journey, inst.instance, 'goal');
+  }
+}

@@ -1,0 +1,27 @@
+/** Park a waitFor: store its task token where the customer's next matching event will find it. */
+import { keys } from '../store/keys';
+import type { Deps } from './ports';
+import type { ParkInput } from './task-input';
+
+/** Store the wait; a repeat of the same visit overwrites it with the same content. */
+export async function park(deps: Pick<Deps, 'table' | 'clock'>, input: ParkInput): Promise<{ parked: true }> {
+  const now = deps.clock.now();
+  await deps.table.put({
+    pk: keys.customer(input.customerId),
+    sk: keys.wait(input.event, input.instance, input.step),
+    token: input.token,
+    journey: input.journey,
+    instance: input.instance,
+    step: input.step,
+    match: input.match,
+    parkedAt: new Date(now).toISOString(),
+    // A wait past its timeout is dead: read as absent, swept locally, expired by DynamoDB TTL on AWS.
+    expiresAt: Math.ceil(now / 1000) + input.timeoutSeconds + 3600,
+  });
+  return { parked: true };
+}
+
+/** Whether an event's data satisfies a wait's match values. */
+export function dataMatches(data: Record<string, unknown> | undefined, match: Record<string, unknown>): boolean {
+  return Object.entries(match).every(([k, v]) => v !== undefined && JSON.stringify(data?.[k]) === JSON.stringify(v));
+}

@@ -1,0 +1,52 @@
+/** The ports use cases take as arguments (ARCHITECTURE.md decision 6): store, clock, engine, channels. */
+import type { Table } from '../store/table';
+import type { JourneyCatalog } from './catalog';
+
+/** Milliseconds since the epoch: wall clock in production, virtual in simulate and tests. */
+export interface Clock {
+  now(): number;
+}
+
+/** The Step Functions calls Baton makes; AWS SDK errors keep their names (ExecutionAlreadyExists, ...). */
+export interface StepFunctionsPort {
+  startExecution(p: { stateMachineArn: string; name: string; input: string }): Promise<{ executionArn: string }>;
+  sendTaskSuccess(p: { taskToken: string; output: string }): Promise<void>;
+  stopExecution(p: { executionArn: string; error?: string; cause?: string }): Promise<void>;
+}
+
+export interface OutgoingMessage {
+  messageId: string;
+  channel: 'sms' | 'email';
+  to: string;
+  subject?: string;
+  body: string;
+  customerId: string;
+  journey: string;
+  step: string;
+}
+
+/** Delivers one message on one channel; throws a SendError when it could not. */
+export interface ChannelSender {
+  send(msg: OutgoingMessage): Promise<{ providerMessageId: string }>;
+}
+
+export interface Logger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** Everything the use cases may touch. Each use case declares the part it needs. */
+export interface Deps {
+  table: Table;
+  clock: Clock;
+  sfn: StepFunctionsPort;
+  catalog: JourneyCatalog;
+  senders: Record<'sms' | 'email', ChannelSender>;
+  log: Logger;
+  /** Called with every timeline entry as it is recorded (simulate prints them). */
+  onTimeline?: (entry: import('./timeline').TimelineEntry) => void;
+}
+
+/** A logger that says nothing (tests, simulate). */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

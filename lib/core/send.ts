@@ -1,0 +1,169 @@
+/**
+ * A send step visit (ARCHITECTURE.md decision 4): consent, address and quiet hours read at send
+ * time; a ledger item keyed by (instance, step, visit) is claimed with a condition before the
+ * provider call, so retries and redeliveries never produce a second message. A call that may or
+ * may not have gone out is recorded as `unknown` and never resent.
+ */
+import { SendRejectedError, SendThrottledError } from '../channels/errors';
+import { keys } from '../store/keys';
+import type { Item } from '../store/table';
+import { getProfile } from '../store/profiles';
+import { chooseChannel, type SuppressionReason } from './eligibility';
+import { messageId as messageIdOf } from './ids';
+import type { Deps } from './ports';
+import type { SendInput, SendOutput } from './task-input';
+import { render } from './templates';
+import { iso, record } from './timeline';
+import { windowEnd } from './zoned-time';
+
+type LedgerStatus = 'sending' | 'sent' | 'suppressed' | 'failed' | 'unknown';
+
+export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
+  const now = deps.clock.now();
+  const messageId = messageIdOf(input.instance, input.step, input.visit);
+  const ledgerPk = keys.message(messageId);
+  const prior = await deps.table.get(ledgerPk, keys.single);
+  if (prior) return settlePrior(deps, prior, messageId);
+
+  const profile = await getProfile(deps.table, input.customerId);
+  const choice = chooseChannel(profile, input.channels, input.purpose);
+  if ('reason' in choice) return suppress(deps, input, messageId, choice.reason);
+
+  if (input.purpose === 'marketing' && input.quietHours) {
+    const zone = profile?.timezone ?? input.timezone ?? 'UTC';
+    const opens = windowEnd(now, zone, input.quietHours.start, input.quietHours.end);
+    if (opens !== undefined) {
+      if (input.quietHours.action === 'defer') return { outcome: 'deferred', resumeAt: iso(opens) };
+      return suppress(deps, input, messageId, 'quiet-hours');
+    }
+  }
+
+  const entry = deps.catalog.get(input.journey);
+  if (!entry) throw new Error(`journey ${input.journey} is not deployed with this handler`);
+  const { channel, address } = choice;
+  const rendered = await render(entry.templatesDir, input.template, channel, {
+    profile: profile ?? {},
+    context: input.context,
+    trigger: input.trigger,
+    journey: { id: input.journey, name: entry.journey.name, version: input.version },
+  });
+
+  const claimed = await deps.table.put(
+    { ...ledgerItem(input, messageId, 'sending', now), channel },
+    { ifAbsent: true },
+  );
+  if (!claimed) {
+    const other = await deps.table.get(ledgerPk, keys.single);
+    return other ? settlePrior(deps, other, messageId) : { outcome: 'failed', reason: 'unknown', messageId };
+  }
+
+  let status: LedgerStatus;
+  let providerMessageId: string | undefined;
+  try {
+    ({ providerMessageId } = await deps.senders[channel].send({
+      messageId,
+      channel,
+      to: address,
+      subject: rendered.subject,
+      body: rendered.body,
+      customerId: input.customerId,
+      journey: input.journey,
+      step: input.step,
+    }));
+    status = 'sent';
+  } catch (err) {
+    if (err instanceof SendThrottledError) {
+      // Nothing went out: give the claim back and let the state machine's Retry try again.
+      await deps.table.delete(ledgerPk, keys.single);
+      throw err;
+    }
+    status = err instanceof SendRejectedError ? 'failed' : 'unknown';
+    deps.log.warn('send did not complete', { messageId, channel, status, error: (err as Error).name });
+  }
+  await deps.table.update(ledgerPk, keys.single, { set: { status, providerMessageId } });
+  await pointStep(deps, input, messageId, status, channel);
+  if (status === 'sent') {
+    await record(
+      deps,
+      {
+        at: iso(now),
+        kind: 'sent',
+        journey: input.journey,
+        version: input.version,
+        customerId: input.customerId,
+        instance: input.instance,
+        step: input.step,
+        channel,
+        template: input.template,
+        messageId,
+      },
+      `${messageId}#sent`,
+    );
+    return { outcome: 'sent', messageId, channel };
+  }
+  return { outcome: 'failed', reason: status === 'failed' ? 'rejected' : 'unknown', messageId };
+}
+
+function ledgerItem(input: SendInput, messageId: string, status: LedgerStatus, now: number): Item {
+  return {
+    pk: keys.message(messageId),
+    sk: keys.single,
+    messageId,
+    status,
+    customerId: input.customerId,
+    journey: input.journey,
+    version: input.version,
+    instance: input.instance,
+    step: input.step,
+    template: input.template,
+    createdAt: iso(now),
+  };
+}
+
+/** A ledger item already exists: this visit was handled before. Never send again. */
+async function settlePrior(deps: Deps, prior: Item, messageId: string): Promise<SendOutput> {
+  const status = prior.status as LedgerStatus;
+  if (status === 'sent') return { outcome: 'sent', messageId, channel: prior.channel as string };
+  if (status === 'suppressed') return { outcome: 'suppressed', reason: prior.reason as string, messageId };
+  if (status === 'sending') {
+    // A previous attempt died during the provider call: it may have gone out.
+    await deps.table.update(prior.pk, prior.sk, { set: { status: 'unknown' } });
+    deps.log.warn('send outcome unknown after an interrupted attempt; not resending', { messageId });
+  }
+  return { outcome: 'failed', reason: status === 'failed' ? 'rejected' : 'unknown', messageId };
+}
+
+async function suppress(deps: Deps, input: SendInput, messageId: string, reason: SuppressionReason): Promise<SendOutput> {
+  const now = deps.clock.now();
+  await deps.table.put({ ...ledgerItem(input, messageId, 'suppressed', now), reason }, { ifAbsent: true });
+  await pointStep(deps, input, messageId, 'suppressed');
+  await record(
+    deps,
+    {
+      at: iso(now),
+      kind: 'suppressed',
+      journey: input.journey,
+      version: input.version,
+      customerId: input.customerId,
+      instance: input.instance,
+      step: input.step,
+      template: input.template,
+      messageId,
+      reason,
+    },
+    `${messageId}#suppressed`,
+  );
+  return { outcome: 'suppressed', reason, messageId };
+}
+
+/** Keep messages.<step>.* pointing at the step's latest message. */
+async function pointStep(deps: Deps, input: SendInput, messageId: string, status: LedgerStatus, channel?: string) {
+  await deps.table.put({
+    pk: keys.customer(input.customerId),
+    sk: keys.stepMessage(input.instance, input.step),
+    step: input.step,
+    messageId,
+    status,
+    channel,
+  });
+}

@@ -1,0 +1,51 @@
+/** The timeline: every entry, step, message and exit of a customer, also what `baton simulate` prints. */
+import { keys } from '../store/keys';
+import type { Table } from '../store/table';
+import type { Deps } from './ports';
+
+export type TimelineKind = 'entered' | 'ignored' | 'sent' | 'suppressed' | 'exited';
+
+/** One line of SPEC §4, field order as printed. */
+export interface TimelineEntry {
+  at: string;
+  kind: TimelineKind;
+  journey: string;
+  version: number;
+  customerId: string;
+  instance: string;
+  step?: string;
+  channel?: string;
+  template?: string;
+  messageId?: string;
+  reason?: string;
+}
+
+/**
+ * Record an entry. `key` makes the write idempotent: the same key is recorded once, so a
+ * retried handler does not print a line twice. Returns false when it was already there.
+ */
+export async function record(deps: Pick<Deps, 'table' | 'onTimeline'>, entry: TimelineEntry, key: string): Promise<boolean> {
+  const fresh = await deps.table.put(
+    { pk: keys.customer(entry.customerId), sk: keys.timeline(entry.at, key), entry },
+    { ifAbsent: true },
+  );
+  if (fresh) deps.onTimeline?.(normalize(entry));
+  return fresh;
+}
+
+/** The customer's timeline, newest first. */
+export async function listTimeline(table: Table, customerId: string, limit = 100): Promise<TimelineEntry[]> {
+  const page = await table.query(keys.customer(customerId), { prefix: keys.timelinePrefix, newestFirst: true, limit });
+  return page.items.map((i) => i.entry as TimelineEntry);
+}
+
+function normalize(e: TimelineEntry): TimelineEntry {
+  const out: TimelineEntry = { at: e.at, kind: e.kind, journey: e.journey, version: e.version, customerId: e.customerId, instance: e.instance };
+  for (const k of ['step', 'channel', 'template', 'messageId', 'reason'] as const) if (e[k] !== undefined) out[k] = e[k];
+  return out;
+}
+
+/** ISO 8601 in UTC with milliseconds: sorts as it reads. */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,93 @@
+/** Wall-clock time in IANA zones, correct across daylight-saving changes (Intl, no tz database copy). */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows. */
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface LocalTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** The wall-clock reading in `zone` at instant `ms`. */
+export function localTime(ms: number, zone: string): LocalTime {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(zone).formatToParts(new Date(ms))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
+}
+
+function offsetAt(ms: number, zone: string): number {
+  const t = localTime(ms, zone);
+  const asUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The instant when the wall clock in `zone` shows this local time. A time skipped by a
+ * daylight-saving jump maps to the first instant after the jump.
+ */
+export function zonedToUtc(year: number, month: number, day: number, hour: number, minute: number, zone: string): number {
+  const guess = Date.UTC(year, month - 1, day, hour, minute);
+  const first = guess - offsetAt(guess, zone);
+  const second = guess - offsetAt(first, zone);
+  if (first === second) return first;
+  // Around a change the two candidates differ; take the one whose local reading matches, else the later.
+  const t = localTime(second, zone);
+  return t.hour === hour && t.minute === minute ? second : Math.max(first, second);
+}
+
+/** Minutes since local midnight for "HH:MM". */
+export function clockMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
+
+/**
+ * When the instant `ms` falls inside the daily window [start, end) in `zone` (a window may cross
+ * midnight), the instant the window closes; otherwise undefined.
+ */
+export function windowEnd(ms: number, zone: string, start: string, end: string): number | undefined {
+  const t = localTime(ms, zone);
+  const now = t.hour * 60 + t.minute;
+  const s = clockMinutes(start);
+  const e = clockMinutes(end);
+  const inside = s < e ? now >= s && now < e : now >= s || now < e;
+  if (!inside) return undefined;
+  // The window closes today unless it crosses midnight and we are before midnight.
+  const closesTomorrow = s > e && now >= s;
+  const base = Date.UTC(t.year, t.month - 1, t.day + (closesTomorrow ? 1 : 0));
+  const d = new Date(base);
+  return zonedToUtc(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), Math.floor(e / 60), e % 60, zone);
+}

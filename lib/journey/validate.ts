@@ -1,0 +1,407 @@
+/**
+ * Journey validation (SPEC §3 "Validation"): pure, returns every problem at once as data, each with
+ * the JSON pointer of the culprit and a message naming the value found and what is allowed.
+ */
+import type { z } from 'zod';
+import { durationSeconds, ONE_YEAR_SECONDS } from './duration';
+import { comparisonOperator, conditionComparisons, conditionPaths, parseExpr, type Root } from './expressions';
+import { isValidTimeZone } from '../core/zoned-time';
+import { assertNever, type Journey, journeySchema, STEP_ID_PATTERN, type Step, show, stepSchema } from './schema';
+import { channelsOf, stepTargets } from './steps';
+
+export interface Problem {
+  pointer: string;
+  code: string;
+  message: string;
+}
+
+/** What validation needs to know about the world beyond the document. */
+export interface ValidationEnv {
+  /** Whether `templates/<template>.<channel>.liquid` exists beside the journey file. */
+  templateExists(template: string, channel: string): boolean;
+}
+
+export type ValidationResult = { ok: true; journey: Journey; problems: [] } | { ok: false; problems: Problem[] };
+
+/** Validate a parsed JSON document as a journey. */
+export function validateJourney(doc: unknown, env: ValidationEnv): ValidationResult {
+  const parsed = journeySchema.safeParse(doc);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue) => schemaProblems(issue, doc));
+    problems.push(...referenceProblems(looseSteps(doc), looseStart(doc)));
+    return { ok: false, problems: dedupe(problems) };
+  }
+  const journey = parsed.data;
+  const problems = [
+    ...referenceProblems(journey.steps, journey.start),
+    ...stepProblems(journey, env),
+    ...loopProblems(journey),
+    ...durationProblems(journey),
+    ...settingsProblems(journey),
+  ];
+  return problems.length ? { ok: false, problems: dedupe(problems) } : { ok: true, journey, problems: [] };
+}
+
+/** JSON pointer (RFC 6901) for a path of keys. */
+export function pointerOf(path: readonly PropertyKey[]): string {
+  return path.map((k) => `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = doc;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+function schemaProblems(issue: z.core.$ZodIssue, doc: unknown): Problem[] {
+  const found = valueAt(doc, issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeys(issue.path, doc);
+    return issue.keys.map((key) => ({
+      pointer: pointerOf([...issue.path, key]),
+      code: 'unknown-field',
+      message: `unknown field ${show(key)}${allowed ? `; allowed here: ${allowed.join(', ')}` : ''}`,
+    }));
+  }
+  if (issue.code === 'invalid_union' && 'discriminator' in issue) {
+    return [
+      {
+        pointer: pointerOf(issue.path),
+        code: 'unknown-step-type',
+        message: `unknown step type ${show(found)}; expected one of ${(issue as { options?: unknown[] }).options?.map((o) => show(o)).join(', ')}`,
+      },
+    ];
+  }
+  if (found === undefined && issue.code === 'invalid_type') {
+    return [{ pointer: pointerOf(issue.path), code: 'missing-field', message: `required field is missing (${issue.message})` }];
+  }
+  const message = issue.message.includes('found') ? issue.message : `${issue.message}; found ${show(found)}`;
+  return [{ pointer: pointerOf(issue.path), code: 'schema', message }];
+}
+
+function allowedKeys(path: readonly PropertyKey[], doc: unknown): string[] | undefined {
+  if (path.length === 0) return Object.keys(journeySchema.shape);
+  if (path.length === 2 && path[0] === 'steps') {
+    const type = valueAt(doc, [...path, 'type']);
+    const option = stepSchema.options.find((o) => o.shape.type.value === type);
+    return option ? Object.keys(option.shape) : undefined;
+  }
+  return undefined;
+}
+
+function looseSteps(doc: unknown): Record<string, Step> {
+  const steps = valueAt(doc, ['steps']);
+  if (!steps || typeof steps !== 'object' || Array.isArray(steps)) return {};
+  const out: Record<string, Step> = {};
+  for (const [id, step] of Object.entries(steps)) {
+    if (step && typeof step === 'object' && typeof (step as { type?: unknown }).type === 'string') out[id] = step as Step;
+  }
+  return out;
+}
+
+function looseStart(doc: unknown): string | undefined {
+  const start = valueAt(doc, ['start']);
+  return typeof start === 'string' ? start : undefined;
+}
+
+function referenceProblems(steps: Record<string, Step>, start: string | undefined): Problem[] {
+  const problems: Problem[] = [];
+  const ids = Object.keys(steps);
+  for (const id of ids) {
+    if (!STEP_ID_PATTERN.test(id)) {
+      problems.push({
+        pointer: pointerOf(['steps', id]),
+        code: 'bad-step-id',
+        message: `step id ${show(id)} must match ^[a-z][a-z0-9-]{0,62}$`,
+      });
+    }
+  }
+  const known = `steps are: ${ids.join(', ') || '(none)'}`;
+  if (start !== undefined && !(start in steps)) {
+    problems.push({ pointer: '/start', code: 'unknown-step', message: `start names step ${show(start)}, which does not exist; ${known}` });
+  }
+  for (const id of ids) {
+    for (const t of stepTargets(steps[id])) {
+      if (typeof t.target === 'string' && !(t.target in steps)) {
+        problems.push({
+          pointer: pointerOf(['steps', id, ...t.path]),
+          code: 'unknown-step',
+          message: `${t.path.join('.')} names step ${show(t.target)}, which does not exist; ${known}`,
+        });
+      }
+    }
+  }
+  if (start !== undefined && start in steps) {
+    const seen = reachable(steps, start);
+    for (const id of ids) {
+      if (!seen.has(id)) {
+        problems.push({
+          pointer: pointerOf(['steps', id]),
+          code: 'unreachable-step',
+          message: `step ${show(id)} is unreachable: no path from start ${show(start)} leads to it`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function reachable(steps: Record<string, Step>, start: string): Set<string> {
+  const seen = new Set<string>();
+  const todo = [start];
+  while (todo.length) {
+    const id = todo.pop()!;
+    if (seen.has(id) || !(id in steps)) continue;
+    seen.add(id);
+    for (const t of stepTargets(steps[id])) if (typeof t.target === 'string') todo.push(t.target);
+  }
+  return seen;
+}
+
+/** Which roots each place in a journey may read, and what they mean there. */
+function pathProblems(
+  journey: Journey,
+  pointer: string,
+  value: unknown,
+  allowed: readonly Root[],
+  where: string,
+): Problem[] {
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return [];
+  const expr = parseExpr(value);
+  if (expr.kind === 'error') return [{ pointer, code: 'bad-path', message: expr.message }];
+  if (expr.kind === 'literal') return [];
+  if (!allowed.includes(expr.root)) {
+    return [
+      {
+        pointer,
+        code: 'bad-path',
+        message: `${show(value)} reads ${expr.root}.*, which ${where} cannot see; allowed roots here: ${allowed.join(', ')}`,
+      },
+    ];
+  }
+  const [first, second] = expr.segments;
+  const step = first === undefined ? undefined : journey.steps[first];
+  switch (expr.root) {
+    case 'context':
+      if (first !== undefined && !(first in (journey.context ?? {}))) {
+        const keys = Object.keys(journey.context ?? {});
+        return [
+          {
+            pointer,
+            code: 'bad-path',
+            message: `${show(value)} reads context.${first}, which the journey's context does not define; defined: ${keys.join(', ') || '(none)'}`,
+          },
+        ];
+      }
+      return [];
+    case 'events':
+      if (step?.type !== 'waitFor') {
+        return [{ pointer, code: 'bad-path', message: `${show(value)}: events.<step> must name a waitFor step, found ${show(first)}` }];
+      }
+      return [];
+    case 'messages':
+      if (step?.type !== 'send') {
+        return [{ pointer, code: 'bad-path', message: `${show(value)}: messages.<step> must name a send step, found ${show(first)}` }];
+      }
+      if (second !== 'status' && second !== 'channel') {
+        return [{ pointer, code: 'bad-path', message: `${show(value)}: a message has status or channel, found ${show(second)}` }];
+      }
+      return [];
+    case 'session':
+      if (!['elapsedSeconds', 'channels', 'touchpoints'].includes(first ?? '')) {
+        return [
+          {
+            pointer,
+            code: 'bad-path',
+            message: `${show(value)}: session has elapsedSeconds, channels and touchpoints, found ${show(first)}`,
+          },
+        ];
+      }
+      return [];
+    case 'trigger':
+    case 'profile':
+      return [];
+    default:
+      return assertNever(expr.root);
+  }
+}
+
+function conditionProblems(journey: Journey, cond: Parameters<typeof conditionPaths>[0], base: string, allowed: readonly Root[], where: string) {
+  const problems: Problem[] = [];
+  for (const { pointer, comparison } of conditionComparisons(cond, base)) {
+    const op = comparisonOperator(comparison);
+    if ('error' in op) problems.push({ pointer, code: 'bad-condition', message: op.error });
+  }
+  for (const { pointer, path } of conditionPaths(cond, base)) {
+    problems.push(...pathProblems(journey, pointer, path, allowed, where));
+  }
+  return problems;
+}
+
+const ALL_ROOTS: readonly Root[] = ['trigger', 'profile', 'context', 'events', 'messages', 'session'];
+
+function stepProblems(journey: Journey, env: ValidationEnv): Problem[] {
+  const problems: Problem[] = [];
+  const trigger = journey.trigger;
+  if (trigger.where) problems.push(...conditionProblems(journey, trigger.where, '/trigger/where', ['trigger', 'profile'], 'an entry rule'));
+  trigger.dedupeBy?.forEach((p, i) => {
+    problems.push(...pathProblems(journey, `/trigger/dedupeBy/${i}`, p, ['trigger'], 'dedupeBy'));
+  });
+  for (const [key, value] of Object.entries(journey.context ?? {})) {
+    problems.push(...pathProblems(journey, pointerOf(['context', key]), value, ['trigger'], 'context (computed at entry)'));
+  }
+  for (const [key, value] of Object.entries(journey.goal?.match ?? {})) {
+    problems.push(...pathProblems(journey, pointerOf(['goal', 'match', key]), value, ['trigger', 'context'], 'a goal match'));
+  }
+  for (const [id, step] of Object.entries(journey.steps)) {
+    const at = (...path: (string | number)[]) => pointerOf(['steps', id, ...path]);
+    switch (step.type) {
+      case 'send':
+        for (const channel of channelsOf(step)) {
+          if (!env.templateExists(step.template, channel)) {
+            problems.push({
+              pointer: at('template'),
+              code: 'missing-template',
+              message: `no ${channel} template ${show(step.template)}: expected templates/${step.template}.${channel}.liquid beside the journey file`,
+            });
+          }
+        }
+        break;
+      case 'waitFor':
+        for (const [key, value] of Object.entries(step.match ?? {})) {
+          problems.push(...pathProblems(journey, at('match', key), value, ['trigger', 'context', 'events'], 'a waitFor match'));
+        }
+        break;
+      case 'branch':
+        step.cases.forEach((c, i) => {
+          problems.push(...conditionProblems(journey, c.if, at('cases', i, 'if'), ALL_ROOTS, 'a branch'));
+        });
+        break;
+      case 'wait':
+      case 'end':
+        break;
+      default:
+        assertNever(step);
+    }
+  }
+  return problems;
+}
+
+/** Steps that take time before moving on; a loop must contain one. */
+function pauses(step: Step): boolean {
+  return step.type === 'wait' || step.type === 'waitFor';
+}
+
+function loopProblems(journey: Journey): Problem[] {
+  // Depth-first search over edges out of steps that do not pause; a back edge is an instant loop.
+  const problems: Problem[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (id: string) => {
+    state.set(id, 'open');
+    stack.push(id);
+    const step = journey.steps[id];
+    if (step && !pauses(step)) {
+      for (const t of stepTargets(step)) {
+        if (typeof t.target !== 'string' || !(t.target in journey.steps)) continue;
+        const s = state.get(t.target);
+        if (s === 'open') {
+          const cycle = [...stack.slice(stack.indexOf(t.target)), t.target];
+          problems.push({
+            pointer: pointerOf(['steps', id, ...t.path]),
+            code: 'loop-without-wait',
+            message: `steps ${cycle.join(' -> ')} form a loop with no wait or waitFor in it; add a wait to the loop`,
+          });
+        } else if (s === undefined) visit(t.target);
+      }
+    }
+    stack.pop();
+    state.set(id, 'done');
+  };
+  for (const id of Object.keys(journey.steps)) if (!state.has(id)) visit(id);
+  return problems;
+}
+
+function stepSeconds(step: Step): number {
+  if (step.type === 'wait') return durationSeconds(step.for) ?? 0;
+  if (step.type === 'waitFor') return durationSeconds(step.timeout) ?? 0;
+  return 0;
+}
+
+function durationProblems(journey: Journey): Problem[] {
+  const problems: Problem[] = [];
+  for (const [id, step] of Object.entries(journey.steps)) {
+    const field = step.type === 'wait' ? 'for' : step.type === 'waitFor' ? 'timeout' : undefined;
+    if (field && stepSeconds(step) > ONE_YEAR_SECONDS) {
+      problems.push({
+        pointer: pointerOf(['steps', id, field]),
+        code: 'too-long',
+        message: `${show((step as Record<string, unknown>)[field])} is longer than one year, the most a journey may last`,
+      });
+    }
+  }
+  // Longest path from start; loops (which always contain a wait) make the total unbounded.
+  const memo = new Map<string, number>();
+  const onPath = new Set<string>();
+  let unbounded = false;
+  const longest = (id: string): number => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const step = journey.steps[id];
+    if (!step) return 0;
+    if (onPath.has(id)) {
+      unbounded = true;
+      return 0;
+    }
+    onPath.add(id);
+    let best = 0;
+    for (const t of stepTargets(step)) if (typeof t.target === 'string') best = Math.max(best, longest(t.target));
+    onPath.delete(id);
+    const total = stepSeconds(step) + best;
+    memo.set(id, total);
+    return total;
+  };
+  const total = longest(journey.start);
+  if (!unbounded && total > ONE_YEAR_SECONDS) {
+    problems.push({
+      pointer: '/steps',
+      code: 'too-long',
+      message: `the longest path from start waits ${Math.round(total / 86400)} days in all, more than one year, the most a journey may last`,
+    });
+  }
+  return problems;
+}
+
+function settingsProblems(journey: Journey): Problem[] {
+  const problems: Problem[] = [];
+  const zone = journey.settings?.timezone;
+  if (zone !== undefined && !isValidTimeZone(zone)) {
+    problems.push({
+      pointer: '/settings/timezone',
+      code: 'bad-timezone',
+      message: `${show(zone)} is not an IANA time zone such as "America/New_York" or "UTC"`,
+    });
+  }
+  const quiet = journey.settings?.quietHours;
+  if (quiet && quiet.start === quiet.end) {
+    problems.push({
+      pointer: '/settings/quietHours/end',
+      code: 'bad-quiet-hours',
+      message: `quiet hours start and end at the same time (${quiet.start}); give a window such as 21:00 to 08:00`,
+    });
+  }
+  return problems;
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.pointer}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * Key layout of the one table. Everything about a customer shares the partition `C#<customerId>`,
+ * so erasure and timelines are one query; ids that arrive alone (messages, events, executions,
+ * task tokens) have partitions of their own.
+ */
+export const keys = {
+  customer: (customerId: string) => `C#${customerId}`,
+  profile: 'PROFILE',
+  /** One journey instance of the customer. */
+  instance: (journey: string, instance: string) => `I#${journey}#${instance}`,
+  instancePrefix: 'I#',
+  /** Held while the customer has an active instance of a `concurrent: single` journey. */
+  activeLock: (journey: string) => `A#${journey}`,
+  /** A parked waitFor, found by the events of its type. */
+  wait: (eventType: string, instance: string, step: string) => `W#${eventType}#${instance}#${step}`,
+  waitPrefix: (eventType: string) => `W#${eventType}#`,
+  /** The latest message of a send step of an instance, for messages.<step>.* */
+  stepMessage: (instance: string, step: string) => `MS#${instance}#${step}`,
+  stepMessagePrefix: (instance: string) => `MS#${instance}#`,
+  timeline: (at: string, seq: string) => `T#${at}#${seq}`,
+  timelinePrefix: 'T#',
+  message: (messageId: string) => `M#${messageId}`,
+  event: (eventId: string) => `E#${eventId}`,
+  outbox: 'OUTBOX',
+  single: '_',
+} as const;
