@@ -9,7 +9,11 @@ export function addressOf(profile: Profile | undefined, channel: 'sms' | 'email'
 }
 
 /** Marketing needs opted_in; transactional needs not opted_out. */
-export function consentAllows(profile: Profile | undefined, channel: string, purpose: 'marketing' | 'transactional'): boolean {
+export function consentAllows(
+  profile: Profile | undefined,
+  channel: string,
+  purpose: 'marketing' | 'transactional',
+): boolean {
   const status = profile?.consent?.[channel];
   return purpose === 'marketing' ? status === 'opted_in' : status !== 'opted_out';
 }

@@ -3,7 +3,7 @@
  * `entry.concurrent: single`, and an idempotent StartExecution. Every step is safe to repeat: a
  * crash anywhere and a redelivery of the event lead to the same single instance.
  */
-import { conditionToJsonata, conditionPaths, valueToJsonata, variableScope } from '../journey/expressions';
+import { conditionPaths, conditionToJsonata, valueToJsonata, variableScope } from '../journey/expressions';
 import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
 import type { CatalogEntry } from './catalog';
@@ -100,7 +100,10 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
 
   const context = Object.fromEntries(
     await Promise.all(
-      Object.entries(journey.context ?? {}).map(async ([k, v]) => [k, await evaluate(valueToJsonata(v, variableScope), { trigger })]),
+      Object.entries(journey.context ?? {}).map(async ([k, v]) => [
+        k,
+        await evaluate(valueToJsonata(v, variableScope), { trigger }),
+      ]),
     ),
   );
   const goalMatch = journey.goal?.match
@@ -129,7 +132,11 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
   const input = JSON.stringify({ customerId: event.customerId, trigger, context, events: {} });
   let executionArn = executionArnOf(entry.stateMachineArn, instance);
   try {
-    ({ executionArn } = await deps.sfn.startExecution({ stateMachineArn: entry.stateMachineArn, name: instance, input }));
+    ({ executionArn } = await deps.sfn.startExecution({
+      stateMachineArn: entry.stateMachineArn,
+      name: instance,
+      input,
+    }));
   } catch (err) {
     // Closed already: this instance ran before and this is a redelivery.
     if ((err as Error).name !== 'ExecutionAlreadyExists') throw err;

@@ -47,11 +47,20 @@ export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus>
     await deps.table.delete(eventKey, keys.single);
     throw err;
   }
-  await deps.table.update(eventKey, keys.single, { set: { status: 'done', leaseUntil: undefined, doneAt: iso(deps.clock.now()) } });
+  await deps.table.update(eventKey, keys.single, {
+    set: { status: 'done', leaseUntil: undefined, doneAt: iso(deps.clock.now()) },
+  });
   return 'accepted';
 }
 
-const FEEDBACK_RANK: Record<string, number> = { delivered: 1, opened: 2, clicked: 3, replied: 3, bounced: 4, failed: 4 };
+const FEEDBACK_RANK: Record<string, number> = {
+  delivered: 1,
+  opened: 2,
+  clicked: 3,
+  replied: 3,
+  bounced: 4,
+  failed: 4,
+};
 
 async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
   const data = event.data ?? {};
@@ -60,14 +69,21 @@ async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
     if (typeof channel === 'string' && (status === 'opted_in' || status === 'opted_out')) {
       await setConsent(deps.table, event.customerId, { channel, status, at: event.time, eventId: event.id });
     } else {
-      deps.log.warn('consent.updated ignored: data.channel and data.status (opted_in|opted_out) are required', { eventId: event.id });
+      deps.log.warn('consent.updated ignored: data.channel and data.status (opted_in|opted_out) are required', {
+        eventId: event.id,
+      });
     }
     return;
   }
   if (!event.type.startsWith('message.')) return;
   const status = event.type.slice('message.'.length);
   if (status === 'replied' && event.channel === 'sms' && isStopWord(data.text)) {
-    await setConsent(deps.table, event.customerId, { channel: 'sms', status: 'opted_out', at: event.time, eventId: event.id });
+    await setConsent(deps.table, event.customerId, {
+      channel: 'sms',
+      status: 'opted_out',
+      at: event.time,
+      eventId: event.id,
+    });
   }
   const messageId = data.messageId;
   if (typeof messageId !== 'string' || FEEDBACK_RANK[status] === undefined) return;

@@ -27,7 +27,13 @@ export function compiled(expr: string): jsonata.Expression {
 }
 
 function algorithmName(a: string): string {
-  const names: Record<string, string> = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+  const names: Record<string, string> = {
+    MD5: 'md5',
+    'SHA-1': 'sha1',
+    'SHA-256': 'sha256',
+    'SHA-384': 'sha384',
+    'SHA-512': 'sha512',
+  };
   const n = names[a];
   if (!n) throw new Error(`$hash: unsupported algorithm ${a}; use one of ${Object.keys(names).join(', ')}`);
   return n;

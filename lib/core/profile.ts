@@ -1,7 +1,7 @@
 /** The customer profile (SPEC §2): the only place personal data lives. */
 import { z } from 'zod';
-import { pointerOf } from '../journey/validate';
 import { show } from '../journey/schema';
+import { pointerOf } from '../journey/validate';
 import type { FieldError } from './envelope';
 import { isValidTimeZone } from './zoned-time';
 
@@ -20,7 +20,9 @@ export const profileSchema = z
       .optional(),
     timezone: z
       .string()
-      .refine(isValidTimeZone, { error: (i) => `timezone must be an IANA zone like America/New_York, found ${show(i.input)}` })
+      .refine(isValidTimeZone, {
+        error: (i) => `timezone must be an IANA zone like America/New_York, found ${show(i.input)}`,
+      })
       .optional(),
     locale: z.string().optional(),
     preferredChannel: z.enum(['sms', 'email', 'push']).optional(),

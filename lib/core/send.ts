@@ -6,8 +6,8 @@
  */
 import { SendRejectedError, SendThrottledError } from '../channels/errors';
 import { keys } from '../store/keys';
-import type { Item } from '../store/table';
 import { getProfile } from '../store/profiles';
+import type { Item } from '../store/table';
 import { chooseChannel, type SuppressionReason } from './eligibility';
 import { messageId as messageIdOf } from './ids';
 import type { Deps } from './ports';
@@ -133,7 +133,12 @@ async function settlePrior(deps: Deps, prior: Item, messageId: string): Promise<
   return { outcome: 'failed', reason: status === 'failed' ? 'rejected' : 'unknown', messageId };
 }
 
-async function suppress(deps: Deps, input: SendInput, messageId: string, reason: SuppressionReason): Promise<SendOutput> {
+async function suppress(
+  deps: Deps,
+  input: SendInput,
+  messageId: string,
+  reason: SuppressionReason,
+): Promise<SendOutput> {
   const now = deps.clock.now();
   await deps.table.put({ ...ledgerItem(input, messageId, 'suppressed', now), reason }, { ifAbsent: true });
   await pointStep(deps, input, messageId, 'suppressed');

@@ -24,7 +24,11 @@ export interface TimelineEntry {
  * Record an entry. `key` makes the write idempotent: the same key is recorded once, so a
  * retried handler does not print a line twice. Returns false when it was already there.
  */
-export async function record(deps: Pick<Deps, 'table' | 'onTimeline'>, entry: TimelineEntry, key: string): Promise<boolean> {
+export async function record(
+  deps: Pick<Deps, 'table' | 'onTimeline'>,
+  entry: TimelineEntry,
+  key: string,
+): Promise<boolean> {
   const fresh = await deps.table.put(
     { pk: keys.customer(entry.customerId), sk: keys.timeline(entry.at, key), entry },
     { ifAbsent: true },
@@ -40,8 +44,16 @@ export async function listTimeline(table: Table, customerId: string, limit = 100
 }
 
 function normalize(e: TimelineEntry): TimelineEntry {
-  const out: TimelineEntry = { at: e.at, kind: e.kind, journey: e.journey, version: e.version, customerId: e.customerId, instance: e.instance };
-  for (const k of ['step', 'channel', 'template', 'messageId', 'reason'] as const) if (e[k] !== undefined) out[k] = e[k];
+  const out: TimelineEntry = {
+    at: e.at,
+    kind: e.kind,
+    journey: e.journey,
+    version: e.version,
+    customerId: e.customerId,
+    instance: e.instance,
+  };
+  for (const k of ['step', 'channel', 'template', 'messageId', 'reason'] as const)
+    if (e[k] !== undefined) out[k] = e[k];
   return out;
 }
 

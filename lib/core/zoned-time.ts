@@ -45,7 +45,14 @@ export function localTime(ms: number, zone: string): LocalTime {
   for (const p of formatter(zone).formatToParts(new Date(ms))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour,
+    minute: parts.minute,
+    second: parts.second,
+  };
 }
 
 function offsetAt(ms: number, zone: string): number {
@@ -58,7 +65,14 @@ function offsetAt(ms: number, zone: string): number {
  * The instant when the wall clock in `zone` shows this local time. A time skipped by a
  * daylight-saving jump maps to the first instant after the jump.
  */
-export function zonedToUtc(year: number, month: number, day: number, hour: number, minute: number, zone: string): number {
+export function zonedToUtc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  zone: string,
+): number {
   const guess = Date.UTC(year, month - 1, day, hour, minute);
   const first = guess - offsetAt(guess, zone);
   const second = guess - offsetAt(first, zone);

@@ -57,9 +57,12 @@ const TASK_RETRY = [
 /** Compile a valid journey to its ASL document. */
 export function compileJourney(journey: Journey): AslDocument {
   const states: Record<string, AslState> = {};
-  const isLoopTarget = Object.values(journey.steps).some((s) =>
-    stepTargets(s).some((t) => t.target === journey.start),
-  );
+  // The start state reads the instance variables from its input, unless it can be entered again
+  // (a loop back to it, or a deferred send retrying itself): then a Pass state assigns them first.
+  const startStep = journey.steps[journey.start];
+  const isLoopTarget =
+    Object.values(journey.steps).some((s) => stepTargets(s).some((t) => t.target === journey.start)) ||
+    (startStep?.type === 'send' && isDeferrable(journey, startStep));
   let startAt = journey.start;
   if (isLoopTarget) {
     startAt = INIT_STATE;
@@ -82,11 +85,19 @@ export function compileJourney(journey: Journey): AslDocument {
   states[FAILED_STATE] = {
     Type: 'Task',
     Resource: placeholder('finish'),
-    Arguments: { ...taskBase(journey, jsonata('$failure.step'), variableScope), reason: 'failed', error: jsonata('$failure.error') },
+    Arguments: {
+      ...taskBase(journey, jsonata('$failure.step'), variableScope),
+      reason: 'failed',
+      error: jsonata('$failure.error'),
+    },
     Retry: TASK_RETRY,
     Next: FAIL_STATE,
   };
-  states[FAIL_STATE] = { Type: 'Fail', Error: 'Baton.StepFailed', Cause: 'A journey step failed; the timeline has the step and error.' };
+  states[FAIL_STATE] = {
+    Type: 'Fail',
+    Error: 'Baton.StepFailed',
+    Cause: 'A journey step failed; the timeline has the step and error.',
+  };
   return {
     Comment: `Baton journey ${journey.id} v${journey.version}`,
     QueryLanguage: 'JSONata',
@@ -175,9 +186,8 @@ function compileStep(journey: Journey, id: string, step: Step, scope: Scope): Re
 }
 
 function compileSend(journey: Journey, id: string, step: StepOf<'send'>, scope: Scope): Record<string, AslState> {
-  const purpose = step.purpose ?? 'marketing';
-  const quiet = purpose === 'marketing' ? journey.settings?.quietHours : undefined;
-  const deferrable = quiet !== undefined && (quiet.action ?? 'defer') === 'defer';
+  const quiet = (step.purpose ?? 'marketing') === 'marketing' ? journey.settings?.quietHours : undefined;
+  const deferrable = isDeferrable(journey, step);
   const routed = deferrable || step.onSuppressed !== undefined;
   const outcome = `${id}.outcome`;
   const states: Record<string, AslState> = {
@@ -189,7 +199,7 @@ function compileSend(journey: Journey, id: string, step: StepOf<'send'>, scope: 
         visit: jsonata('$states.context.State.EnteredTime'),
         channels: channelsOf(step),
         template: step.template,
-        purpose,
+        purpose: step.purpose ?? 'marketing',
         ...(journey.settings?.timezone ? { timezone: journey.settings.timezone } : {}),
         ...(quiet ? { quietHours: { start: quiet.start, end: quiet.end, action: quiet.action ?? 'defer' } } : {}),
         trigger: jsonata(scope('trigger')),
@@ -210,6 +220,12 @@ function compileSend(journey: Journey, id: string, step: StepOf<'send'>, scope: 
     if (deferrable) states[`${id}.defer`] = { Type: 'Wait', Timestamp: jsonata('$states.input.resumeAt'), Next: id };
   }
   return states;
+}
+
+/** Whether a send may be held for quiet hours, and so re-enters its own state later. */
+function isDeferrable(journey: Journey, step: StepOf<'send'>): boolean {
+  const quiet = journey.settings?.quietHours;
+  return (step.purpose ?? 'marketing') === 'marketing' && quiet !== undefined && (quiet.action ?? 'defer') === 'defer';
 }
 
 function compileBranch(journey: Journey, id: string, step: StepOf<'branch'>, scope: Scope): Record<string, AslState> {

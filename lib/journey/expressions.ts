@@ -11,7 +11,9 @@ export type Root = (typeof ROOTS)[number];
 /** Roots whose data lives outside the state machine and must be read by a handler. */
 export const LOOKUP_ROOTS: readonly Root[] = ['profile', 'messages', 'session'];
 
-export type Expr = { kind: 'literal'; value: string | number | boolean | null } | { kind: 'path'; root: Root; segments: string[] };
+export type Expr =
+  | { kind: 'literal'; value: string | number | boolean | null }
+  | { kind: 'path'; root: Root; segments: string[] };
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -79,8 +81,10 @@ export function comparisonOperator(c: Comparison): { op: (typeof OPERATORS)[numb
 
 /** JSONata that is true when the condition holds; never throws on missing or mistyped data. */
 export function conditionToJsonata(cond: Condition, scope: Scope): string {
-  if ('all' in cond) return cond.all.length ? `(${cond.all.map((c) => conditionToJsonata(c, scope)).join(' and ')})` : 'true';
-  if ('any' in cond) return cond.any.length ? `(${cond.any.map((c) => conditionToJsonata(c, scope)).join(' or ')})` : 'false';
+  if ('all' in cond)
+    return cond.all.length ? `(${cond.all.map((c) => conditionToJsonata(c, scope)).join(' and ')})` : 'true';
+  if ('any' in cond)
+    return cond.any.length ? `(${cond.any.map((c) => conditionToJsonata(c, scope)).join(' or ')})` : 'false';
   if ('not' in cond) return `$not(${conditionToJsonata(cond.not, scope)})`;
   const found = comparisonOperator(cond);
   if ('error' in found) throw new Error(found.error);

@@ -22,7 +22,9 @@ export function templatesDirOf(file: string): string {
 }
 
 /** Read and validate one journey file. */
-export function loadJourneyFile(file: string): { ok: true; loaded: LoadedJourney } | { ok: false; problems: Problem[] } {
+export function loadJourneyFile(
+  file: string,
+): { ok: true; loaded: LoadedJourney } | { ok: false; problems: Problem[] } {
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'));
@@ -70,7 +72,13 @@ export function loadJourneys(paths: string[]): { loaded: LoadedJourney[]; failur
     if (other) {
       failures.push({
         file,
-        problems: [{ pointer: '/id', code: 'duplicate-id', message: `journey id "${r.loaded.journey.id}" is also used by ${basename(other)}` }],
+        problems: [
+          {
+            pointer: '/id',
+            code: 'duplicate-id',
+            message: `journey id "${r.loaded.journey.id}" is also used by ${basename(other)}`,
+          },
+        ],
       });
       continue;
     }

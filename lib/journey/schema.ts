@@ -13,11 +13,15 @@ const CLOCK_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const duration = z
   .string()
-  .regex(DURATION_PATTERN, { error: (i) => `expected an ISO 8601 duration such as "PT1H" or "P2D", found ${show(i.input)}` })
+  .regex(DURATION_PATTERN, {
+    error: (i) => `expected an ISO 8601 duration such as "PT1H" or "P2D", found ${show(i.input)}`,
+  })
   .describe('ISO 8601 duration, e.g. PT30M, PT1H, P2D');
 const stepRef = z
   .string()
-  .regex(STEP_ID_PATTERN, { error: (i) => `expected a step id matching ^[a-z][a-z0-9-]{0,62}$, found ${show(i.input)}` })
+  .regex(STEP_ID_PATTERN, {
+    error: (i) => `expected a step id matching ^[a-z][a-z0-9-]{0,62}$, found ${show(i.input)}`,
+  })
   .describe('the id of a step in `steps`');
 const eventType = z
   .string()
@@ -81,7 +85,9 @@ const sendStep = z
     channel: z.enum(CHANNELS).describe('the channel to send on'),
     template: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: (i) => `expected a template name like cart-nudge, found ${show(i.input)}` })
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, {
+        error: (i) => `expected a template name like cart-nudge, found ${show(i.input)}`,
+      })
       .describe('template name: templates/<template>.<channel>.liquid beside the journey file'),
     purpose: z.enum(['marketing', 'transactional']).optional().describe('marketing (default) or transactional'),
     next: stepRef,
@@ -134,7 +140,9 @@ export const journeySchema = z
     $schema: z.string().optional(),
     id: z
       .string()
-      .regex(JOURNEY_ID_PATTERN, { error: (i) => `expected a journey id matching ^[a-z][a-z0-9-]{1,62}$, found ${show(i.input)}` }),
+      .regex(JOURNEY_ID_PATTERN, {
+        error: (i) => `expected a journey id matching ^[a-z][a-z0-9-]{1,62}$, found ${show(i.input)}`,
+      }),
     name: z.string().min(1).max(200),
     version: z.number().int().min(1),
     description: z.string().optional(),
@@ -157,7 +165,10 @@ export const journeySchema = z
       })
       .strict()
       .optional(),
-    context: z.record(z.string(), valueExpr).optional().describe('named values computed at entry, readable as context.*'),
+    context: z
+      .record(z.string(), valueExpr)
+      .optional()
+      .describe('named values computed at entry, readable as context.*'),
     start: stepRef,
     steps: z.record(z.string(), stepSchema),
   })

@@ -1,5 +1,5 @@
 /** Facts about steps that several parts of Baton need: where a step can go, which channels it uses. */
-import { type Channel, type Step, type StepOf } from './schema';
+import type { Channel, Step, StepOf } from './schema';
 
 export interface StepTarget {
   /** Field path inside the step, e.g. ["cases", 0, "next"]. */
@@ -17,7 +17,8 @@ export function stepTargets(step: Step): StepTarget[] {
       return [{ path: ['next'], target: s.next, label: `after ${step.for}` }];
     case 'send': {
       const out: StepTarget[] = [{ path: ['next'], target: s.next, label: 'next' }];
-      if (s.onSuppressed !== undefined) out.push({ path: ['onSuppressed'], target: s.onSuppressed, label: 'suppressed' });
+      if (s.onSuppressed !== undefined)
+        out.push({ path: ['onSuppressed'], target: s.onSuppressed, label: 'suppressed' });
       return out;
     }
     case 'waitFor':

@@ -3,9 +3,9 @@
  * the JSON pointer of the culprit and a message naming the value found and what is allowed.
  */
 import type { z } from 'zod';
+import { isValidTimeZone } from '../core/zoned-time';
 import { durationSeconds, ONE_YEAR_SECONDS } from './duration';
 import { comparisonOperator, conditionComparisons, conditionPaths, parseExpr, type Root } from './expressions';
-import { isValidTimeZone } from '../core/zoned-time';
 import { assertNever, type Journey, journeySchema, STEP_ID_PATTERN, type Step, show, stepSchema } from './schema';
 import { channelsOf, stepTargets } from './steps';
 
@@ -76,7 +76,13 @@ function schemaProblems(issue: z.core.$ZodIssue, doc: unknown): Problem[] {
     ];
   }
   if (found === undefined && issue.code === 'invalid_type') {
-    return [{ pointer: pointerOf(issue.path), code: 'missing-field', message: `required field is missing (${issue.message})` }];
+    return [
+      {
+        pointer: pointerOf(issue.path),
+        code: 'missing-field',
+        message: `required field is missing (${issue.message})`,
+      },
+    ];
   }
   const message = issue.message.includes('found') ? issue.message : `${issue.message}; found ${show(found)}`;
   return [{ pointer: pointerOf(issue.path), code: 'schema', message }];
@@ -97,7 +103,8 @@ function looseSteps(doc: unknown): Record<string, Step> {
   if (!steps || typeof steps !== 'object' || Array.isArray(steps)) return {};
   const out: Record<string, Step> = {};
   for (const [id, step] of Object.entries(steps)) {
-    if (step && typeof step === 'object' && typeof (step as { type?: unknown }).type === 'string') out[id] = step as Step;
+    if (step && typeof step === 'object' && typeof (step as { type?: unknown }).type === 'string')
+      out[id] = step as Step;
   }
   return out;
 }
@@ -121,7 +128,11 @@ function referenceProblems(steps: Record<string, Step>, start: string | undefine
   }
   const known = `steps are: ${ids.join(', ') || '(none)'}`;
   if (start !== undefined && !(start in steps)) {
-    problems.push({ pointer: '/start', code: 'unknown-step', message: `start names step ${show(start)}, which does not exist; ${known}` });
+    problems.push({
+      pointer: '/start',
+      code: 'unknown-step',
+      message: `start names step ${show(start)}, which does not exist; ${known}`,
+    });
   }
   for (const id of ids) {
     for (const t of stepTargets(steps[id])) {
@@ -199,15 +210,33 @@ function pathProblems(
       return [];
     case 'events':
       if (step?.type !== 'waitFor') {
-        return [{ pointer, code: 'bad-path', message: `${show(value)}: events.<step> must name a waitFor step, found ${show(first)}` }];
+        return [
+          {
+            pointer,
+            code: 'bad-path',
+            message: `${show(value)}: events.<step> must name a waitFor step, found ${show(first)}`,
+          },
+        ];
       }
       return [];
     case 'messages':
       if (step?.type !== 'send') {
-        return [{ pointer, code: 'bad-path', message: `${show(value)}: messages.<step> must name a send step, found ${show(first)}` }];
+        return [
+          {
+            pointer,
+            code: 'bad-path',
+            message: `${show(value)}: messages.<step> must name a send step, found ${show(first)}`,
+          },
+        ];
       }
       if (second !== 'status' && second !== 'channel') {
-        return [{ pointer, code: 'bad-path', message: `${show(value)}: a message has status or channel, found ${show(second)}` }];
+        return [
+          {
+            pointer,
+            code: 'bad-path',
+            message: `${show(value)}: a message has status or channel, found ${show(second)}`,
+          },
+        ];
       }
       return [];
     case 'session':
@@ -229,7 +258,13 @@ function pathProblems(
   }
 }
 
-function conditionProblems(journey: Journey, cond: Parameters<typeof conditionPaths>[0], base: string, allowed: readonly Root[], where: string) {
+function conditionProblems(
+  journey: Journey,
+  cond: Parameters<typeof conditionPaths>[0],
+  base: string,
+  allowed: readonly Root[],
+  where: string,
+) {
   const problems: Problem[] = [];
   for (const { pointer, comparison } of conditionComparisons(cond, base)) {
     const op = comparisonOperator(comparison);
@@ -246,15 +281,22 @@ const ALL_ROOTS: readonly Root[] = ['trigger', 'profile', 'context', 'events', '
 function stepProblems(journey: Journey, env: ValidationEnv): Problem[] {
   const problems: Problem[] = [];
   const trigger = journey.trigger;
-  if (trigger.where) problems.push(...conditionProblems(journey, trigger.where, '/trigger/where', ['trigger', 'profile'], 'an entry rule'));
+  if (trigger.where)
+    problems.push(
+      ...conditionProblems(journey, trigger.where, '/trigger/where', ['trigger', 'profile'], 'an entry rule'),
+    );
   trigger.dedupeBy?.forEach((p, i) => {
     problems.push(...pathProblems(journey, `/trigger/dedupeBy/${i}`, p, ['trigger'], 'dedupeBy'));
   });
   for (const [key, value] of Object.entries(journey.context ?? {})) {
-    problems.push(...pathProblems(journey, pointerOf(['context', key]), value, ['trigger'], 'context (computed at entry)'));
+    problems.push(
+      ...pathProblems(journey, pointerOf(['context', key]), value, ['trigger'], 'context (computed at entry)'),
+    );
   }
   for (const [key, value] of Object.entries(journey.goal?.match ?? {})) {
-    problems.push(...pathProblems(journey, pointerOf(['goal', 'match', key]), value, ['trigger', 'context'], 'a goal match'));
+    problems.push(
+      ...pathProblems(journey, pointerOf(['goal', 'match', key]), value, ['trigger', 'context'], 'a goal match'),
+    );
   }
   for (const [id, step] of Object.entries(journey.steps)) {
     const at = (...path: (string | number)[]) => pointerOf(['steps', id, ...path]);
@@ -272,7 +314,9 @@ function stepProblems(journey: Journey, env: ValidationEnv): Problem[] {
         break;
       case 'waitFor':
         for (const [key, value] of Object.entries(step.match ?? {})) {
-          problems.push(...pathProblems(journey, at('match', key), value, ['trigger', 'context', 'events'], 'a waitFor match'));
+          problems.push(
+            ...pathProblems(journey, at('match', key), value, ['trigger', 'context', 'events'], 'a waitFor match'),
+          );
         }
         break;
       case 'branch':

@@ -7,7 +7,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Table } from './table';
 
 // dynalite ships no types.
-const dynalite = require('dynalite') as (opts: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => import('node:http').Server;
+const dynalite = require('dynalite') as (opts: {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => import('node:http').Server;
 
 export interface LocalStore {
   table: Table;

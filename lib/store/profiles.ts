@@ -11,7 +11,12 @@ export async function getProfile(table: Table, customerId: string): Promise<Prof
 
 /** Store a profile as given (validated by the caller). */
 export async function putProfile(table: Table, profile: Profile, nowMs: number): Promise<void> {
-  await table.put({ pk: keys.customer(profile.customerId), sk: keys.profile, profile, updatedAt: new Date(nowMs).toISOString() });
+  await table.put({
+    pk: keys.customer(profile.customerId),
+    sk: keys.profile,
+    profile,
+    updatedAt: new Date(nowMs).toISOString(),
+  });
 }
 
 /** Record a consent change, keeping the history (when, which channel, from which event). */

@@ -19,7 +19,14 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 export type Item = Record<string, unknown> & { pk: string; sk: string };
 
 /** The attribute names of the table and its one index (due timers of the local engine). */
-export const TABLE_KEYS = { pk: 'pk', sk: 'sk', gsi1: 'gsi1', gsi1pk: 'gsi1pk', gsi1sk: 'gsi1sk', ttl: 'expiresAt' } as const;
+export const TABLE_KEYS = {
+  pk: 'pk',
+  sk: 'sk',
+  gsi1: 'gsi1',
+  gsi1pk: 'gsi1pk',
+  gsi1sk: 'gsi1sk',
+  ttl: 'expiresAt',
+} as const;
 
 export interface QueryOptions {
   /** Only sort keys starting with this. */

@@ -1,0 +1,590 @@
+/**
+ * Baton's local Step Functions (ARCHITECTURE.md decision 2): runs exactly what the compiler emits,
+ * durably. Every transition is a conditional checkpoint of the execution item in the table; waits,
+ * task-token timeouts and retry delays are due times in an index that a scheduler polls. A process
+ * killed at any moment resumes every execution from its last checkpoint; task handlers are
+ * idempotent per state visit, so a re-run state repeats no side effect.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock, Logger, StepFunctionsPort } from '../core/ports';
+import { silentLogger } from '../core/ports';
+import type { Item, Table } from '../store/table';
+import {
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidToken,
+  StateError,
+  StateMachineDoesNotExist,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from './errors';
+import { evalAssign, evalField, type Scope } from './jsonata-fields';
+import { type Catcher, findCatcher, findRetrier, type Retrier, retryDelayMs } from './retry';
+
+/** An in-process stand-in for a Lambda function: takes the payload, returns the result. */
+export type TaskHandler = (payload: unknown) => Promise<unknown>;
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+type Phase = 'ready' | 'waiting' | 'task' | 'resume' | 'retry';
+
+/** The checkpointed state of one execution. */
+export interface Execution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  input: string;
+  startedAt: string;
+  stoppedAt?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  state: string;
+  stateInput: unknown;
+  vars: Record<string, unknown>;
+  enteredAt: string;
+  phase: Phase;
+  dueAt?: number;
+  token?: string;
+  /** The result of a completed task token, or a task failure to handle. */
+  result?: unknown;
+  failure?: { error: string; cause: string };
+  retryCounts: number[];
+  transitions: number;
+  seq: number;
+}
+
+interface AslState {
+  Type: string;
+  Next?: string;
+  End?: boolean;
+  Resource?: string;
+  Arguments?: unknown;
+  Output?: unknown;
+  Assign?: unknown;
+  Seconds?: unknown;
+  Timestamp?: unknown;
+  TimeoutSeconds?: unknown;
+  Retry?: Retrier[];
+  Catch?: Catcher[];
+  Choices?: { Condition: string; Next: string; Assign?: unknown; Output?: unknown }[];
+  Default?: string;
+  Error?: string;
+  Cause?: string;
+}
+interface AslMachine {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+
+/** The most a state's input or output may weigh (UTF-8), as on AWS. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+const DUE_PARTITION = 'DUE';
+const WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+
+const execKey = (arn: string) => `X#${arn}`;
+const tokenKey = (token: string) => `TT#${token}`;
+const dueSort = (ms: number, arn: string) => `${String(ms).padStart(15, '0')}#${arn}`;
+
+/** What running one state decided. */
+type Step =
+  | { kind: 'next'; state: string; input: unknown; vars: Record<string, unknown> }
+  | { kind: 'succeed'; output: unknown }
+  | { kind: 'fail'; error: string; cause: string }
+  | { kind: 'park'; phase: 'waiting' | 'task' | 'retry'; dueAt: number; token?: string; retryCounts?: number[] };
+
+export interface EngineOptions {
+  table: Table;
+  clock: Clock;
+  /** Handlers by function ARN (after substitution). */
+  handlers: Record<string, TaskHandler>;
+  /** Executions advanced at once; 1 makes runs fully deterministic (simulate). */
+  concurrency?: number;
+  log?: Logger;
+}
+
+export class LocalEngine implements StepFunctionsPort {
+  private readonly machines = new Map<string, AslMachine>();
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly running = new Set<string>();
+  private readonly again = new Set<string>();
+  private idleWaiters: (() => void)[] = [];
+  private readonly log: Logger;
+  private failure: unknown;
+  /** Counts of what the engine did, for benchmarks and cost figures. */
+  readonly counters = { transitions: 0, taskCalls: 0, checkpoints: 0 };
+
+  constructor(private readonly opts: EngineOptions) {
+    this.log = opts.log ?? silentLogger;
+  }
+
+  /** Make a state machine runnable under this ARN (the document after substitution). */
+  register(stateMachineArn: string, definition: string): void {
+    this.machines.set(stateMachineArn, JSON.parse(definition) as AslMachine);
+  }
+
+  // ---- Step Functions API -------------------------------------------------------------------
+
+  async startExecution(p: { stateMachineArn: string; name: string; input: string }): Promise<{ executionArn: string }> {
+    const machine = this.machines.get(p.stateMachineArn);
+    if (!machine) throw new StateMachineDoesNotExist(`no state machine ${p.stateMachineArn}`);
+    const executionArn = `${p.stateMachineArn.replace(':stateMachine:', ':execution:')}:${p.name}`;
+    const now = this.opts.clock.now();
+    const input = JSON.parse(p.input);
+    const ex: Execution = {
+      executionArn,
+      stateMachineArn: p.stateMachineArn,
+      name: p.name,
+      status: 'RUNNING',
+      input: p.input,
+      startedAt: new Date(now).toISOString(),
+      state: machine.StartAt,
+      stateInput: input,
+      vars: {},
+      enteredAt: new Date(now).toISOString(),
+      phase: 'ready',
+      retryCounts: [],
+      transitions: 0,
+      seq: 0,
+    };
+    const created = await this.opts.table.put(this.toItem(ex, now), { ifAbsent: true });
+    if (!created) {
+      // AWS: same name and input while running returns the same execution; otherwise it exists.
+      const existing = await this.load(executionArn);
+      if (existing && existing.status === 'RUNNING' && existing.input === p.input) return { executionArn };
+      throw new ExecutionAlreadyExists(`execution ${p.name} already exists`);
+    }
+    this.kick(executionArn);
+    return { executionArn };
+  }
+
+  async sendTaskSuccess(p: { taskToken: string; output: string }): Promise<void> {
+    await this.completeToken(p.taskToken, { result: JSON.parse(p.output) });
+  }
+
+  async sendTaskFailure(p: { taskToken: string; error?: string; cause?: string }): Promise<void> {
+    await this.completeToken(p.taskToken, { failure: { error: p.error ?? '', cause: p.cause ?? '' } });
+  }
+
+  async stopExecution(p: { executionArn: string; error?: string; cause?: string }): Promise<void> {
+    for (;;) {
+      const ex = await this.load(p.executionArn);
+      if (!ex) throw new ExecutionDoesNotExist(`no execution ${p.executionArn}`);
+      if (ex.status !== 'RUNNING') return;
+      const now = this.opts.clock.now();
+      const done: Execution = {
+        ...ex,
+        status: 'ABORTED',
+        stoppedAt: new Date(now).toISOString(),
+        error: p.error,
+        cause: p.cause,
+      };
+      if (await this.save(ex, done, now)) {
+        if (ex.token) await this.opts.table.delete(tokenKey(ex.token), '_');
+        return;
+      }
+    }
+  }
+
+  /** The checkpointed execution, as DescribeExecution would show it. */
+  async describeExecution(executionArn: string): Promise<Execution> {
+    const ex = await this.load(executionArn);
+    if (!ex) throw new ExecutionDoesNotExist(`no execution ${executionArn}`);
+    return ex;
+  }
+
+  // ---- Scheduling ---------------------------------------------------------------------------
+
+  /** Queue every execution whose wait, timeout or retry is due (and any left runnable by a crash). */
+  async runDue(): Promise<number> {
+    const now = this.opts.clock.now();
+    const items = await this.opts.table.queryAll(DUE_PARTITION, { index: 'gsi1', upTo: dueSort(now, '~') });
+    for (const item of items) this.kick(item.executionArn as string);
+    return items.length;
+  }
+
+  /** The earliest due time of any execution, if one is pending. */
+  async nextDueAt(): Promise<number | undefined> {
+    const page = await this.opts.table.query(DUE_PARTITION, { index: 'gsi1', limit: 1 });
+    const item = page.items[0];
+    return item ? (item.dueAt as number) : undefined;
+  }
+
+  /** Resolves when no execution is being advanced or queued; rejects if one failed unexpectedly. */
+  async idle(): Promise<void> {
+    if (this.queue.length || this.running.size) await new Promise<void>((r) => this.idleWaiters.push(r));
+    if (this.failure) {
+      const f = this.failure;
+      this.failure = undefined;
+      throw f;
+    }
+  }
+
+  private kick(arn: string): void {
+    if (this.running.has(arn)) {
+      this.again.add(arn);
+      return;
+    }
+    if (this.queued.has(arn)) return;
+    this.queued.add(arn);
+    this.queue.push(arn);
+    this.pump();
+  }
+
+  private pump(): void {
+    const limit = this.opts.concurrency ?? 8;
+    while (this.running.size < limit && this.queue.length) {
+      const arn = this.queue.shift()!;
+      this.queued.delete(arn);
+      this.running.add(arn);
+      this.advance(arn)
+        .catch((err) => {
+          this.log.error('local engine could not advance an execution', { executionArn: arn, error: String(err) });
+          this.failure ??= err;
+        })
+        .finally(() => {
+          this.running.delete(arn);
+          if (this.again.delete(arn)) this.kick(arn);
+          else this.pump();
+          if (!this.queue.length && !this.running.size) {
+            const waiters = this.idleWaiters;
+            this.idleWaiters = [];
+            for (const w of waiters) w();
+          }
+        });
+    }
+  }
+
+  // ---- Execution ----------------------------------------------------------------------------
+
+  /** Run an execution until it parks, ends, or is not due. */
+  private async advance(arn: string): Promise<void> {
+    let ex = await this.load(arn);
+    while (ex && ex.status === 'RUNNING') {
+      const now = this.opts.clock.now();
+      if (ex.dueAt !== undefined && ex.phase !== 'ready' && ex.phase !== 'resume' && now < ex.dueAt) return;
+      const machine = this.machines.get(ex.stateMachineArn);
+      if (!machine) throw new StateMachineDoesNotExist(`no state machine ${ex.stateMachineArn}`);
+      const step = await this.runState(machine, ex, now);
+      const saved = await this.save(ex, this.apply(ex, step, now), now);
+      if (!saved) {
+        ex = await this.load(arn); // changed under us (stopped, or a token completed): look again
+        continue;
+      }
+      if (ex.token && saved.token !== ex.token) await this.opts.table.delete(tokenKey(ex.token), '_');
+      ex = saved;
+      if (step.kind === 'park' && step.token) {
+        // The token may have been completed while its task was still starting.
+        const ref = await this.opts.table.get(tokenKey(step.token), '_');
+        const resumed = ref?.outcome
+          ? await this.save(saved, { ...saved, phase: 'resume', dueAt: now, ...(ref.outcome as object) }, now)
+          : undefined;
+        if (resumed) {
+          await this.opts.table.delete(tokenKey(step.token), '_');
+          ex = resumed;
+          continue;
+        }
+      }
+      if (step.kind === 'park') return;
+    }
+  }
+
+  private async runState(machine: AslMachine, ex: Execution, now: number): Promise<Step> {
+    const state = machine.States[ex.state];
+    if (!state) return { kind: 'fail', error: 'States.Runtime', cause: `no state named ${ex.state}` };
+    const scope = this.scope(ex);
+    try {
+      switch (state.Type) {
+        case 'Pass':
+          return this.leave(
+            state,
+            ex,
+            scope,
+            state.Output === undefined ? ex.stateInput : await evalField(state.Output, scope),
+          );
+        case 'Wait':
+          if (ex.phase === 'ready')
+            return { kind: 'park', phase: 'waiting', dueAt: await this.waitUntil(state, scope, now) };
+          return this.leave(
+            state,
+            ex,
+            scope,
+            state.Output === undefined ? ex.stateInput : await evalField(state.Output, scope),
+          );
+        case 'Choice':
+          return await this.choose(state, ex, scope);
+        case 'Succeed':
+          return {
+            kind: 'succeed',
+            output: state.Output === undefined ? ex.stateInput : await evalField(state.Output, scope),
+          };
+        case 'Fail':
+          return { kind: 'fail', error: state.Error ?? 'States.Fail', cause: state.Cause ?? '' };
+        case 'Task':
+          return await this.task(state, ex, scope, now);
+        default:
+          return {
+            kind: 'fail',
+            error: 'States.Runtime',
+            cause: `state type ${state.Type} is not supported by the local engine`,
+          };
+      }
+    } catch (err) {
+      if (err instanceof StateError) {
+        return state.Type === 'Task'
+          ? this.taskFailed(state, ex, scope, err.error, err.causeText)
+          : { kind: 'fail', error: err.error, cause: err.causeText };
+      }
+      throw err;
+    }
+  }
+
+  private async task(state: AslState, ex: Execution, scope: Scope, now: number): Promise<Step> {
+    switch (ex.phase) {
+      case 'task': // the task token's time ran out
+        return this.taskFailed(state, ex, scope, 'States.Timeout', 'the task did not report back in time');
+      case 'resume':
+        if (ex.failure) return this.taskFailed(state, ex, scope, ex.failure.error, ex.failure.cause);
+        return this.taskSucceeded(state, ex, scope, ex.result);
+      default:
+        break;
+    }
+    const args = await evalField(state.Arguments, scope);
+    const resource = state.Resource ?? '';
+    if (resource === WAIT_FOR_TOKEN) {
+      const token = (scope.states.context as { Task: { Token: string } }).Task.Token;
+      const { FunctionName, Payload } = args as { FunctionName: string; Payload: unknown };
+      await this.opts.table.put({ pk: tokenKey(token), sk: '_', executionArn: ex.executionArn });
+      const failed = await this.invoke(FunctionName, Payload).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      if (failed) return this.handlerFailed(state, ex, scope, failed);
+      const timeout = Number((await evalField(state.TimeoutSeconds, scope)) ?? 99_999_999);
+      return { kind: 'park', phase: 'task', dueAt: now + timeout * 1000, token };
+    }
+    try {
+      if (resource === LAMBDA_INVOKE) {
+        const { FunctionName, Payload } = args as { FunctionName: string; Payload: unknown };
+        return this.taskSucceeded(state, ex, scope, {
+          StatusCode: 200,
+          Payload: await this.invoke(FunctionName, Payload),
+        });
+      }
+      return this.taskSucceeded(state, ex, scope, await this.invoke(resource, args));
+    } catch (err) {
+      return this.handlerFailed(state, ex, scope, err);
+    }
+  }
+
+  private async invoke(functionArn: string, payload: unknown): Promise<unknown> {
+    const handler = this.opts.handlers[functionArn];
+    if (!handler) throw new StateError('States.Runtime', `no handler for resource ${functionArn}`);
+    this.counters.taskCalls++;
+    // A copy, as if it crossed the wire: handlers must not share objects with the engine.
+    const result = await handler(JSON.parse(JSON.stringify(payload ?? null)));
+    return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  }
+
+  private handlerFailed(state: AslState, ex: Execution, scope: Scope, err: unknown): Promise<Step> {
+    if (err instanceof StateError) return this.taskFailed(state, ex, scope, err.error, err.causeText);
+    const e = err as Error;
+    const cause = JSON.stringify({ errorMessage: e?.message ?? String(err), errorType: e?.name ?? 'Error' });
+    return this.taskFailed(state, ex, scope, e?.name || 'Error', cause);
+  }
+
+  private async taskSucceeded(state: AslState, ex: Execution, scope: Scope, result: unknown): Promise<Step> {
+    const withResult: Scope = { ...scope, states: { ...scope.states, result } };
+    const output = state.Output === undefined ? result : await evalField(state.Output, withResult);
+    return this.leave(state, ex, withResult, output);
+  }
+
+  private async taskFailed(state: AslState, ex: Execution, scope: Scope, error: string, cause: string): Promise<Step> {
+    const retry = findRetrier(state.Retry, error, ex.retryCounts);
+    if (retry) {
+      const counts = [...ex.retryCounts];
+      const count = counts[retry.index] ?? 0;
+      counts[retry.index] = count + 1;
+      const delay = retryDelayMs(retry.retrier, count, `${ex.executionArn}#${ex.state}#${ex.enteredAt}`);
+      return { kind: 'park', phase: 'retry', dueAt: this.opts.clock.now() + delay, retryCounts: counts };
+    }
+    const catcher = findCatcher(state.Catch, error);
+    if (!catcher) return { kind: 'fail', error, cause };
+    const errorOutput = { Error: error, Cause: cause };
+    const withError: Scope = { ...scope, states: { ...scope.states, errorOutput } };
+    const output = catcher.Output === undefined ? errorOutput : await evalField(catcher.Output, withError);
+    const vars = await evalAssign(catcher.Assign, withError);
+    return { kind: 'next', state: catcher.Next, input: output, vars };
+  }
+
+  private async choose(state: AslState, ex: Execution, scope: Scope): Promise<Step> {
+    for (const rule of state.Choices ?? []) {
+      if ((await evalField(rule.Condition, scope)) === true) {
+        const vars = await evalAssign({ ...(state.Assign as object), ...(rule.Assign as object) }, scope);
+        const output = rule.Output ?? state.Output;
+        return {
+          kind: 'next',
+          state: rule.Next,
+          input: output === undefined ? ex.stateInput : await evalField(output, scope),
+          vars,
+        };
+      }
+    }
+    if (state.Default === undefined)
+      return { kind: 'fail', error: 'States.NoChoiceMatched', cause: `no choice of ${ex.state} matched` };
+    const vars = await evalAssign(state.Assign, scope);
+    const output = state.Output === undefined ? ex.stateInput : await evalField(state.Output, scope);
+    return { kind: 'next', state: state.Default, input: output, vars };
+  }
+
+  private async leave(state: AslState, _ex: Execution, scope: Scope, output: unknown): Promise<Step> {
+    const vars = await evalAssign(state.Assign, scope);
+    if (state.End || state.Next === undefined) return { kind: 'succeed', output };
+    return { kind: 'next', state: state.Next, input: output, vars };
+  }
+
+  private async waitUntil(state: AslState, scope: Scope, now: number): Promise<number> {
+    if (state.Seconds !== undefined) {
+      const s = Number(await evalField(state.Seconds, scope));
+      if (!Number.isFinite(s) || s < 0)
+        throw new StateError('States.Runtime', `Wait Seconds must be a non-negative number, got ${s}`);
+      return now + s * 1000;
+    }
+    const ts = await evalField(state.Timestamp, scope);
+    const ms = typeof ts === 'string' ? Date.parse(ts) : Number.NaN;
+    if (Number.isNaN(ms))
+      throw new StateError('States.Runtime', `Wait Timestamp must be an ISO 8601 time, got ${JSON.stringify(ts)}`);
+    return Math.max(now, ms);
+  }
+
+  private scope(ex: Execution): Scope {
+    const token = createHash('sha256')
+      .update(`${ex.executionArn}#${ex.state}#${ex.enteredAt}#${ex.retryCounts.join(',')}`)
+      .digest('base64url');
+    return {
+      vars: ex.vars,
+      states: {
+        input: ex.stateInput,
+        context: {
+          Execution: { Id: ex.executionArn, Name: ex.name, StartTime: ex.startedAt, Input: JSON.parse(ex.input) },
+          StateMachine: { Id: ex.stateMachineArn, Name: ex.stateMachineArn.split(':').pop() },
+          State: { Name: ex.state, EnteredTime: ex.enteredAt, RetryCount: ex.retryCounts.reduce((a, b) => a + b, 0) },
+          Task: { Token: token },
+        },
+      },
+    };
+  }
+
+  /** The execution after a step. */
+  private apply(ex: Execution, step: Step, now: number): Execution {
+    const iso = new Date(now).toISOString();
+    const base = { ...ex, result: undefined, failure: undefined, dueAt: undefined, token: undefined };
+    switch (step.kind) {
+      case 'next': {
+        const size = Buffer.byteLength(JSON.stringify(step.input ?? null));
+        if (size > MAX_PAYLOAD_BYTES) {
+          return this.ended(base, 'FAILED', iso, {
+            error: 'States.DataLimitExceeded',
+            cause: `state output of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}`,
+          });
+        }
+        this.counters.transitions++;
+        return {
+          ...base,
+          state: step.state,
+          stateInput: step.input,
+          vars: step.vars,
+          enteredAt: iso,
+          phase: 'ready',
+          retryCounts: [],
+          transitions: ex.transitions + 1,
+        };
+      }
+      case 'park':
+        return {
+          ...base,
+          phase: step.phase,
+          dueAt: step.dueAt,
+          token: step.token,
+          retryCounts: step.retryCounts ?? ex.retryCounts,
+        };
+      case 'succeed':
+        return this.ended(base, 'SUCCEEDED', iso, { output: JSON.stringify(step.output ?? null) });
+      case 'fail':
+        this.log.warn('local execution failed', { executionArn: ex.executionArn, state: ex.state, error: step.error });
+        return this.ended(base, 'FAILED', iso, { error: step.error, cause: step.cause });
+    }
+  }
+
+  private ended(ex: Execution, status: ExecutionStatus, iso: string, extra: Partial<Execution>): Execution {
+    return { ...ex, ...extra, status, stoppedAt: iso, phase: 'ready' };
+  }
+
+  private async completeToken(
+    token: string,
+    outcome: { result?: unknown; failure?: { error: string; cause: string } },
+  ): Promise<void> {
+    if (!/^[A-Za-z0-9_-]{1,1024}$/.test(token)) throw new InvalidToken('the task token is malformed');
+    for (;;) {
+      const ref = await this.opts.table.get(tokenKey(token), '_');
+      if (!ref) throw new TaskDoesNotExist('no task is waiting for this token');
+      const ex = await this.load(ref.executionArn as string);
+      if (ex?.status === 'RUNNING' && ex.phase === 'ready' && ref.outcome === undefined) {
+        // Its task is still starting: leave the outcome with the token for the task to pick up.
+        const kept = await this.opts.table.update(tokenKey(token), '_', {
+          set: { outcome },
+          condition: { expression: 'attribute_exists(pk) AND attribute_not_exists(outcome)' },
+        });
+        if (!kept) continue;
+        this.kick(ex.executionArn);
+        return;
+      }
+      if (!ex || ex.status !== 'RUNNING' || ex.token !== token || ex.phase !== 'task') {
+        throw new TaskTimedOut('the task of this token is no longer waiting');
+      }
+      const now = this.opts.clock.now();
+      if (ex.dueAt !== undefined && now >= ex.dueAt) throw new TaskTimedOut('the task of this token timed out');
+      const next: Execution = { ...ex, phase: 'resume', dueAt: now, ...outcome };
+      if (await this.save(ex, next, now)) {
+        await this.opts.table.delete(tokenKey(token), '_');
+        this.kick(ex.executionArn);
+        return;
+      }
+    }
+  }
+
+  // ---- Persistence --------------------------------------------------------------------------
+
+  private async load(arn: string): Promise<Execution | undefined> {
+    const item = await this.opts.table.get(execKey(arn), '_');
+    return item ? (item.execution as Execution) : undefined;
+  }
+
+  /** Conditional checkpoint: only if nobody else moved the execution since `prev` was read. */
+  private async save(prev: Execution, next: Execution, now: number): Promise<Execution | undefined> {
+    this.counters.checkpoints++;
+    const saved = { ...next, seq: prev.seq + 1 };
+    const ok = await this.opts.table.put(this.toItem(saved, now), {
+      condition: {
+        expression: '#e.#seq = :seq',
+        names: { '#e': 'execution', '#seq': 'seq' },
+        values: { ':seq': prev.seq },
+      },
+    });
+    return ok ? saved : undefined;
+  }
+
+  private toItem(ex: Execution, now: number): Item {
+    // Runnable executions are indexed as due now, so that a restart finds them.
+    const due = ex.status !== 'RUNNING' ? undefined : ex.phase === 'ready' || ex.phase === 'resume' ? now : ex.dueAt;
+    return {
+      pk: execKey(ex.executionArn),
+      sk: '_',
+      execution: ex,
+      executionArn: ex.executionArn,
+      ...(due === undefined ? {} : { gsi1pk: DUE_PARTITION, gsi1sk: dueSort(due, ex.executionArn), dueAt: due }),
+    };
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * `baton dev`: the local engine on the wall clock (optionally faster), data on disk, the HTTP API
+ * on 127.0.0.1, and a scheduler that polls the store for due waits.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Logger } from '../core/ports';
+import type { Profile } from '../core/profile';
+import { WallClock } from '../engine/clock';
+import type { LoadedJourney } from '../journey/load';
+import { listen } from '../server/http';
+import { putProfile } from '../store/profiles';
+import { type LocalRuntime, startLocalRuntime } from './runtime';
+
+export interface DevOptions {
+  journeys: LoadedJourney[];
+  profiles: Profile[];
+  dataDir: string;
+  port: number;
+  speed: number;
+  log: Logger;
+  /** Real milliseconds between polls for due waits. */
+  pollMs?: number;
+}
+
+export interface DevServer {
+  port: number;
+  runtime: LocalRuntime;
+  close(): Promise<void>;
+}
+
+export async function startDev(opts: DevOptions): Promise<DevServer> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const clock = new WallClock(opts.speed);
+  const runtime = await startLocalRuntime({ journeys: opts.journeys, clock, dataDir: opts.dataDir, log: opts.log });
+  for (const p of opts.profiles) await putProfile(runtime.table, p, clock.now());
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const poll = async () => {
+    try {
+      await runtime.engine.runDue();
+    } catch (err) {
+      opts.log.error('scheduler poll failed', { error: String(err) });
+    }
+    if (!stopped) timer = setTimeout(poll, opts.pollMs ?? 200);
+  };
+  // The first poll also resumes whatever a previous run left due or running.
+  await poll();
+  let server: Server;
+  let port: number;
+  try {
+    ({ server, port } = await listen(runtime.deps, opts.port));
+  } catch (err) {
+    stopped = true;
+    clearTimeout(timer);
+    await runtime.close();
+    throw err;
+  }
+  return {
+    port,
+    runtime,
+    close: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runtime.engine.idle().catch(() => undefined);
+      await runtime.close();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The local composition root: dynalite, the local engine running the compiled journeys with
+ * in-process handlers, the outbox as the only channel. Shared by `baton simulate`, `baton dev`
+ * and the tests, so all three run the same code as the Lambdas.
+ */
+import { outboxSender } from '../channels/outbox';
+import { JourneyCatalog } from '../core/catalog';
+import { evaluateBranch } from '../core/evaluate';
+import { finish } from '../core/finish';
+import { park } from '../core/park';
+import type { Clock, Deps, Logger } from '../core/ports';
+import { silentLogger } from '../core/ports';
+import { send } from '../core/send';
+import type { EvaluateInput, FinishInput, ParkInput, SendInput } from '../core/task-input';
+import { LocalEngine } from '../engine/engine';
+import { compileJourney, HANDLER_PLACEHOLDERS, type HandlerName, renderAsl, substitute } from '../journey/compile';
+import type { LoadedJourney } from '../journey/load';
+import { startLocalStore } from '../store/local-dynamo';
+import type { Table } from '../store/table';
+
+const ACCOUNT = '000000000000';
+
+/** The ARN the local engine gives a journey's state machine. */
+export function localStateMachineArn(journeyId: string): string {
+  return `arn:aws:states:local:${ACCOUNT}:stateMachine:baton-${journeyId}`;
+}
+
+/** The substitutions that point a compiled document at the in-process handlers. */
+export function localSubstitutions(): Record<string, string> {
+  return Object.fromEntries(
+    (Object.keys(HANDLER_PLACEHOLDERS) as HandlerName[]).map((h) => [
+      HANDLER_PLACEHOLDERS[h],
+      `arn:aws:lambda:local:${ACCOUNT}:function:baton-${h}`,
+    ]),
+  );
+}
+
+export interface LocalRuntime {
+  deps: Deps;
+  engine: LocalEngine;
+  table: Table;
+  close(): Promise<void>;
+}
+
+export interface LocalRuntimeOptions {
+  journeys: LoadedJourney[];
+  clock: Clock;
+  /** LevelDB folder for dynalite; in memory when absent. */
+  dataDir?: string;
+  concurrency?: number;
+  log?: Logger;
+  onTimeline?: Deps['onTimeline'];
+}
+
+export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const store = await startLocalStore({ path: opts.dataDir });
+  const table = store.table;
+  const catalog = new JourneyCatalog(
+    opts.journeys.map((l) => ({
+      journey: l.journey,
+      stateMachineArn: localStateMachineArn(l.journey.id),
+      templatesDir: l.templatesDir,
+    })),
+  );
+  const subs = localSubstitutions();
+  const handlers: Record<HandlerName, (payload: unknown) => Promise<unknown>> = {
+    send: (p) => send(deps, p as SendInput),
+    park: (p) => park(deps, p as ParkInput),
+    evaluate: (p) => evaluateBranch(deps, p as EvaluateInput),
+    finish: (p) => finish(deps, p as FinishInput),
+  };
+  const engine = new LocalEngine({
+    table,
+    clock: opts.clock,
+    concurrency: opts.concurrency,
+    log: opts.log,
+    handlers: Object.fromEntries(
+      (Object.keys(handlers) as HandlerName[]).map((h) => [subs[HANDLER_PLACEHOLDERS[h]], handlers[h]]),
+    ),
+  });
+  for (const entry of catalog.all()) {
+    engine.register(entry.stateMachineArn, substitute(renderAsl(compileJourney(entry.journey)), subs));
+  }
+  const outbox = outboxSender(table, opts.clock);
+  const deps: Deps = {
+    table,
+    clock: opts.clock,
+    sfn: engine,
+    catalog,
+    senders: { sms: outbox, email: outbox },
+    log: opts.log ?? silentLogger,
+    onTimeline: opts.onTimeline,
+  };
+  return { deps, engine, table, close: () => store.close() };
+}
