@@ -1,3 +1,6 @@
+// Tests run on Node 20 on purpose; the SDK's notice about Node 22 is noise in test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 /** Tests are TypeScript transpiled by ts-jest (type checking runs once, in `tsc --noEmit`). */
 module.exports = {
   testEnvironment: 'node',

@@ -82,6 +82,20 @@ export function compileJourney(journey: Journey): AslDocument {
     }
     Object.assign(states, compiled);
   }
+  const catchesFailure = Object.values(states).some((st) =>
+    ((st.Catch as { Next: string }[] | undefined) ?? []).some((c) => c.Next === FAILED_STATE),
+  );
+  if (catchesFailure) addFailureStates(journey, states);
+  return {
+    Comment: `Baton journey ${journey.id} v${journey.version}`,
+    QueryLanguage: 'JSONata',
+    StartAt: startAt,
+    States: states,
+  };
+}
+
+/** A step that failed for good records the exit (reason failed) and fails the execution. */
+function addFailureStates(journey: Journey, states: Record<string, AslState>): void {
   states[FAILED_STATE] = {
     Type: 'Task',
     Resource: placeholder('finish'),
@@ -97,12 +111,6 @@ export function compileJourney(journey: Journey): AslDocument {
     Type: 'Fail',
     Error: 'Baton.StepFailed',
     Cause: 'A journey step failed; the timeline has the step and error.',
-  };
-  return {
-    Comment: `Baton journey ${journey.id} v${journey.version}`,
-    QueryLanguage: 'JSONata',
-    StartAt: startAt,
-    States: states,
   };
 }
 

@@ -1,0 +1,46 @@
+/** Shared test helpers: journey documents, loaded journeys and a simulate runner over files. */
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoadedJourney } from '../lib/journey/load';
+import { loadJourneyFile } from '../lib/journey/load';
+
+export const ROOT = join(__dirname, '..');
+
+/** Load a journey file that must be valid. */
+export function loadValid(file: string): LoadedJourney {
+  const r = loadJourneyFile(file);
+  if (!r.ok) throw new Error(`${file} is invalid: ${JSON.stringify(r.problems)}`);
+  return r.loaded;
+}
+
+/** Write a journey document and its templates to a fresh folder and load it. */
+export function journeyInTempDir(doc: unknown, templates: Record<string, string> = {}): { file: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-test-'));
+  mkdirSync(join(dir, 'templates'));
+  for (const [name, text] of Object.entries(templates)) writeFileSync(join(dir, 'templates', name), text);
+  const file = join(dir, 'journey.json');
+  writeFileSync(file, JSON.stringify(doc, null, 2));
+  return { file, dir };
+}
+
+/** A minimal valid journey: send an email then end. */
+export function simpleJourney(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'simple',
+    name: 'Simple',
+    version: 1,
+    trigger: { event: 'x.happened' },
+    start: 'hello',
+    steps: {
+      hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
+      done: { type: 'end' },
+    },
+    ...overrides,
+  };
+}
+
+export const HELLO_TEMPLATES = {
+  'hello.email.liquid': 'Subject: Hello {{ profile.attributes.firstName }}\nHi {{ profile.attributes.firstName }}!',
+  'hello.sms.liquid': 'Hi {{ profile.attributes.firstName }}!',
+};
