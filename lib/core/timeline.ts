@@ -5,6 +5,9 @@ import type { Deps } from './ports';
 
 export type TimelineKind = 'entered' | 'ignored' | 'sent' | 'suppressed' | 'exited';
 
+/** Within one instant, entries list in the order they happen to an instance. */
+const KIND_ORDER: Record<TimelineKind, number> = { entered: 1, ignored: 1, sent: 5, suppressed: 5, exited: 9 };
+
 /** One line of SPEC §4, field order as printed. */
 export interface TimelineEntry {
   at: string;
@@ -30,7 +33,7 @@ export async function record(
   key: string,
 ): Promise<boolean> {
   const fresh = await deps.table.put(
-    { pk: keys.customer(entry.customerId), sk: keys.timeline(entry.at, key), entry },
+    { pk: keys.customer(entry.customerId), sk: keys.timeline(entry.at, `${KIND_ORDER[entry.kind]}#${key}`), entry },
     { ifAbsent: true },
   );
   if (fresh) deps.onTimeline?.(normalize(entry));

@@ -138,11 +138,9 @@ const quietHours = z
 export const journeySchema = z
   .object({
     $schema: z.string().optional(),
-    id: z
-      .string()
-      .regex(JOURNEY_ID_PATTERN, {
-        error: (i) => `expected a journey id matching ^[a-z][a-z0-9-]{1,62}$, found ${show(i.input)}`,
-      }),
+    id: z.string().regex(JOURNEY_ID_PATTERN, {
+      error: (i) => `expected a journey id matching ^[a-z][a-z0-9-]{1,62}$, found ${show(i.input)}`,
+    }),
     name: z.string().min(1).max(200),
     version: z.number().int().min(1),
     description: z.string().optional(),

@@ -4,9 +4,9 @@
  */
 import { SendRejectedError, SendThrottledError } from '../../lib/channels/errors';
 import { listOutbox } from '../../lib/channels/outbox';
+import { messageId } from '../../lib/core/ids';
 import type { ChannelSender } from '../../lib/core/ports';
 import type { Profile } from '../../lib/core/profile';
-import { messageId } from '../../lib/core/ids';
 import { send } from '../../lib/core/send';
 import type { SendInput } from '../../lib/core/task-input';
 import type { TimelineEntry } from '../../lib/core/timeline';
@@ -33,7 +33,12 @@ const ana: Profile = {
 beforeAll(async () => {
   const { file } = journeyInTempDir(simpleJourney(), HELLO_TEMPLATES);
   clock = new VirtualClock(T0);
-  rt = await startLocalRuntime({ journeys: [loadValid(file)], clock, concurrency: 1, onTimeline: (e) => lines.push(e) });
+  rt = await startLocalRuntime({
+    journeys: [loadValid(file)],
+    clock,
+    concurrency: 1,
+    onTimeline: (e) => lines.push(e),
+  });
 });
 afterAll(async () => {
   await rt.close();
@@ -103,7 +108,13 @@ describe('send', () => {
     const i = input();
     const id = messageId(i.instance, i.step, i.visit);
     // What a process killed during the provider call leaves behind.
-    await rt.table.put({ pk: keys.message(id), sk: keys.single, messageId: id, status: 'sending', customerId: 'c-ana' });
+    await rt.table.put({
+      pk: keys.message(id),
+      sk: keys.single,
+      messageId: id,
+      status: 'sending',
+      customerId: 'c-ana',
+    });
     const before = (await outboxFor('c-ana')).length;
     await expect(send(rt.deps, i)).resolves.toEqual({ outcome: 'failed', reason: 'unknown', messageId: id });
     expect((await outboxFor('c-ana')).length).toBe(before);
@@ -117,7 +128,9 @@ describe('send', () => {
         throw new SendThrottledError('Rate exceeded');
       },
     };
-    await expect(send({ ...rt.deps, senders: { sms: throttled, email: throttled } }, i)).rejects.toMatchObject({ name: 'Baton.SendThrottled' });
+    await expect(send({ ...rt.deps, senders: { sms: throttled, email: throttled } }, i)).rejects.toMatchObject({
+      name: 'Baton.SendThrottled',
+    });
     await expect(send(rt.deps, i)).resolves.toMatchObject({ outcome: 'sent' });
   });
 
@@ -137,11 +150,19 @@ describe('send', () => {
     ['marketing without opt-in', 'consent', { consent: { email: 'opted_out' } }, {}],
     ['marketing with no consent recorded', 'consent', { consent: {} }, {}],
     ['no address on the channel', 'no-address', { email: undefined }, {}],
-    ['several channels, none eligible', 'no-eligible-channel', { email: undefined, consent: { sms: 'opted_out' } }, { channels: ['email', 'sms'] }],
+    [
+      'several channels, none eligible',
+      'no-eligible-channel',
+      { email: undefined, consent: { sms: 'opted_out' } },
+      { channels: ['email', 'sms'] },
+    ],
   ])('suppresses %s with reason %s', async (_what, reason, change, over) => {
     const customerId = `c-${reason}-${visit}`;
     await putProfile(rt.table, { ...ana, ...change, customerId }, T0);
-    await expect(send(rt.deps, input({ customerId, ...over }))).resolves.toMatchObject({ outcome: 'suppressed', reason });
+    await expect(send(rt.deps, input({ customerId, ...over }))).resolves.toMatchObject({
+      outcome: 'suppressed',
+      reason,
+    });
     expect(await outboxFor(customerId)).toEqual([]);
     expect(lines.at(-1)).toMatchObject({ kind: 'suppressed', customerId, reason });
   });
@@ -149,9 +170,13 @@ describe('send', () => {
   it('lets transactional sends through without opt-in, but never to an opted-out channel', async () => {
     const customerId = 'c-transactional';
     await putProfile(rt.table, { ...ana, customerId, consent: { email: 'opted_out' } }, T0);
-    await expect(send(rt.deps, input({ customerId, purpose: 'transactional' }))).resolves.toMatchObject({ outcome: 'suppressed' });
+    await expect(send(rt.deps, input({ customerId, purpose: 'transactional' }))).resolves.toMatchObject({
+      outcome: 'suppressed',
+    });
     await putProfile(rt.table, { ...ana, customerId, consent: {} }, T0);
-    await expect(send(rt.deps, input({ customerId, purpose: 'transactional' }))).resolves.toMatchObject({ outcome: 'sent' });
+    await expect(send(rt.deps, input({ customerId, purpose: 'transactional' }))).resolves.toMatchObject({
+      outcome: 'sent',
+    });
   });
 
   describe('quiet hours (customer zone, DST-aware)', () => {
@@ -160,7 +185,10 @@ describe('send', () => {
     it('defers a marketing send inside the window to the window end in the customer zone, across the DST change', async () => {
       // 2026-03-07 22:30 in New York (EST, UTC-5) is 03:30Z on the 8th; the window ends at 08:00 EDT (UTC-4).
       clock.advanceTo(Date.parse('2026-03-08T03:30:00Z'));
-      await expect(send(rt.deps, input({ quietHours }))).resolves.toEqual({ outcome: 'deferred', resumeAt: '2026-03-08T12:00:00.000Z' });
+      await expect(send(rt.deps, input({ quietHours }))).resolves.toEqual({
+        outcome: 'deferred',
+        resumeAt: '2026-03-08T12:00:00.000Z',
+      });
     });
 
     it('skips instead when the action is skip, and lets transactional sends through', async () => {
@@ -168,14 +196,18 @@ describe('send', () => {
         outcome: 'suppressed',
         reason: 'quiet-hours',
       });
-      await expect(send(rt.deps, input({ quietHours, purpose: 'transactional' }))).resolves.toMatchObject({ outcome: 'sent' });
+      await expect(send(rt.deps, input({ quietHours, purpose: 'transactional' }))).resolves.toMatchObject({
+        outcome: 'sent',
+      });
     });
 
     it('falls back to the journey zone when the profile has none', async () => {
       const customerId = 'c-nozone';
       await putProfile(rt.table, { ...ana, customerId, timezone: undefined }, T0);
       // 03:30Z is 12:30 in Tokyo: outside the window there, inside it in New York.
-      await expect(send(rt.deps, input({ customerId, quietHours, timezone: 'Asia/Tokyo' }))).resolves.toMatchObject({ outcome: 'sent' });
+      await expect(send(rt.deps, input({ customerId, quietHours, timezone: 'Asia/Tokyo' }))).resolves.toMatchObject({
+        outcome: 'sent',
+      });
     });
   });
 

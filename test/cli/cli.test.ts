@@ -1,0 +1,154 @@
+/** The `baton` command as users run it: exit codes, exact output, and `baton dev` surviving kill -9. */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileJourney, renderAsl } from '../../lib/journey/compile';
+import { journeyInTempDir, loadValid, ROOT, simpleJourney } from '../helpers';
+
+const BATON = join(ROOT, 'bin', 'baton.cjs');
+
+function baton(...args: string[]) {
+  const r = spawnSync(process.execPath, [BATON, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('baton CLI', () => {
+  it('validate: exit 0 for workflows/, exit 1 with file:/pointer: message lines otherwise', () => {
+    expect(baton('validate')).toMatchObject({ code: 0, out: expect.stringContaining('cart-recovery') });
+    const { file } = journeyInTempDir(simpleJourney({ start: 'nope' }));
+    const r = baton('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${file}:/start: start names step "nope", which does not exist`);
+    expect(r.err).toContain(`${file}:/steps/hello/template: no email template "hello"`);
+  });
+
+  it('compile: prints exactly the document the compiler renders (what CDK deploys)', () => {
+    const r = baton('compile', 'cart-recovery');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(renderAsl(compileJourney(loadValid(join(ROOT, 'workflows/cart-recovery.json')).journey)));
+  });
+
+  it('simulate: the same inputs print the same lines', () => {
+    const args = [
+      'simulate',
+      'workflows/cart-recovery.json',
+      '--events',
+      'samples/cart-events.jsonl',
+      '--profiles',
+      'samples/profiles.json',
+    ];
+    const a = baton(...args);
+    expect(a.code).toBe(0);
+    expect(a.out.trim().split('\n')).toHaveLength(12);
+    expect(baton(...args).out).toBe(a.out);
+    const cut = baton(...args, '--until', 'PT2H');
+    expect(
+      cut.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).kind),
+    ).toEqual(['entered', 'entered', 'entered', 'ignored', 'sent', 'sent', 'suppressed']);
+  });
+
+  it('simulate: names the line and field of a bad event and runs nothing', () => {
+    const r = baton('simulate', 'workflows/cart-recovery.json', '--events', join(__dirname, 'bad-events.jsonl'));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('bad-events.jsonl:2: /time: time must be RFC 3339');
+    expect(r.out).toBe('');
+  });
+
+  it('usage errors exit 2 and say why', () => {
+    expect(baton('simulate', 'workflows/cart-recovery.json')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--events'),
+    });
+    expect(baton('frobnicate')).toMatchObject({ code: 2, err: expect.stringContaining('unknown command frobnicate') });
+  });
+});
+
+describe('baton dev', () => {
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const c of children) c.kill('SIGKILL');
+  });
+
+  /** Start `baton dev` and resolve with its base URL once it listens. */
+  function startDev(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
+    const child = spawn(
+      process.execPath,
+      [
+        BATON,
+        'dev',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--speed',
+        '3600',
+        '--workflows',
+        join(__dirname, 'workflows'),
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    children.push(child);
+    return new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += String(d);
+        const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+        if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
+      });
+      child.once('exit', (code) => reject(new Error(`baton dev exited ${code}: ${out}`)));
+    });
+  }
+
+  async function until<T>(what: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await what();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('keeps an accepted event across kill -9: the restarted engine sends the waiting message once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'baton-dev-'));
+    const first = await startDev(dataDir);
+    await fetch(`${first.base}/customers/c-9/profile`, {
+      method: 'PUT',
+      body: JSON.stringify({
+        email: 'kim@example.com',
+        consent: { email: 'opted_in' },
+        attributes: { firstName: 'Kim' },
+      }),
+    });
+    const posted = await fetch(`${first.base}/events`, {
+      method: 'POST',
+      body: JSON.stringify({
+        id: 'w-1',
+        type: 'account.created',
+        customerId: 'c-9',
+        channel: 'web',
+        time: new Date().toISOString(),
+      }),
+    });
+    expect(await posted.json()).toEqual({ failedCount: 0, results: [{ id: 'w-1', status: 'accepted' }] });
+    first.child.kill('SIGKILL'); // the 30-minute wait (half a second at x3600) has not passed yet
+    const second = await startDev(dataDir);
+    const messages = await until(async () => {
+      const body = (await (await fetch(`${second.base}/outbox`)).json()) as { messages: unknown[] };
+      return body.messages.length ? body.messages : undefined;
+    });
+    expect(messages).toEqual([expect.objectContaining({ to: 'kim@example.com', subject: 'Welcome, Kim' })]);
+    const timeline = await until(async () => {
+      const body = (await (await fetch(`${second.base}/customers/c-9/timeline`)).json()) as {
+        entries: { kind: string }[];
+      };
+      return body.entries.some((e) => e.kind === 'exited') ? body.entries : undefined;
+    });
+    expect(timeline.map((e) => e.kind)).toEqual(['exited', 'sent', 'entered']);
+    second.child.kill('SIGTERM');
+  });
+});

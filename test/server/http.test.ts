@@ -1,0 +1,119 @@
+/** The local HTTP API: per-entry results for POST /events, the outbox, profiles and timelines. */
+import type { Server } from 'node:http';
+import { VirtualClock } from '../../lib/engine/clock';
+import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
+import { listen } from '../../lib/server/http';
+import { HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+
+let rt: LocalRuntime;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  const { file } = journeyInTempDir(simpleJourney(), HELLO_TEMPLATES);
+  rt = await startLocalRuntime({
+    journeys: [loadValid(file)],
+    clock: new VirtualClock(Date.parse('2026-11-20T15:00:00Z')),
+  });
+  const l = await listen(rt.deps, 0);
+  server = l.server;
+  base = `http://127.0.0.1:${l.port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await rt.close();
+});
+
+async function call(method: string, path: string, body?: unknown, raw?: string) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const good = (id: string) => ({
+  id,
+  type: 'x.happened',
+  customerId: 'c-1',
+  channel: 'web',
+  time: '2026-11-20T15:00:00Z',
+});
+
+describe('HTTP API', () => {
+  it('stores a profile with PUT and reads it back', async () => {
+    const profile = {
+      email: 'pat@example.com',
+      timezone: 'Europe/Paris',
+      consent: { email: 'opted_in' },
+      attributes: { firstName: 'Pat' },
+    };
+    expect((await call('PUT', '/customers/c-1/profile', profile)).status).toBe(200);
+    expect(await call('GET', '/customers/c-1/profile')).toEqual({
+      status: 200,
+      body: { customerId: 'c-1', ...profile },
+    });
+  });
+
+  it('rejects a bad profile naming each field and what is allowed', async () => {
+    const r = await call('PUT', '/customers/c-2/profile', {
+      phone: '555-1234',
+      timezone: 'Nowhere/City',
+      consent: { sms: 'yes' },
+    });
+    expect(r.status).toBe(400);
+    const errors = (r.body.error as { errors: { path: string; message: string }[] }).errors;
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { path: '/phone', message: expect.stringContaining('E.164') },
+        { path: '/timezone', message: expect.stringContaining('IANA') },
+        { path: '/consent/sms', message: expect.stringContaining('opted_in or opted_out') },
+      ]),
+    );
+  });
+
+  it('answers per entry: the good entries are processed beside the bad ones', async () => {
+    const r = await call('POST', '/events', [
+      good('e-1'),
+      { ...good('e-2'), time: 'yesterday' },
+      { ...good('e-3'), customerID: 'typo' },
+      'not an object',
+      good('e-1'),
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body.failedCount).toBe(3);
+    expect(r.body.results).toEqual([
+      { id: 'e-1', status: 'accepted' },
+      { id: 'e-2', status: 'rejected', errors: [{ path: '/time', message: expect.stringContaining('RFC 3339') }] },
+      {
+        id: 'e-3',
+        status: 'rejected',
+        errors: [{ path: '/customerID', message: expect.stringContaining('unknown field') }],
+      },
+      { status: 'rejected', errors: [{ path: '', message: expect.stringContaining('JSON object') }] },
+      { id: 'e-1', status: 'duplicate' },
+    ]);
+    await rt.engine.idle();
+    const outbox = await call('GET', '/outbox?customerId=c-1');
+    expect(outbox.body.messages).toEqual([
+      expect.objectContaining({ channel: 'email', to: 'pat@example.com', subject: 'Hello Pat' }),
+    ]);
+    const timeline = await call('GET', '/customers/c-1/timeline');
+    expect((timeline.body.entries as { kind: string }[]).map((e) => e.kind)).toEqual(['exited', 'sent', 'entered']);
+  });
+
+  it('says what is wrong with a body that is not JSON, a batch too large, and unknown routes', async () => {
+    expect(await call('POST', '/events', undefined, '{"id":')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'bad-body' } },
+    });
+    const big = await call(
+      'POST',
+      '/events',
+      Array.from({ length: 501 }, (_, i) => good(`b-${i}`)),
+    );
+    expect(big).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('1 to 500') } } });
+    expect((await call('GET', '/nope')).status).toBe(404);
+    expect((await call('DELETE', '/events')).status).toBe(405);
+  });
+});
