@@ -1,5 +1,5 @@
 /** Shared test helpers: journey documents, loaded journeys and a simulate runner over files. */
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedJourney } from '../lib/journey/load';

@@ -2,8 +2,9 @@
  * The local engine against AWS's documented behaviour for what the compiler emits, on a real
  * (in-memory) dynalite table with a virtual clock.
  */
-import { type Execution, LocalEngine, type TaskHandler } from '../../lib/engine/engine';
+
 import { VirtualClock } from '../../lib/engine/clock';
+import { type Execution, LocalEngine, type TaskHandler } from '../../lib/engine/engine';
 import { type LocalStore, startLocalStore } from '../../lib/store/local-dynamo';
 
 const SM = 'arn:aws:states:local:000000000000:stateMachine:test';
@@ -27,7 +28,12 @@ type Handlers = Record<string, TaskHandler>;
 async function run(def: string, handlers: Handlers | ((clock: VirtualClock) => Handlers) = {}, input: unknown = {}) {
   const clock = new VirtualClock(T0);
   const table = store.table;
-  const engine = new LocalEngine({ table, clock, handlers: typeof handlers === 'function' ? handlers(clock) : handlers, concurrency: 1 });
+  const engine = new LocalEngine({
+    table,
+    clock,
+    handlers: typeof handlers === 'function' ? handlers(clock) : handlers,
+    concurrency: 1,
+  });
   engine.register(SM, def);
   const name = `run-${++n}`;
   const { executionArn } = await engine.startExecution({ stateMachineArn: SM, name, input: JSON.stringify(input) });
@@ -122,7 +128,10 @@ describe('LocalEngine', () => {
         Catch: [{ ErrorEquals: ['States.ALL'], Next: 'caught', Assign: { err: '{% $states.errorOutput.Error %}' } }],
         End: true,
       },
-      caught: { Type: 'Succeed', Output: { err: '{% $err %}', cause: '{% $parse($states.input.Cause).errorMessage %}' } },
+      caught: {
+        Type: 'Succeed',
+        Output: { err: '{% $err %}', cause: '{% $parse($states.input.Cause).errorMessage %}' },
+      },
     });
     const r = await run(def, (clock) => ({
       [FN]: async () => {
@@ -181,8 +190,12 @@ describe('LocalEngine', () => {
     const ex = await r.describe();
     expect(ex.status).toBe('SUCCEEDED');
     expect(JSON.parse(ex.output!)).toEqual({ ok: 1 });
-    await expect(r.engine.sendTaskSuccess({ taskToken: token, output: '{}' })).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
-    await expect(r.engine.sendTaskSuccess({ taskToken: 'not a token!', output: '{}' })).rejects.toMatchObject({ name: 'InvalidToken' });
+    await expect(r.engine.sendTaskSuccess({ taskToken: token, output: '{}' })).rejects.toMatchObject({
+      name: 'TaskDoesNotExist',
+    });
+    await expect(r.engine.sendTaskSuccess({ taskToken: 'not a token!', output: '{}' })).rejects.toMatchObject({
+      name: 'InvalidToken',
+    });
   });
 
   it('fails a task token with States.Timeout after TimeoutSeconds, caught like on AWS', async () => {
@@ -208,20 +221,28 @@ describe('LocalEngine', () => {
     const ex = await r.describe();
     expect(ex.stoppedAt).toBe(new Date(T0 + 86_400_000).toISOString());
     expect(JSON.parse(ex.output!)).toBe('late');
-    await expect(r.engine.sendTaskSuccess({ taskToken: token, output: '{}' })).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+    await expect(r.engine.sendTaskSuccess({ taskToken: token, output: '{}' })).rejects.toMatchObject({
+      name: 'TaskDoesNotExist',
+    });
   });
 
   it('makes StartExecution idempotent by name: running and same input returns it, otherwise ExecutionAlreadyExists', async () => {
     const def = machine({ w: { Type: 'Wait', Seconds: 10, Next: 'done' }, done: { Type: 'Succeed' } });
     const r = await run(def, {}, { a: 1 });
-    await expect(r.engine.startExecution({ stateMachineArn: SM, name: r.name, input: JSON.stringify({ a: 1 }) })).resolves.toEqual({
+    await expect(
+      r.engine.startExecution({ stateMachineArn: SM, name: r.name, input: JSON.stringify({ a: 1 }) }),
+    ).resolves.toEqual({
       executionArn: r.executionArn,
     });
-    await expect(r.engine.startExecution({ stateMachineArn: SM, name: r.name, input: JSON.stringify({ a: 2 }) })).rejects.toMatchObject({
+    await expect(
+      r.engine.startExecution({ stateMachineArn: SM, name: r.name, input: JSON.stringify({ a: 2 }) }),
+    ).rejects.toMatchObject({
       name: 'ExecutionAlreadyExists',
     });
     await r.drain();
-    await expect(r.engine.startExecution({ stateMachineArn: SM, name: r.name, input: JSON.stringify({ a: 1 }) })).rejects.toMatchObject({
+    await expect(
+      r.engine.startExecution({ stateMachineArn: SM, name: r.name, input: JSON.stringify({ a: 1 }) }),
+    ).rejects.toMatchObject({
       name: 'ExecutionAlreadyExists',
     });
   });
@@ -238,11 +259,16 @@ describe('LocalEngine', () => {
     const ex = await r.describe();
     expect(ex.status).toBe('ABORTED');
     expect(calls).toEqual([]);
-    await expect(r.engine.stopExecution({ executionArn: `${r.executionArn}-nope` })).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    await expect(r.engine.stopExecution({ executionArn: `${r.executionArn}-nope` })).rejects.toMatchObject({
+      name: 'ExecutionDoesNotExist',
+    });
   });
 
   it('fails with States.DataLimitExceeded when a state output passes 256 KiB', async () => {
-    const def = machine({ big: { Type: 'Pass', Output: '{% $pad("", 300000, "x") %}', Next: 'done' }, done: { Type: 'Succeed' } });
+    const def = machine({
+      big: { Type: 'Pass', Output: '{% $pad("", 300000, "x") %}', Next: 'done' },
+      done: { Type: 'Succeed' },
+    });
     const ex = await (await run(def)).describe();
     expect(ex.status).toBe('FAILED');
     expect(ex.error).toBe('States.DataLimitExceeded');

@@ -43,7 +43,12 @@ describe('compileJourney', () => {
 
   it('compiles a wait to one Wait state that assigns the instance variables when it starts', () => {
     const asl = compileJourney(
-      journey(simpleJourney({ start: 'w', steps: { w: { type: 'wait', for: 'PT1H30M', next: 'done' }, done: { type: 'end' } } })),
+      journey(
+        simpleJourney({
+          start: 'w',
+          steps: { w: { type: 'wait', for: 'PT1H30M', next: 'done' }, done: { type: 'end' } },
+        }),
+      ),
     );
     expect(asl.QueryLanguage).toBe('JSONata');
     expect(asl.StartAt).toBe('w');
@@ -68,7 +73,14 @@ describe('compileJourney', () => {
           context: { orderId: 'trigger.data.orderId' },
           steps: {
             hello: { type: 'send', channel: 'email', template: 'hello', next: 'await' },
-            await: { type: 'waitFor', event: 'review.posted', match: { orderId: 'context.orderId' }, timeout: 'P3D', next: 'done', onTimeout: 'done' },
+            await: {
+              type: 'waitFor',
+              event: 'review.posted',
+              match: { orderId: 'context.orderId' },
+              timeout: 'P3D',
+              next: 'done',
+              onTimeout: 'done',
+            },
             done: { type: 'end' },
           },
         }),
@@ -81,7 +93,11 @@ describe('compileJourney', () => {
       TimeoutSeconds: 259200,
       Arguments: {
         FunctionName: '${ParkFunctionArn}',
-        Payload: expect.objectContaining({ token: '{% $states.context.Task.Token %}', event: 'review.posted', match: { orderId: '{% $context.orderId %}' } }),
+        Payload: expect.objectContaining({
+          token: '{% $states.context.Task.Token %}',
+          event: 'review.posted',
+          match: { orderId: '{% $context.orderId %}' },
+        }),
       },
       Assign: { events: '{% $merge([$events, {"await": $states.result}]) %}' },
     });
@@ -97,7 +113,11 @@ describe('compileJourney', () => {
         simpleJourney({
           start: 'b',
           steps: {
-            b: { type: 'branch', cases: [{ if: { path: 'trigger.data.value', gte: 100 }, next: 'hello' }], default: 'done' },
+            b: {
+              type: 'branch',
+              cases: [{ if: { path: 'trigger.data.value', gte: 100 }, next: 'hello' }],
+              default: 'done',
+            },
             hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
             done: { type: 'end' },
           },
@@ -106,14 +126,24 @@ describe('compileJourney', () => {
     );
     expect(asl.States.b).toMatchObject({
       Type: 'Choice',
-      Choices: [{ Condition: "{% ($type($states.input.trigger.data.value) = 'number' and $states.input.trigger.data.value >= 100) %}", Next: 'hello' }],
+      Choices: [
+        {
+          Condition:
+            "{% ($type($states.input.trigger.data.value) = 'number' and $states.input.trigger.data.value >= 100) %}",
+          Next: 'hello',
+        },
+      ],
       Default: 'done',
     });
   });
 
   it('keeps profile and message data out of the state machine: such a branch asks a handler for the case index', () => {
     const asl = compileJourney(loadValid('workflows/cart-recovery.json').journey);
-    expect(asl.States['opened-nudge']).toMatchObject({ Type: 'Task', Resource: '${EvaluateFunctionArn}', Next: 'opened-nudge.route' });
+    expect(asl.States['opened-nudge']).toMatchObject({
+      Type: 'Task',
+      Resource: '${EvaluateFunctionArn}',
+      Next: 'opened-nudge.route',
+    });
     expect(asl.States['opened-nudge.route']).toMatchObject({
       Type: 'Choice',
       Choices: [{ Condition: '{% $states.input.case = 0 %}', Next: 'sms-last-call' }],
@@ -124,7 +154,11 @@ describe('compileJourney', () => {
   it('routes a deferrable marketing send through its outcome and back after the quiet hours', () => {
     const asl = compileJourney(loadValid('workflows/cart-recovery.json').journey);
     expect(asl.States.nudge.Next).toBe('nudge.outcome');
-    expect(asl.States['nudge.defer']).toEqual({ Type: 'Wait', Timestamp: '{% $states.input.resumeAt %}', Next: 'nudge' });
+    expect(asl.States['nudge.defer']).toEqual({
+      Type: 'Wait',
+      Timestamp: '{% $states.input.resumeAt %}',
+      Next: 'nudge',
+    });
     // The transactional thanks ignores quiet hours: no extra state.
     expect(asl.States.thanks.Next).toBe('done');
     expect(asl.States['thanks.outcome']).toBeUndefined();
@@ -137,7 +171,11 @@ describe('compileJourney', () => {
           start: 'w',
           steps: {
             w: { type: 'wait', for: 'P1D', next: 'b' },
-            b: { type: 'branch', cases: [{ if: { path: 'trigger.data.again', eq: true }, next: 'w' }], default: 'done' },
+            b: {
+              type: 'branch',
+              cases: [{ if: { path: 'trigger.data.again', eq: true }, next: 'w' }],
+              default: 'done',
+            },
             done: { type: 'end' },
           },
         }),
@@ -152,7 +190,11 @@ describe('compileJourney', () => {
           start: 'w',
           steps: {
             w: { type: 'wait', for: 'P1D', next: 'b' },
-            b: { type: 'branch', cases: [{ if: { path: 'trigger.data.again', eq: true }, next: 'w' }], default: 'done' },
+            b: {
+              type: 'branch',
+              cases: [{ if: { path: 'trigger.data.again', eq: true }, next: 'w' }],
+              default: 'done',
+            },
             done: { type: 'end' },
           },
         }),

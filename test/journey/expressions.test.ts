@@ -32,8 +32,24 @@ describe('conditions', () => {
     [{ path: 'trigger.data.note', startsWith: 'aband' }, true],
     [{ path: 'trigger.data.value', startsWith: '1' }, false],
     [{ path: 'trigger.data.cart-id', eq: 'k-1' }, true],
-    [{ all: [{ path: 'trigger.data.value', gt: 1 }, { path: 'profile.attributes.tier', eq: 'gold' }] }, true],
-    [{ any: [{ path: 'trigger.data.value', gt: 1000 }, { path: 'profile.attributes.tier', eq: 'silver' }] }, false],
+    [
+      {
+        all: [
+          { path: 'trigger.data.value', gt: 1 },
+          { path: 'profile.attributes.tier', eq: 'gold' },
+        ],
+      },
+      true,
+    ],
+    [
+      {
+        any: [
+          { path: 'trigger.data.value', gt: 1000 },
+          { path: 'profile.attributes.tier', eq: 'silver' },
+        ],
+      },
+      false,
+    ],
     [{ not: { path: 'trigger.data.value', gt: 1000 } }, true],
     [{ all: [] }, true],
     [{ any: [] }, false],

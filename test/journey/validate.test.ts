@@ -27,7 +27,11 @@ describe('validateJourney', () => {
     const problems = problemsOf(doc);
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ pointer: '/steps/hello/next', code: 'unknown-step', message: expect.stringContaining('"gone"') }),
+        expect.objectContaining({
+          pointer: '/steps/hello/next',
+          code: 'unknown-step',
+          message: expect.stringContaining('"gone"'),
+        }),
         expect.objectContaining({ pointer: '/steps/done', code: 'unreachable-step' }),
       ]),
     );
@@ -61,7 +65,9 @@ describe('validateJourney', () => {
         done: { type: 'end' },
       },
     });
-    expect(problemsOf(loop)).toEqual([expect.objectContaining({ code: 'loop-without-wait', pointer: '/steps/b/next' })]);
+    expect(problemsOf(loop)).toEqual([
+      expect.objectContaining({ code: 'loop-without-wait', pointer: '/steps/b/next' }),
+    ]);
     const waited = simpleJourney({
       start: 'a',
       steps: {
@@ -75,7 +81,10 @@ describe('validateJourney', () => {
 
   it('names the missing template file for the channel a send uses', () => {
     expect(problemsOf(simpleJourney(), noTemplates)).toEqual([
-      expect.objectContaining({ pointer: '/steps/hello/template', message: expect.stringContaining('templates/hello.email.liquid') }),
+      expect.objectContaining({
+        pointer: '/steps/hello/template',
+        message: expect.stringContaining('templates/hello.email.liquid'),
+      }),
     ]);
   });
 
@@ -115,7 +124,9 @@ describe('validateJourney', () => {
         done: { type: 'end' },
       },
     });
-    expect(problemsOf(doc)).toEqual([expect.objectContaining({ code: 'too-long', message: expect.stringContaining('400 days') })]);
+    expect(problemsOf(doc)).toEqual([
+      expect.objectContaining({ code: 'too-long', message: expect.stringContaining('400 days') }),
+    ]);
   });
 
   it('rejects an unknown time zone in settings', () => {
@@ -124,7 +135,16 @@ describe('validateJourney', () => {
   });
 
   it('never throws on arbitrary input', () => {
-    for (const doc of [null, 1, 'x', [], {}, { steps: 5 }, { steps: { a: null } }, { start: 3, steps: { a: { type: 'wait' } } }]) {
+    for (const doc of [
+      null,
+      1,
+      'x',
+      [],
+      {},
+      { steps: 5 },
+      { steps: { a: null } },
+      { start: 3, steps: { a: { type: 'wait' } } },
+    ]) {
       const r = validateJourney(doc, allTemplates);
       expect(r.ok).toBe(false);
     }

@@ -15,7 +15,11 @@ function resolveIn(dir: string, p: string): string {
 
 describe.each(scenarios)('scenario %s', (name) => {
   const dir = join(here, name);
-  const spec = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as { journeys: string[]; events: string; profiles?: string };
+  const spec = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as {
+    journeys: string[];
+    events: string;
+    profiles?: string;
+  };
 
   it('prints the expected lines, in order', async () => {
     const journeys = spec.journeys.map((j) => loadValid(resolveIn(dir, j)));
