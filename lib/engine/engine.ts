@@ -541,7 +541,7 @@ export class LocalEngine implements StepFunctionsPort {
         this.kick(ex.executionArn);
         return;
       }
-      if (!ex || ex.status !== 'RUNNING' || ex.token !== token || ex.phase !== 'task') {
+      if (ex?.status !== 'RUNNING' || ex.token !== token || ex.phase !== 'task') {
         throw new TaskTimedOut('the task of this token is no longer waiting');
       }
       const now = this.opts.clock.now();
