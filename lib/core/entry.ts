@@ -26,7 +26,7 @@ export interface InstanceRecord {
   journey: string;
   version: number;
   instance: string;
-  status: 'starting' | 'active' | 'ended' | 'ignored';
+  status: 'starting' | 'active' | 'ended';
   stateMachineArn: string;
   executionArn?: string;
   startedAt: string;
@@ -70,31 +70,8 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
     }
   }
 
-  // concurrent: single — one active instance per customer and journey; the lock names its holder,
-  // so a retry by the holder passes.
-  const locked = await deps.table.put(
-    { pk, sk: keys.activeLock(journey.id), instance },
-    {
-      condition: {
-        expression: 'attribute_not_exists(pk) OR #instance = :instance',
-        names: { '#instance': 'instance' },
-        values: { ':instance': instance },
-      },
-    },
-  );
-  if (!locked) {
-    const ignored: InstanceRecord = {
-      journey: journey.id,
-      version: journey.version,
-      instance,
-      status: 'ignored',
-      stateMachineArn: entry.stateMachineArn,
-      startedAt: at,
-      reason: 'already-active',
-    };
-    if (await deps.table.put({ pk, sk, ...ignored }, { ifAbsent: true })) {
-      await record(deps, line('ignored', 'already-active'), `${instance}#ignored`);
-    }
+  if (!(await takeActiveLock(deps, pk, journey.id, instance))) {
+    await record(deps, line('ignored', 'already-active'), `${instance}#ignored#${event.id}`);
     return 'ignored';
   }
 
@@ -151,4 +128,30 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
 /** The ARN Step Functions gives the execution named `name` of a state machine. */
 export function executionArnOf(stateMachineArn: string, name: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/** How long a lock whose holder never recorded its instance (a crashed entry) blocks others. */
+const ORPHAN_LOCK_MS = 5 * 60_000;
+
+/**
+ * concurrent: single — one active instance per customer and journey. The lock names its holder,
+ * so a retry by the holder passes; a lock whose holder has ended, or whose entry crashed before
+ * recording the instance, is taken over.
+ */
+async function takeActiveLock(deps: Pick<Deps, 'table' | 'clock'>, pk: string, journeyId: string, instance: string) {
+  const sk = keys.activeLock(journeyId);
+  const now = deps.clock.now();
+  const lock = { pk, sk, instance, lockedAt: now };
+  const holderIs = (who: string) => ({
+    expression: 'attribute_not_exists(pk) OR #instance = :instance',
+    names: { '#instance': 'instance' },
+    values: { ':instance': who },
+  });
+  if (await deps.table.put(lock, { condition: holderIs(instance) })) return true;
+  const current = await deps.table.get(pk, sk);
+  if (!current) return deps.table.put(lock, { ifAbsent: true });
+  const holder = current.instance as string;
+  const held = await deps.table.get(pk, keys.instance(journeyId, holder));
+  const free = held ? held.status === 'ended' : now - Number(current.lockedAt ?? 0) > ORPHAN_LOCK_MS;
+  return free && deps.table.put(lock, { condition: holderIs(holder) });
 }

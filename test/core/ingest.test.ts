@@ -136,4 +136,29 @@ describe('ingest', () => {
     const pointer = await rt.table.get('C#c-2', `MS#${sent.instance}#hello`);
     expect(pointer?.status).toBe('clicked');
   });
+
+  it('takes over a single-entry lock whose holder ended, or whose entry crashed before recording it', async () => {
+    const lock = (holder: string) =>
+      rt.table.put({ pk: 'C#c-5', sk: 'A#review', instance: holder, lockedAt: clock.now() });
+    await lock('i-ended');
+    await rt.table.put({
+      pk: 'C#c-5',
+      sk: 'I#review#i-ended',
+      instance: 'i-ended',
+      journey: 'review',
+      status: 'ended',
+    });
+    await deliver(event({ type: 'order.delivered', customerId: 'c-5', data: { orderId: 'o-5' } }));
+    expect(lines.filter((l) => l.customerId === 'c-5').map((l) => l.kind)).toEqual(['entered']);
+
+    await lock('i-crashed'); // no instance record: a crashed entry
+    await deliver(event({ type: 'order.delivered', customerId: 'c-5', data: { orderId: 'o-6' } }));
+    expect(lines.filter((l) => l.customerId === 'c-5').map((l) => [l.kind, l.reason])).toEqual([
+      ['entered', undefined],
+      ['ignored', 'already-active'],
+    ]);
+    clock.advanceTo(clock.now() + 6 * 60_000);
+    await deliver(event({ type: 'order.delivered', customerId: 'c-5', data: { orderId: 'o-7' } }));
+    expect(lines.filter((l) => l.customerId === 'c-5').map((l) => l.kind)).toEqual(['entered', 'ignored', 'entered']);
+  });
 });
