@@ -3,7 +3,9 @@
  * `entry.concurrent: single`, and an idempotent StartExecution. Every step is safe to repeat: a
  * crash anywhere and a redelivery of the event lead to the same single instance.
  */
+import { durationSeconds } from '../journey/duration';
 import { conditionPaths, conditionToJsonata, valueToJsonata, variableScope } from '../journey/expressions';
+import type { Journey, ValueExpr } from '../journey/schema';
 import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
 import type { CatalogEntry } from './catalog';
@@ -21,6 +23,13 @@ export function triggerOf(event: Envelope) {
   return { ...trigger, data: event.data ?? {} };
 }
 
+/** An event that ends an instance when its data equals `match`. */
+export interface StopRule {
+  event: string;
+  match: Record<string, unknown>;
+  reason: 'goal' | 'exit-event';
+}
+
 /** The instance record kept beside the customer's other items. */
 export interface InstanceRecord {
   journey: string;
@@ -32,8 +41,8 @@ export interface InstanceRecord {
   startedAt: string;
   endedAt?: string;
   reason?: string;
-  /** Goal `match` values resolved at entry: an event ends the instance when its data equals them. */
-  goalMatch?: Record<string, unknown>;
+  /** Events that end the instance (goal, exitOn), with match values resolved at entry. */
+  stops: StopRule[];
 }
 
 /** Try to start an instance of `entry` for this trigger event. */
@@ -70,29 +79,36 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
     }
   }
 
-  if (!(await takeActiveLock(deps, pk, journey.id, instance))) {
+  const single = (journey.entry?.concurrent ?? 'single') === 'single';
+  if (single && !(await takeActiveLock(deps, pk, journey.id, instance))) {
     await record(deps, line('ignored', 'already-active'), `${instance}#ignored#${event.id}`);
     return 'ignored';
   }
+  if (!existing) {
+    const refused = await countEntry(deps, pk, journey, instance);
+    if (refused) {
+      if (single) await releaseActiveLock(deps, pk, journey.id, instance);
+      await record(deps, line('ignored', refused), `${instance}#ignored#${event.id}`);
+      return 'ignored';
+    }
+  }
 
-  const context = Object.fromEntries(
-    await Promise.all(
-      Object.entries(journey.context ?? {}).map(async ([k, v]) => [
-        k,
-        await evaluate(valueToJsonata(v, variableScope), { trigger }),
-      ]),
-    ),
-  );
-  const goalMatch = journey.goal?.match
-    ? Object.fromEntries(
-        await Promise.all(
-          Object.entries(journey.goal.match).map(async ([k, v]) => [
-            k,
-            await evaluate(valueToJsonata(v, variableScope), { trigger, context }),
-          ]),
-        ),
-      )
-    : undefined;
+  const context = await evaluateAll(journey.context ?? {}, { trigger });
+  // Goal and exitOn match values are resolved now: later events are compared with them.
+  const stops: StopRule[] = [];
+  if (journey.goal)
+    stops.push({
+      event: journey.goal.event,
+      match: await evaluateAll(journey.goal.match ?? {}, { trigger, context }),
+      reason: 'goal',
+    });
+  for (const rule of journey.exitOn ?? []) {
+    stops.push({
+      event: rule.event,
+      match: await evaluateAll(rule.match ?? {}, { trigger, context }),
+      reason: 'exit-event',
+    });
+  }
   const starting: InstanceRecord = {
     journey: journey.id,
     version: journey.version,
@@ -100,7 +116,7 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
     status: 'starting',
     stateMachineArn: entry.stateMachineArn,
     startedAt: at,
-    goalMatch,
+    stops,
   };
   if (!existing) await deps.table.put({ pk, sk, ...starting }, { ifAbsent: true });
   // Recorded before the start so that a fast instance's later lines never precede it.
@@ -154,4 +170,60 @@ async function takeActiveLock(deps: Pick<Deps, 'table' | 'clock'>, pk: string, j
   const held = await deps.table.get(pk, keys.instance(journeyId, holder));
   const free = held ? held.status === 'ended' : now - Number(current.lockedAt ?? 0) > ORPHAN_LOCK_MS;
   return free && deps.table.put(lock, { condition: holderIs(holder) });
+}
+
+async function evaluateAll(
+  exprs: Record<string, ValueExpr>,
+  bindings: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(exprs)) out[k] = await evaluate(valueToJsonata(v, variableScope), bindings);
+  return out;
+}
+
+async function releaseActiveLock(deps: Pick<Deps, 'table'>, pk: string, journeyId: string, instance: string) {
+  await deps.table.delete(pk, keys.activeLock(journeyId), {
+    expression: '#i = :i',
+    names: { '#i': 'instance' },
+    values: { ':i': instance },
+  });
+}
+
+/**
+ * entry.cooldown and entry.limit, in one conditional update of the customer's entry counter, so
+ * concurrent triggers cannot both pass. Counting is idempotent per instance. Returns why an
+ * entry was refused, if it was.
+ */
+async function countEntry(
+  deps: Pick<Deps, 'table' | 'clock'>,
+  pk: string,
+  journey: Journey,
+  instance: string,
+): Promise<'cooldown' | 'limit' | undefined> {
+  const { cooldown, limit } = journey.entry ?? {};
+  if (!cooldown && !limit) return undefined;
+  const now = deps.clock.now();
+  const sk = keys.entries(journey.id);
+  if ((await deps.table.get(pk, sk))?.lastInstance === instance) return undefined; // counted before a crash
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  if (limit) {
+    parts.push('(attribute_not_exists(#n) OR #n < :limit)');
+    names['#n'] = 'entries';
+    values[':limit'] = limit;
+  }
+  if (cooldown) {
+    parts.push('(attribute_not_exists(#at) OR #at <= :edge)');
+    names['#at'] = 'lastEntryAt';
+    values[':edge'] = now - (durationSeconds(cooldown) ?? 0) * 1000;
+  }
+  const counted = await deps.table.update(pk, sk, {
+    set: { lastInstance: instance, lastEntryAt: now },
+    add: { entries: 1 },
+    condition: { expression: parts.join(' AND '), names, values },
+  });
+  if (counted) return undefined;
+  const current = await deps.table.get(pk, sk);
+  return limit && Number(current?.entries ?? 0) >= limit ? 'limit' : 'cooldown';
 }

@@ -6,14 +6,18 @@ import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
 import { holds } from './jsonata';
 import type { Deps } from './ports';
-import type { EvaluateInput } from './task-input';
+import type { EvaluateInput, LookupData, TaskBase } from './task-input';
 
-export async function evaluateBranch(deps: Pick<Deps, 'table'>, input: EvaluateInput): Promise<{ case: number }> {
+/** Bindings for expressions evaluated by a handler: the instance data plus profile, messages, session. */
+export async function lookupBindings(
+  deps: Pick<Deps, 'table'>,
+  input: TaskBase & LookupData,
+): Promise<Record<string, unknown>> {
   const [profile, messages] = await Promise.all([
     getProfile(deps.table, input.customerId),
     stepMessages(deps, input.customerId, input.instance),
   ]);
-  const bindings = {
+  return {
     customerId: input.customerId,
     trigger: input.trigger,
     context: input.context,
@@ -22,6 +26,11 @@ export async function evaluateBranch(deps: Pick<Deps, 'table'>, input: EvaluateI
     messages,
     session: {},
   };
+}
+
+/** The index of the first condition that holds, or -1. */
+export async function evaluateBranch(deps: Pick<Deps, 'table'>, input: EvaluateInput): Promise<{ case: number }> {
+  const bindings = await lookupBindings(deps, input);
   for (let i = 0; i < input.conditions.length; i++) {
     if (await holds(input.conditions[i], bindings)) return { case: i };
   }

@@ -5,6 +5,7 @@
  */
 import { keys } from '../store/keys';
 import { setConsent } from '../store/profiles';
+import { ENGAGING_FEEDBACK, recordEngagement } from './engagement';
 import { enterJourney, executionArnOf } from './entry';
 import { type Envelope, isStopWord } from './envelope';
 import { activeInstances, endInstance } from './instances';
@@ -92,6 +93,14 @@ async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
   const current = FEEDBACK_RANK[ledger.feedback as string] ?? 0;
   if (FEEDBACK_RANK[status] < current) return;
   await deps.table.update(ledger.pk, ledger.sk, { set: { feedback: status, feedbackAt: event.time } });
+  // One engagement per message: the first open, click or reply.
+  if (
+    ENGAGING_FEEDBACK.has(status) &&
+    typeof ledger.channel === 'string' &&
+    !ENGAGING_FEEDBACK.has(String(ledger.feedback))
+  ) {
+    await recordEngagement(deps.table, event.customerId, ledger.channel);
+  }
   const pointer = await deps.table.get(
     keys.customer(event.customerId),
     keys.stepMessage(ledger.instance as string, ledger.step as string),
@@ -120,20 +129,24 @@ async function resumeWaits(deps: Deps, event: Envelope): Promise<Set<string>> {
 }
 
 /**
- * End instances whose goal this event is. An instance that was waiting for this very event in a
- * waitFor goes on along that step's `next` instead: the journey said what to do with it.
+ * End instances whose goal or exitOn event this is. An instance that was waiting for this very
+ * event in a waitFor goes on along that step's `next` instead: the journey said what to do with it.
  */
 async function endOnGoals(deps: Deps, event: Envelope, resumed: Set<string>): Promise<void> {
   for (const inst of await activeInstances(deps, event.customerId)) {
     if (resumed.has(inst.instance)) continue;
-    const goal = deps.catalog.get(inst.journey)?.journey.goal;
-    if (!goal || goal.event !== event.type || !dataMatches(event.data, inst.goalMatch ?? {})) continue;
+    const stop = (inst.stops ?? []).find((s) => s.event === event.type && dataMatches(event.data, s.match));
+    if (!stop) continue;
     try {
       const executionArn = inst.executionArn ?? executionArnOf(inst.stateMachineArn, inst.instance);
-      await deps.sfn.stopExecution({ executionArn, error: 'Baton.Goal', cause: 'goal reached' });
+      await deps.sfn.stopExecution({
+        executionArn,
+        error: `Baton.${stop.reason}`,
+        cause: `${stop.reason}: ${event.type}`,
+      });
     } catch (err) {
       if ((err as Error).name !== 'ExecutionDoesNotExist') throw err;
     }
-    await endInstance(deps, event.customerId, inst.journey, inst.instance, 'goal');
+    await endInstance(deps, event.customerId, inst.journey, inst.instance, stop.reason);
   }
 }

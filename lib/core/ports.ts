@@ -16,7 +16,7 @@ export interface StepFunctionsPort {
 
 export interface OutgoingMessage {
   messageId: string;
-  channel: 'sms' | 'email';
+  channel: 'sms' | 'email' | 'push';
   to: string;
   subject?: string;
   body: string;
@@ -42,7 +42,9 @@ export interface Deps {
   clock: Clock;
   sfn: StepFunctionsPort;
   catalog: JourneyCatalog;
-  senders: Record<'sms' | 'email', ChannelSender>;
+  senders: Record<'sms' | 'email' | 'push', ChannelSender>;
+  /** Where actions and hand-offs go. */
+  destinations: import('../channels/destinations').DestinationRouter;
   log: Logger;
   /** Called with every timeline entry as it is recorded (simulate prints them). */
   onTimeline?: (entry: import('./timeline').TimelineEntry) => void;

@@ -18,6 +18,12 @@ export const profileSchema = z
       .string()
       .regex(/^\+[1-9]\d{6,14}$/, { error: (i) => `phone must be E.164 like +15551230000, found ${show(i.input)}` })
       .optional(),
+    pushEndpoint: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .describe('where push notifications go: an SNS platform endpoint ARN on AWS'),
     timezone: z
       .string()
       .refine(isValidTimeZone, {

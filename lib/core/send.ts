@@ -8,7 +8,8 @@ import { SendRejectedError, SendThrottledError } from '../channels/errors';
 import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
 import type { Item } from '../store/table';
-import { chooseChannel, type SuppressionReason } from './eligibility';
+import { chooseChannel, resolveChannels, type SuppressionReason } from './eligibility';
+import { getEngagement } from './engagement';
 import { messageId as messageIdOf } from './ids';
 import type { Deps } from './ports';
 import type { SendInput, SendOutput } from './task-input';
@@ -25,8 +26,11 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
   const prior = await deps.table.get(ledgerPk, keys.single);
   if (prior) return settlePrior(deps, prior, messageId);
 
-  const profile = await getProfile(deps.table, input.customerId);
-  const choice = chooseChannel(profile, input.channels, input.purpose);
+  const [profile, engagement] = await Promise.all([
+    getProfile(deps.table, input.customerId),
+    input.channels.includes('best') ? getEngagement(deps.table, input.customerId) : {},
+  ]);
+  const choice = await chooseChannel(profile, resolveChannels(input.channels, profile, engagement), input.purpose);
   if ('reason' in choice) return suppress(deps, input, messageId, choice.reason);
 
   if (input.purpose === 'marketing' && input.quietHours) {

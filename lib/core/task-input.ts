@@ -14,25 +14,75 @@ export interface ParkInput extends TaskBase {
   timeoutSeconds: number;
 }
 
+/** Instance data a handler evaluates expressions over. */
+export interface LookupData {
+  trigger: Record<string, unknown>;
+  context: Record<string, unknown>;
+  events: Record<string, unknown>;
+}
+
 export interface FinishInput extends TaskBase {
-  reason: 'completed' | 'failed';
+  op: 'finish';
+  reason: 'completed' | 'failed' | 'holdout';
   error?: string;
 }
 
-export interface EvaluateInput extends TaskBase {
+export interface EvaluateInput extends TaskBase, LookupData {
+  op: 'evaluate';
+  /** JSONata conditions over $trigger, $context, $events, $profile, $messages, $session. */
   conditions: string[];
-  trigger: unknown;
-  context: unknown;
-  events: unknown;
 }
+
+export interface UpdateInput extends TaskBase, LookupData {
+  op: 'update';
+  /** Attribute → JSONata expression. */
+  set: Record<string, string>;
+}
+
+export interface LocalTimeInput extends TaskBase {
+  op: 'localTime';
+  /** HH:MM */
+  at: string;
+  timezone?: string;
+}
+
+export interface NoteInput extends TaskBase {
+  op: 'note';
+  note: string;
+}
+
+/** What the step handler does: small table operations and evaluations. */
+export type StepInput = FinishInput | EvaluateInput | UpdateInput | LocalTimeInput | NoteInput;
+
+export interface ActionInput extends TaskBase, LookupData {
+  op: 'action';
+  visit: string;
+  target: string;
+  /** Field → JSONata expression. */
+  payload: Record<string, string>;
+}
+
+export interface HandoffInput extends TaskBase {
+  op: 'handoff';
+  visit: string;
+  to: string;
+  carry: Record<string, unknown>;
+  reason?: unknown;
+}
+
+/** What the dispatch handler does: calls to systems outside Baton. */
+export type DispatchInput = ActionInput | HandoffInput;
 
 export interface SendInput extends TaskBase {
   visit: string;
-  channels: ('sms' | 'email')[];
+  /** Channels and rules in the order tried: sms, email, push, preferred, best. */
+  channels: string[];
   template: string;
   purpose: 'marketing' | 'transactional';
   timezone?: string;
   quietHours?: { start: string; end: string; action: 'defer' | 'skip' };
+  frequencyCap?: { max: number; perSeconds: number; scope: 'customer' | 'journey' };
+  timing?: { best: true; withinSeconds: number };
   trigger: Record<string, unknown>;
   context: Record<string, unknown>;
 }

@@ -3,10 +3,40 @@ import { keys } from '../store/keys';
 import type { Table } from '../store/table';
 import type { Deps } from './ports';
 
-export type TimelineKind = 'entered' | 'ignored' | 'sent' | 'suppressed' | 'exited';
+export type TimelineKind =
+  | 'entered'
+  | 'ignored'
+  | 'sent'
+  | 'suppressed'
+  | 'handoff'
+  | 'action'
+  | 'escalated'
+  | 'exited'
+  | 'note';
+/** The kinds `baton simulate` prints (SPEC §4); notes stay in the timeline only. */
+export const SIMULATE_KINDS: readonly TimelineKind[] = [
+  'entered',
+  'ignored',
+  'sent',
+  'suppressed',
+  'handoff',
+  'action',
+  'escalated',
+  'exited',
+];
 
 /** Within one instant, entries list in the order they happen to an instance. */
-const KIND_ORDER: Record<TimelineKind, number> = { entered: 1, ignored: 1, sent: 5, suppressed: 5, exited: 9 };
+const KIND_ORDER: Record<TimelineKind, number> = {
+  entered: 1,
+  ignored: 1,
+  sent: 5,
+  suppressed: 5,
+  handoff: 5,
+  action: 5,
+  note: 5,
+  escalated: 7,
+  exited: 9,
+};
 
 /** One line of SPEC §4, field order as printed. */
 export interface TimelineEntry {

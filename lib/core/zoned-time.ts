@@ -105,3 +105,22 @@ export function windowEnd(ms: number, zone: string, start: string, end: string):
   const d = new Date(base);
   return zonedToUtc(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), Math.floor(e / 60), e % 60, zone);
 }
+
+/** The first instant after `ms` at which the wall clock in `zone` shows "HH:MM". */
+export function nextLocalTime(ms: number, zone: string, hhmm: string): number {
+  const t = localTime(ms, zone);
+  const minutes = clockMinutes(hhmm);
+  for (let days = 0; days < 3; days++) {
+    const d = new Date(Date.UTC(t.year, t.month - 1, t.day + days));
+    const at = zonedToUtc(
+      d.getUTCFullYear(),
+      d.getUTCMonth() + 1,
+      d.getUTCDate(),
+      Math.floor(minutes / 60),
+      minutes % 60,
+      zone,
+    );
+    if (at > ms) return at;
+  }
+  throw new Error(`no ${hhmm} in ${zone} within three days of ${new Date(ms).toISOString()}`);
+}

@@ -50,6 +50,8 @@ export interface Execution {
   result?: unknown;
   failure?: { error: string; cause: string };
   retryCounts: number[];
+  /** When the machine's TimeoutSeconds runs out (ms). */
+  deadline?: number;
   transitions: number;
   seq: number;
 }
@@ -74,6 +76,7 @@ interface AslState {
 }
 interface AslMachine {
   StartAt: string;
+  TimeoutSeconds?: number;
   States: Record<string, AslState>;
 }
 
@@ -101,6 +104,8 @@ export interface EngineOptions {
   handlers: Record<string, TaskHandler>;
   /** Executions advanced at once; 1 makes runs fully deterministic (simulate). */
   concurrency?: number;
+  /** Called once when an execution closes (succeeded, failed, timed out, aborted), like EventBridge's status-change events. */
+  onClosed?: (ex: Execution) => Promise<void>;
   log?: Logger;
 }
 
@@ -146,6 +151,7 @@ export class LocalEngine implements StepFunctionsPort {
       enteredAt: new Date(now).toISOString(),
       phase: 'ready',
       retryCounts: [],
+      ...(machine.TimeoutSeconds ? { deadline: now + machine.TimeoutSeconds * 1000 } : {}),
       transitions: 0,
       seq: 0,
     };
@@ -181,8 +187,10 @@ export class LocalEngine implements StepFunctionsPort {
         error: p.error,
         cause: p.cause,
       };
-      if (await this.save(ex, done, now)) {
+      const saved = await this.save(ex, done, now);
+      if (saved) {
         if (ex.token) await this.opts.table.delete(tokenKey(ex.token), '_');
+        await this.opts.onClosed?.(saved);
         return;
       }
     }
@@ -264,6 +272,20 @@ export class LocalEngine implements StepFunctionsPort {
     let ex = await this.load(arn);
     while (ex && ex.status === 'RUNNING') {
       const now = this.opts.clock.now();
+      if (ex.deadline !== undefined && now >= ex.deadline) {
+        const timedOut = this.ended(ex, 'TIMED_OUT', new Date(now).toISOString(), {
+          error: 'States.Timeout',
+          cause: 'the execution ran longer than the state machine TimeoutSeconds',
+        });
+        const saved = await this.save(ex, { ...timedOut, dueAt: undefined, token: undefined }, now);
+        if (!saved) {
+          ex = await this.load(arn);
+          continue;
+        }
+        if (ex.token) await this.opts.table.delete(tokenKey(ex.token), '_');
+        await this.opts.onClosed?.(saved);
+        return;
+      }
       if (ex.dueAt !== undefined && ex.phase !== 'ready' && ex.phase !== 'resume' && now < ex.dueAt) return;
       const machine = this.machines.get(ex.stateMachineArn);
       if (!machine) throw new StateMachineDoesNotExist(`no state machine ${ex.stateMachineArn}`);
@@ -275,6 +297,10 @@ export class LocalEngine implements StepFunctionsPort {
       }
       if (ex.token && saved.token !== ex.token) await this.opts.table.delete(tokenKey(ex.token), '_');
       ex = saved;
+      if (saved.status !== 'RUNNING') {
+        await this.opts.onClosed?.(saved);
+        return;
+      }
       if (step.kind === 'park' && step.token) {
         // The token may have been completed while its task was still starting.
         const ref = await this.opts.table.get(tokenKey(step.token), '_');
@@ -294,7 +320,7 @@ export class LocalEngine implements StepFunctionsPort {
   private async runState(machine: AslMachine, ex: Execution, now: number): Promise<Step> {
     const state = machine.States[ex.state];
     if (!state) return { kind: 'fail', error: 'States.Runtime', cause: `no state named ${ex.state}` };
-    const scope = this.scope(ex);
+    const scope = this.scope(ex, now);
     try {
       switch (state.Type) {
         case 'Pass':
@@ -459,12 +485,13 @@ export class LocalEngine implements StepFunctionsPort {
     return Math.max(now, ms);
   }
 
-  private scope(ex: Execution): Scope {
+  private scope(ex: Execution, nowMs: number): Scope {
     const token = createHash('sha256')
       .update(`${ex.executionArn}#${ex.state}#${ex.enteredAt}#${ex.retryCounts.join(',')}`)
       .digest('base64url');
     return {
       vars: ex.vars,
+      nowMs,
       states: {
         input: ex.stateInput,
         context: {
@@ -578,13 +605,19 @@ export class LocalEngine implements StepFunctionsPort {
 
   private toItem(ex: Execution, now: number): Item {
     // Runnable executions are indexed as due now, so that a restart finds them.
-    const due = ex.status !== 'RUNNING' ? undefined : ex.phase === 'ready' || ex.phase === 'resume' ? now : ex.dueAt;
+    const pending = ex.phase === 'ready' || ex.phase === 'resume' ? now : ex.dueAt;
+    const due =
+      ex.status !== 'RUNNING'
+        ? undefined
+        : Math.min(pending ?? Number.POSITIVE_INFINITY, ex.deadline ?? Number.POSITIVE_INFINITY);
     return {
       pk: execKey(ex.executionArn),
       sk: '_',
       execution: ex,
       executionArn: ex.executionArn,
-      ...(due === undefined ? {} : { gsi1pk: DUE_PARTITION, gsi1sk: dueSort(due, ex.executionArn), dueAt: due }),
+      ...(due === undefined || due === Number.POSITIVE_INFINITY
+        ? {}
+        : { gsi1pk: DUE_PARTITION, gsi1sk: dueSort(due, ex.executionArn), dueAt: due }),
     };
   }
 }

@@ -11,6 +11,8 @@ const EXPR = /^\{%([\s\S]*)%\}$/;
 export interface Scope {
   states: Record<string, unknown>;
   vars: Record<string, unknown>;
+  /** The engine clock's time: $now() and $millis() read it, not the wall clock. */
+  nowMs: number;
 }
 
 /** Evaluate a field value (template) in a scope. */
@@ -19,7 +21,12 @@ export async function evalField(value: unknown, scope: Scope): Promise<unknown> 
     const m = EXPR.exec(value.trim());
     if (!m) return value;
     try {
-      const result = await compiled(m[1].trim()).evaluate(undefined, { ...scope.vars, states: scope.states });
+      const result = await compiled(m[1].trim()).evaluate(undefined, {
+        ...scope.vars,
+        states: scope.states,
+        millis: () => scope.nowMs,
+        now: () => new Date(scope.nowMs).toISOString(),
+      });
       return normalize(result);
     } catch (err) {
       throw new StateError('States.QueryEvaluationError', `${(err as Error).message} in ${value}`);

@@ -67,22 +67,45 @@ const matchSchema = z
   .record(z.string(), valueExpr)
   .describe('event data fields that must equal these values, e.g. {"cartId": "trigger.data.cartId"}');
 
-export const CHANNELS = ['sms', 'email'] as const;
+/** Channels Baton delivers on. */
+export const CHANNELS = ['sms', 'email', 'push'] as const;
 export type Channel = (typeof CHANNELS)[number];
+/** What a send step may name: a channel, or a rule that picks one per customer. */
+export const CHANNEL_CHOICES = [...CHANNELS, 'preferred', 'best'] as const;
+export type ChannelChoice = (typeof CHANNEL_CHOICES)[number];
+
+const clock = z.string().regex(CLOCK_PATTERN, { error: (i) => `expected a time of day HH:MM, found ${show(i.input)}` });
 
 const waitStep = z
   .object({
     type: z.literal('wait'),
-    for: duration.describe('how long to pause'),
+    for: duration.optional().describe('how long to pause'),
+    until: z
+      .string()
+      .optional()
+      .describe(
+        'an RFC 3339 time, or a path to one such as trigger.data.appointmentAt; a time already past continues at once',
+      ),
+    untilLocalTime: clock.optional().describe("HH:MM: the next time the customer's clock shows it"),
     next: stepRef,
   })
   .strict()
-  .describe('Pause for a duration.');
+  .describe(
+    'Pause for a duration, until a time, or until a local time of day (exactly one of for, until, untilLocalTime).',
+  );
 
 const sendStep = z
   .object({
     type: z.literal('send'),
-    channel: z.enum(CHANNELS).describe('the channel to send on'),
+    channel: z
+      .enum(CHANNEL_CHOICES)
+      .describe(
+        "sms, email or push; preferred (the profile's preferred channel) or best (the one this customer engages with most)",
+      ),
+    fallback: z
+      .array(z.enum(CHANNELS))
+      .optional()
+      .describe('channels tried in order when the first is not eligible (no address, no consent, capped)'),
     template: z
       .string()
       .regex(/^[a-z0-9][a-z0-9_-]*$/, {
@@ -90,11 +113,18 @@ const sendStep = z
       })
       .describe('template name: templates/<template>.<channel>.liquid beside the journey file'),
     purpose: z.enum(['marketing', 'transactional']).optional().describe('marketing (default) or transactional'),
+    timing: z
+      .union([
+        z.literal('now'),
+        z.object({ best: z.literal(true), within: duration.describe('the longest the message may be held') }).strict(),
+      ])
+      .optional()
+      .describe('now (default), or {"best": true, "within": "P2D"}: hold until the hour this customer engages most'),
     next: stepRef,
     onSuppressed: stepRef.optional().describe('where to go when no channel is eligible (default: next)'),
   })
   .strict()
-  .describe('Send a message.');
+  .describe('Send a message on the first eligible channel.');
 
 const waitForStep = z
   .object({
@@ -119,19 +149,109 @@ const branchStep = z
   .strict()
   .describe('Go to the first case whose condition holds, else default.');
 
+const weight = z.number().positive({ error: (i) => `a weight is a positive number, found ${show(i.input)}` });
+const splitStep = z
+  .object({
+    type: z.literal('split'),
+    paths: z
+      .array(
+        z.union([
+          z.object({ weight, next: stepRef }).strict(),
+          z.object({ weight, exit: z.literal('holdout') }).strict(),
+        ]),
+      )
+      .min(2, { error: 'a split needs at least two paths' }),
+  })
+  .strict()
+  .describe('A weighted random path, the same every time for an instance; {"exit": "holdout"} ends it as a holdout.');
+
+const channelWord = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, {
+    error: (i) => `expected a lower-case channel word such as phone or chat, found ${show(i.input)}`,
+  });
+const handoffStep = z
+  .object({
+    type: z.literal('handoff'),
+    to: channelWord.describe('the channel taking over, e.g. phone, chat, store'),
+    carry: z.array(z.string()).describe('context keys the next channel receives'),
+    reason: valueExpr.optional().describe('why, e.g. "\'callback requested\'" or a path'),
+    next: stepRef,
+  })
+  .strict()
+  .describe('Hand the customer to another channel with the context it needs.');
+
+const actionStep = z
+  .object({
+    type: z.literal('action'),
+    target: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$/, {
+        error: (i) => `expected a destination name such as call-center.callback, found ${show(i.input)}`,
+      })
+      .describe('a destination configured for the deployment (webhook or EventBridge bus)'),
+    payload: z.record(z.string(), valueExpr).optional().describe('fields sent, each a path or a literal'),
+    next: stepRef,
+    onError: stepRef.optional().describe('where to go when the call fails for good (default: the journey fails)'),
+  })
+  .strict()
+  .describe('Call a channel system, at least once, with an idempotency key.');
+
+const updateStep = z
+  .object({
+    type: z.literal('update'),
+    set: z
+      .record(
+        z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, {
+            error: (i) => `expected an attribute name, found ${show(i.input)}`,
+          }),
+        valueExpr,
+      )
+      .describe('profile attributes to write, each a path or a literal'),
+    next: stepRef,
+  })
+  .strict()
+  .describe("Write attributes of the customer's profile.");
+
 const endStep = z
   .object({ type: z.literal('end'), reason: z.string().max(200).optional() })
   .strict()
   .describe('End the instance.');
 
-export const stepSchema = z.discriminatedUnion('type', [waitStep, sendStep, waitForStep, branchStep, endStep]);
-export const STEP_TYPES = ['wait', 'send', 'waitFor', 'branch', 'end'] as const;
+export const stepSchema = z.discriminatedUnion('type', [
+  waitStep,
+  sendStep,
+  waitForStep,
+  branchStep,
+  splitStep,
+  handoffStep,
+  actionStep,
+  updateStep,
+  endStep,
+]);
+export const STEP_TYPES = ['wait', 'send', 'waitFor', 'branch', 'split', 'handoff', 'action', 'update', 'end'] as const;
 
 const quietHours = z
   .object({
-    start: z.string().regex(CLOCK_PATTERN, { error: (i) => `expected HH:MM, found ${show(i.input)}` }),
-    end: z.string().regex(CLOCK_PATTERN, { error: (i) => `expected HH:MM, found ${show(i.input)}` }),
+    start: clock,
+    end: clock,
     action: z.enum(['defer', 'skip']).optional().describe('defer (default) holds the message until the window ends'),
+  })
+  .strict();
+
+const escalationRule = z
+  .object({
+    id: stepRef.describe('names the rule in the timeline'),
+    when: z
+      .object({
+        sessionElapsed: duration.optional().describe("time since the session's first touchpoint"),
+        channelsUsed: z.number().int().min(1).optional().describe('distinct channels in the session'),
+        touchpoints: z.number().int().min(1).optional().describe('touchpoints in the session'),
+      })
+      .strict(),
+    goto: stepRef,
   })
   .strict();
 
@@ -151,15 +271,43 @@ export const journeySchema = z
         dedupeBy: z.array(z.string()).min(1).optional().describe('instance identity; default ["trigger.id"]'),
       })
       .strict(),
+    entry: z
+      .object({
+        concurrent: z
+          .enum(['single', 'multiple'])
+          .optional()
+          .describe('single (default): one active instance per customer; multiple: one per dedupe key'),
+        cooldown: duration.optional().describe('least time between two entries of one customer'),
+        limit: z.number().int().min(1).optional().describe('most entries per customer, ever'),
+      })
+      .strict()
+      .optional(),
     goal: z
       .object({ event: eventType, match: matchSchema.optional() })
       .strict()
       .optional()
       .describe('when this event arrives the instance ends with reason goal'),
+    exitOn: z
+      .array(z.object({ event: eventType, match: matchSchema.optional() }).strict())
+      .optional()
+      .describe('events that end the instance with reason exit-event'),
     settings: z
       .object({
         timezone: z.string().optional().describe('IANA zone used when the profile has none'),
         quietHours: quietHours.optional(),
+        frequencyCap: z
+          .object({
+            max: z.number().int().min(1),
+            per: duration,
+            scope: z.enum(['customer', 'journey']).optional(),
+            action: z.literal('skip').optional(),
+          })
+          .strict()
+          .optional()
+          .describe('most marketing messages per customer in a rolling window'),
+        maxDuration: duration
+          .optional()
+          .describe('an instance still running then ends with reason timeout (at most 1 year)'),
       })
       .strict()
       .optional(),
@@ -167,6 +315,10 @@ export const journeySchema = z
       .record(z.string(), valueExpr)
       .optional()
       .describe('named values computed at entry, readable as context.*'),
+    escalation: z
+      .array(escalationRule)
+      .optional()
+      .describe('rules over the customer session that move the instance to goto'),
     start: stepRef,
     steps: z.record(z.string(), stepSchema),
   })

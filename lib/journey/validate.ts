@@ -7,7 +7,7 @@ import { isValidTimeZone } from '../core/zoned-time';
 import { durationSeconds, ONE_YEAR_SECONDS } from './duration';
 import { comparisonOperator, conditionComparisons, conditionPaths, parseExpr, type Root } from './expressions';
 import { assertNever, type Journey, journeySchema, STEP_ID_PATTERN, type Step, show, stepSchema } from './schema';
-import { channelsOf, stepTargets } from './steps';
+import { channelsOf, stepMaxSeconds, stepTargets } from './steps';
 
 export interface Problem {
   pointer: string;
@@ -298,40 +298,149 @@ function stepProblems(journey: Journey, env: ValidationEnv): Problem[] {
       ...pathProblems(journey, pointerOf(['goal', 'match', key]), value, ['trigger', 'context'], 'a goal match'),
     );
   }
-  for (const [id, step] of Object.entries(journey.steps)) {
-    const at = (...path: (string | number)[]) => pointerOf(['steps', id, ...path]);
-    switch (step.type) {
-      case 'send':
-        for (const channel of channelsOf(step)) {
-          if (!env.templateExists(step.template, channel)) {
-            problems.push({
-              pointer: at('template'),
-              code: 'missing-template',
-              message: `no ${channel} template ${show(step.template)}: expected templates/${step.template}.${channel}.liquid beside the journey file`,
-            });
-          }
-        }
-        break;
-      case 'waitFor':
-        for (const [key, value] of Object.entries(step.match ?? {})) {
-          problems.push(
-            ...pathProblems(journey, at('match', key), value, ['trigger', 'context', 'events'], 'a waitFor match'),
-          );
-        }
-        break;
-      case 'branch':
-        step.cases.forEach((c, i) => {
-          problems.push(...conditionProblems(journey, c.if, at('cases', i, 'if'), ALL_ROOTS, 'a branch'));
-        });
-        break;
-      case 'wait':
-      case 'end':
-        break;
-      default:
-        assertNever(step);
+  journey.exitOn?.forEach((rule, i) => {
+    for (const [key, value] of Object.entries(rule.match ?? {})) {
+      problems.push(
+        ...pathProblems(
+          journey,
+          pointerOf(['exitOn', i, 'match', key]),
+          value,
+          ['trigger', 'context'],
+          'an exitOn match',
+        ),
+      );
     }
+  });
+  journey.escalation?.forEach((rule, i) => {
+    if (Object.keys(rule.when).length === 0) {
+      problems.push({
+        pointer: pointerOf(['escalation', i, 'when']),
+        code: 'empty-rule',
+        message: 'an escalation rule needs at least one of sessionElapsed, channelsUsed, touchpoints',
+      });
+    }
+    if (!(rule.goto in journey.steps)) {
+      problems.push({
+        pointer: pointerOf(['escalation', i, 'goto']),
+        code: 'unknown-step',
+        message: `goto names step ${show(rule.goto)}, which does not exist; steps are: ${Object.keys(journey.steps).join(', ')}`,
+      });
+    }
+  });
+  const ids = journey.escalation?.map((r) => r.id) ?? [];
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) !== i) {
+      problems.push({
+        pointer: pointerOf(['escalation', i, 'id']),
+        code: 'duplicate-id',
+        message: `escalation id ${show(id)} is used twice`,
+      });
+    }
+  });
+  for (const [id, step] of Object.entries(journey.steps)) {
+    problems.push(...problemsOfStep(journey, id, step, env));
   }
   return problems;
+}
+
+/** Roots a handler can read; steps evaluated by a handler may use all of them. */
+const HANDLER_ROOTS: readonly Root[] = ALL_ROOTS;
+/** Roots that travel in the state machine (no personal data). */
+const STATE_ROOTS: readonly Root[] = ['trigger', 'context', 'events'];
+
+function problemsOfStep(journey: Journey, id: string, step: Step, env: ValidationEnv): Problem[] {
+  const problems: Problem[] = [];
+  const at = (...path: (string | number)[]) => pointerOf(['steps', id, ...path]);
+  switch (step.type) {
+    case 'send':
+      for (const channel of channelsOf(step)) {
+        if (!env.templateExists(step.template, channel)) {
+          const why =
+            step.channel === 'preferred' || step.channel === 'best'
+              ? ` (channel ${step.channel} may pick any channel)`
+              : '';
+          problems.push({
+            pointer: at('template'),
+            code: 'missing-template',
+            message: `no ${channel} template ${show(step.template)}${why}: expected templates/${step.template}.${channel}.liquid beside the journey file`,
+          });
+        }
+      }
+      if (step.fallback?.includes(step.channel as never)) {
+        problems.push({
+          pointer: at('fallback'),
+          code: 'bad-fallback',
+          message: `fallback repeats the step's own channel ${show(step.channel)}`,
+        });
+      }
+      break;
+    case 'wait': {
+      const given = (['for', 'until', 'untilLocalTime'] as const).filter((k) => step[k] !== undefined);
+      if (given.length !== 1) {
+        problems.push({
+          pointer: at(),
+          code: 'bad-wait',
+          message: `a wait takes exactly one of for, until, untilLocalTime; found ${given.length ? given.join(', ') : 'none'}`,
+        });
+      }
+      if (step.until !== undefined && !isTimestamp(step.until)) {
+        problems.push(
+          ...pathProblems(journey, at('until'), step.until, STATE_ROOTS, 'wait until (an RFC 3339 time or a path)'),
+        );
+      }
+      break;
+    }
+    case 'waitFor':
+      for (const [key, value] of Object.entries(step.match ?? {})) {
+        problems.push(...pathProblems(journey, at('match', key), value, STATE_ROOTS, 'a waitFor match'));
+      }
+      break;
+    case 'branch':
+      step.cases.forEach((c, i) => {
+        problems.push(...conditionProblems(journey, c.if, at('cases', i, 'if'), ALL_ROOTS, 'a branch'));
+      });
+      break;
+    case 'split':
+      if (step.paths.filter((p) => 'exit' in p).length > 1) {
+        problems.push({ pointer: at('paths'), code: 'bad-split', message: 'a split has at most one holdout path' });
+      }
+      break;
+    case 'handoff': {
+      const keys = Object.keys(journey.context ?? {});
+      step.carry.forEach((key, i) => {
+        if (!keys.includes(key)) {
+          problems.push({
+            pointer: at('carry', i),
+            code: 'bad-carry',
+            message: `carry names ${show(key)}, which the journey's context does not define; defined: ${keys.join(', ') || '(none)'}`,
+          });
+        }
+      });
+      if (step.reason !== undefined)
+        problems.push(...pathProblems(journey, at('reason'), step.reason, STATE_ROOTS, 'a handoff reason'));
+      break;
+    }
+    case 'action':
+      for (const [key, value] of Object.entries(step.payload ?? {})) {
+        problems.push(...pathProblems(journey, at('payload', key), value, HANDLER_ROOTS, 'an action payload'));
+      }
+      break;
+    case 'update':
+      for (const [key, value] of Object.entries(step.set)) {
+        problems.push(...pathProblems(journey, at('set', key), value, HANDLER_ROOTS, 'an update'));
+      }
+      break;
+    case 'end':
+      break;
+    default:
+      assertNever(step);
+  }
+  return problems;
+}
+
+/** Whether a wait `until` is a literal time rather than a path. */
+export function isTimestamp(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T/.test(text);
 }
 
 /** Steps that take time before moving on; a loop must contain one. */
@@ -370,24 +479,31 @@ function loopProblems(journey: Journey): Problem[] {
 }
 
 function stepSeconds(step: Step): number {
-  if (step.type === 'wait') return durationSeconds(step.for) ?? 0;
-  if (step.type === 'waitFor') return durationSeconds(step.timeout) ?? 0;
-  return 0;
+  return stepMaxSeconds(step, durationSeconds);
 }
 
 function durationProblems(journey: Journey): Problem[] {
   const problems: Problem[] = [];
-  for (const [id, step] of Object.entries(journey.steps)) {
-    const field = step.type === 'wait' ? 'for' : step.type === 'waitFor' ? 'timeout' : undefined;
-    if (field && stepSeconds(step) > ONE_YEAR_SECONDS) {
+  const longerThanAYear = (pointer: string, value: string) => {
+    if ((durationSeconds(value) ?? 0) > ONE_YEAR_SECONDS) {
       problems.push({
-        pointer: pointerOf(['steps', id, field]),
+        pointer,
         code: 'too-long',
-        message: `${show((step as Record<string, unknown>)[field])} is longer than one year, the most a journey may last`,
+        message: `${show(value)} is longer than one year, the most a journey may last`,
       });
     }
+  };
+  for (const [id, step] of Object.entries(journey.steps)) {
+    if (step.type === 'wait' && step.for) longerThanAYear(pointerOf(['steps', id, 'for']), step.for);
+    if (step.type === 'waitFor') longerThanAYear(pointerOf(['steps', id, 'timeout']), step.timeout);
+    if (step.type === 'send' && typeof step.timing === 'object')
+      longerThanAYear(pointerOf(['steps', id, 'timing', 'within']), step.timing.within);
   }
-  // Longest path from start; loops (which always contain a wait) make the total unbounded.
+  const maxDuration = journey.settings?.maxDuration;
+  if (maxDuration) longerThanAYear('/settings/maxDuration', maxDuration);
+  if (journey.entry?.cooldown) longerThanAYear('/entry/cooldown', journey.entry.cooldown);
+  // With maxDuration the instance ends in time whatever the path; without, the longest path counts.
+  if (maxDuration) return problems;
   const memo = new Map<string, number>();
   const onPath = new Set<string>();
   let unbounded = false;
@@ -409,11 +525,17 @@ function durationProblems(journey: Journey): Problem[] {
     return total;
   };
   const total = longest(journey.start);
-  if (!unbounded && total > ONE_YEAR_SECONDS) {
+  if (unbounded) {
+    problems.push({
+      pointer: '/settings',
+      code: 'unbounded',
+      message: 'the journey can loop, so it could run past one year; set settings.maxDuration (at most P1Y)',
+    });
+  } else if (total > ONE_YEAR_SECONDS) {
     problems.push({
       pointer: '/steps',
       code: 'too-long',
-      message: `the longest path from start waits ${Math.round(total / 86400)} days in all, more than one year, the most a journey may last`,
+      message: `the longest path from start waits ${Math.round(total / 86400)} days in all, more than one year, the most a journey may last; shorten it or set settings.maxDuration`,
     });
   }
   return problems;

@@ -3,15 +3,24 @@
  * in-process handlers, the outbox as the only channel. Shared by `baton simulate`, `baton dev`
  * and the tests, so all three run the same code as the Lambdas.
  */
+
+import {
+  type DestinationConfig,
+  type DestinationRouter,
+  type DestinationsConfig,
+  webhookDestination,
+} from '../channels/destinations';
+import { dispatchLog } from '../channels/dispatch-log';
 import { outboxSender } from '../channels/outbox';
 import { JourneyCatalog } from '../core/catalog';
-import { evaluateBranch } from '../core/evaluate';
-import { finish } from '../core/finish';
+import { executionClosed } from '../core/closed';
+import { runDispatch } from '../core/dispatch';
 import { park } from '../core/park';
 import type { Clock, Deps, Logger } from '../core/ports';
 import { silentLogger } from '../core/ports';
 import { send } from '../core/send';
-import type { EvaluateInput, FinishInput, ParkInput, SendInput } from '../core/task-input';
+import { runStep } from '../core/step';
+import type { DispatchInput, ParkInput, SendInput, StepInput } from '../core/task-input';
 import { LocalEngine } from '../engine/engine';
 import { compileJourney, HANDLER_PLACEHOLDERS, type HandlerName, renderAsl, substitute } from '../journey/compile';
 import type { LoadedJourney } from '../journey/load';
@@ -50,6 +59,25 @@ export interface LocalRuntimeOptions {
   concurrency?: number;
   log?: Logger;
   onTimeline?: Deps['onTimeline'];
+  /** Configured action targets and hand-off destinations; anything else goes to the local dispatch log. */
+  destinations?: DestinationsConfig;
+  /** Whether configured webhooks are really called (dev); simulate and tests never touch the network. */
+  allowNetwork?: boolean;
+}
+
+/** Locally, configured webhooks are called (when allowed); everything else lands in the dispatch log. */
+function localDestinations(
+  table: Table,
+  clock: Clock,
+  config: DestinationsConfig | undefined,
+  allowNetwork: boolean,
+): DestinationRouter {
+  const pick = (config: DestinationConfig | undefined, name: string) =>
+    allowNetwork && config?.type === 'webhook' ? webhookDestination(config) : dispatchLog(table, clock, name);
+  return {
+    action: (target) => pick(config?.targets?.[target], target),
+    handoff: (channel) => pick(config?.handoffs?.[channel], `handoff.${channel}`),
+  };
 }
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -66,14 +94,17 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const handlers: Record<HandlerName, (payload: unknown) => Promise<unknown>> = {
     send: (p) => send(deps, p as SendInput),
     park: (p) => park(deps, p as ParkInput),
-    evaluate: (p) => evaluateBranch(deps, p as EvaluateInput),
-    finish: (p) => finish(deps, p as FinishInput),
+    step: (p) => runStep(deps, p as StepInput),
+    dispatch: (p) => runDispatch(deps, p as DispatchInput),
   };
   const engine = new LocalEngine({
     table,
     clock: opts.clock,
     concurrency: opts.concurrency,
     log: opts.log,
+    onClosed: async (ex) => {
+      await executionClosed(deps, ex);
+    },
     handlers: Object.fromEntries(
       (Object.keys(handlers) as HandlerName[]).map((h) => [subs[HANDLER_PLACEHOLDERS[h]], handlers[h]]),
     ),
@@ -87,7 +118,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     clock: opts.clock,
     sfn: engine,
     catalog,
-    senders: { sms: outbox, email: outbox },
+    senders: { sms: outbox, email: outbox, push: outbox },
+    destinations: localDestinations(table, opts.clock, opts.destinations, opts.allowNetwork ?? false),
     log: opts.log ?? silentLogger,
     onTimeline: opts.onTimeline,
   };

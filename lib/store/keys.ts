@@ -6,6 +6,13 @@
 export const keys = {
   customer: (customerId: string) => `C#${customerId}`,
   profile: 'PROFILE',
+  /** Engagement counts per channel, from feedback. */
+  engagement: 'ENGAGEMENT',
+  /** Entry counts and the last entry time of a journey, for cooldown and limit. */
+  entries: (journey: string) => `N#${journey}`,
+  /** A hand-off of an instance. */
+  handoff: (at: string, instance: string, step: string) => `H#${at}#${instance}#${step}`,
+  handoffPrefix: 'H#',
   /** One journey instance of the customer. */
   instance: (journey: string, instance: string) => `I#${journey}#${instance}`,
   instancePrefix: 'I#',
@@ -22,5 +29,7 @@ export const keys = {
   message: (messageId: string) => `M#${messageId}`,
   event: (eventId: string) => `E#${eventId}`,
   outbox: 'OUTBOX',
+  /** Locally: actions and hand-offs delivered to destinations that are not configured. */
+  dispatches: 'DISPATCHES',
   single: '_',
 } as const;

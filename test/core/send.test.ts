@@ -97,7 +97,7 @@ describe('send', () => {
         throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
       },
     };
-    const deps = { ...rt.deps, senders: { sms: crashing, email: crashing } };
+    const deps = { ...rt.deps, senders: { sms: crashing, email: crashing, push: crashing } };
     const i = input();
     await expect(send(deps, i)).resolves.toMatchObject({ outcome: 'failed', reason: 'unknown' });
     await expect(send(deps, i)).resolves.toMatchObject({ outcome: 'failed', reason: 'unknown' });
@@ -128,7 +128,9 @@ describe('send', () => {
         throw new SendThrottledError('Rate exceeded');
       },
     };
-    await expect(send({ ...rt.deps, senders: { sms: throttled, email: throttled } }, i)).rejects.toMatchObject({
+    await expect(
+      send({ ...rt.deps, senders: { sms: throttled, email: throttled, push: throttled } }, i),
+    ).rejects.toMatchObject({
       name: 'Baton.SendThrottled',
     });
     await expect(send(rt.deps, i)).resolves.toMatchObject({ outcome: 'sent' });
@@ -140,7 +142,9 @@ describe('send', () => {
         throw new SendRejectedError('Invalid phone number');
       },
     };
-    await expect(send({ ...rt.deps, senders: { sms: rejecting, email: rejecting } }, input())).resolves.toMatchObject({
+    await expect(
+      send({ ...rt.deps, senders: { sms: rejecting, email: rejecting, push: rejecting } }, input()),
+    ).resolves.toMatchObject({
       outcome: 'failed',
       reason: 'rejected',
     });

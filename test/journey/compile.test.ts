@@ -12,8 +12,8 @@ const aslValidator = require('asl-validator') as (def: unknown) => { isValid: bo
 const AWS_SUBSTITUTIONS = {
   SendFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:baton-send',
   ParkFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:baton-park',
-  EvaluateFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:baton-evaluate',
-  FinishFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:baton-finish',
+  StepFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:baton-step',
+  DispatchFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:baton-dispatch',
 };
 
 function journey(doc: unknown): Journey {
@@ -63,7 +63,12 @@ describe('compileJourney', () => {
         events: '{% $states.input.events %}',
       },
     });
-    expect(asl.States.done).toMatchObject({ Type: 'Task', Resource: '${FinishFunctionArn}', End: true });
+    expect(asl.States.done).toMatchObject({
+      Type: 'Task',
+      Resource: '${StepFunctionArn}',
+      Arguments: expect.objectContaining({ op: 'finish', reason: 'completed' }),
+      End: true,
+    });
   });
 
   it('compiles a waitFor to a task token with its timeout, the event kept in $events, and the timeout caught', () => {
@@ -141,7 +146,8 @@ describe('compileJourney', () => {
     const asl = compileJourney(loadValid('workflows/cart-recovery.json').journey);
     expect(asl.States['opened-nudge']).toMatchObject({
       Type: 'Task',
-      Resource: '${EvaluateFunctionArn}',
+      Resource: '${StepFunctionArn}',
+      Arguments: expect.objectContaining({ op: 'evaluate' }),
       Next: 'opened-nudge.route',
     });
     expect(asl.States['opened-nudge.route']).toMatchObject({
@@ -169,6 +175,7 @@ describe('compileJourney', () => {
       journey(
         simpleJourney({
           start: 'w',
+          settings: { maxDuration: 'P30D' },
           steps: {
             w: { type: 'wait', for: 'P1D', next: 'b' },
             b: {
@@ -188,6 +195,7 @@ describe('compileJourney', () => {
       journey(
         simpleJourney({
           start: 'w',
+          settings: { maxDuration: 'P30D' },
           steps: {
             w: { type: 'wait', for: 'P1D', next: 'b' },
             b: {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { journeyJsonSchema } from '../../lib/journey/json-schema';
 import { journeyFiles } from '../../lib/journey/load';
+import { STEP_TYPES } from '../../lib/journey/schema';
 
 describe('journey.schema.json', () => {
   it('is exactly what `npm run schema` generates from lib/journey/schema.ts', () => {
@@ -16,7 +17,7 @@ describe('journey.schema.json', () => {
       };
     };
     const variants = schema.properties.steps.additionalProperties.oneOf;
-    expect(variants.map((v) => v.properties.type.const)).toEqual(['wait', 'send', 'waitFor', 'branch', 'end']);
+    expect(variants.map((v) => v.properties.type.const)).toEqual(STEP_TYPES);
     expect(variants.find((v) => v.properties.type.const === 'waitFor')?.required).toEqual(
       expect.arrayContaining(['event', 'timeout', 'next', 'onTimeout']),
     );

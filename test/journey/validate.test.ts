@@ -59,6 +59,7 @@ describe('validateJourney', () => {
   it('rejects a loop with no wait in it, and accepts one with a wait', () => {
     const loop = simpleJourney({
       start: 'a',
+      settings: { maxDuration: 'P90D' },
       steps: {
         a: { type: 'branch', cases: [{ if: { path: 'trigger.data.x', eq: 1 }, next: 'b' }], default: 'done' },
         b: { type: 'send', channel: 'email', template: 'hello', next: 'a' },
@@ -70,6 +71,7 @@ describe('validateJourney', () => {
     ]);
     const waited = simpleJourney({
       start: 'a',
+      settings: { maxDuration: 'P90D' },
       steps: {
         a: { type: 'branch', cases: [{ if: { path: 'trigger.data.x', eq: 1 }, next: 'b' }], default: 'done' },
         b: { type: 'wait', for: 'PT1H', next: 'a' },

@@ -1,0 +1,36 @@
+/**
+ * An execution closed outside the journey's own end step — it ran past maxDuration, or failed in a
+ * way no Catch handled: end its instance so the timeline says so and the single-entry lock frees.
+ * On AWS this is fed by EventBridge's "Step Functions Execution Status Change" events; locally by
+ * the engine's onClosed hook.
+ */
+import { type ExitReason, endInstance } from './instances';
+import type { Deps } from './ports';
+
+export interface ClosedExecution {
+  stateMachineArn: string;
+  name: string;
+  status: string;
+  /** The execution input (JSON text): carries the customer id. */
+  input: string;
+}
+
+const REASONS: Record<string, ExitReason | undefined> = { TIMED_OUT: 'timeout', FAILED: 'failed' };
+
+/** Record the end of an instance whose execution timed out or failed; other closings need nothing. */
+export async function executionClosed(
+  deps: Pick<Deps, 'table' | 'clock' | 'catalog' | 'onTimeline'>,
+  ex: ClosedExecution,
+): Promise<boolean> {
+  const reason = REASONS[ex.status];
+  if (!reason) return false;
+  const entry = deps.catalog.all().find((e) => e.stateMachineArn === ex.stateMachineArn);
+  let customerId: unknown;
+  try {
+    customerId = (JSON.parse(ex.input) as { customerId?: unknown }).customerId;
+  } catch {
+    return false;
+  }
+  if (!entry || typeof customerId !== 'string') return false;
+  return endInstance(deps, customerId, entry.journey.id, ex.name, reason);
+}

@@ -1,0 +1,69 @@
+/**
+ * The step handler: small operations a journey asks of Baton's own data — evaluate conditions
+ * over the profile, write profile attributes, compute a local time, note, and finish.
+ */
+import { getProfile, putProfile } from '../store/profiles';
+import { evaluateBranch, lookupBindings } from './evaluate';
+import { finish } from './finish';
+import { evaluate } from './jsonata';
+import type { Deps } from './ports';
+import type { LocalTimeInput, NoteInput, StepInput, UpdateInput } from './task-input';
+import { iso, record } from './timeline';
+import { nextLocalTime } from './zoned-time';
+
+/** Run one step operation. */
+export async function runStep(deps: Deps, input: StepInput): Promise<unknown> {
+  switch (input.op) {
+    case 'evaluate':
+      return evaluateBranch(deps, input);
+    case 'update':
+      return updateProfile(deps, input);
+    case 'localTime':
+      return localTime(deps, input);
+    case 'note':
+      return note(deps, input);
+    case 'finish':
+      return finish(deps, input);
+    default: {
+      const never: never = input;
+      throw new Error(`unknown step operation ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Write profile attributes; expressions see the same data as branch conditions. */
+async function updateProfile(deps: Deps, input: UpdateInput): Promise<{ updated: string[] }> {
+  const bindings = await lookupBindings(deps, input);
+  const values: Record<string, unknown> = {};
+  for (const [attr, expr] of Object.entries(input.set)) values[attr] = await evaluate(expr, bindings);
+  const profile = (await getProfile(deps.table, input.customerId)) ?? { customerId: input.customerId };
+  await putProfile(deps.table, { ...profile, attributes: { ...profile.attributes, ...values } }, deps.clock.now());
+  return { updated: Object.keys(values) };
+}
+
+/** The next time the customer's clock (else the journey's zone, else UTC) shows `at`. */
+async function localTime(deps: Deps, input: LocalTimeInput): Promise<{ resumeAt: string }> {
+  const profile = await getProfile(deps.table, input.customerId);
+  const zone = profile?.timezone ?? input.timezone ?? 'UTC';
+  return { resumeAt: iso(nextLocalTime(deps.clock.now(), zone, input.at)) };
+}
+
+/** A timeline note, such as a wait whose time had already passed. */
+async function note(deps: Deps, input: NoteInput): Promise<{ noted: true }> {
+  const at = iso(deps.clock.now());
+  await record(
+    deps,
+    {
+      at,
+      kind: 'note',
+      journey: input.journey,
+      version: input.version,
+      customerId: input.customerId,
+      instance: input.instance,
+      step: input.step,
+      reason: input.note,
+    },
+    `${input.instance}#${input.step}#note#${at}`,
+  );
+  return { noted: true };
+}

@@ -1,0 +1,369 @@
+/**
+ * The states of each step type. A step is one state where it can be; extra states appear only
+ * where Step Functions needs them: a Choice after a send that can be deferred or suppressed, a
+ * Wait after a handler computed when to resume, a Choice after a handler evaluated conditions
+ * over data that must stay out of the state machine.
+ */
+import { durationSeconds } from './duration';
+import {
+  conditionPaths,
+  conditionToJsonata,
+  LOOKUP_ROOTS,
+  parsePath,
+  type Scope,
+  valueToJsonata,
+  variableScope,
+} from './expressions';
+import { assertNever, type Journey, type Step, type StepOf } from './schema';
+import { channelOrder } from './steps';
+import { isTimestamp } from './validate';
+
+/** The placeholders a compiled document contains, by handler. */
+export const HANDLER_PLACEHOLDERS = {
+  send: 'SendFunctionArn',
+  park: 'ParkFunctionArn',
+  step: 'StepFunctionArn',
+  dispatch: 'DispatchFunctionArn',
+} as const;
+export type HandlerName = keyof typeof HANDLER_PLACEHOLDERS;
+
+export type AslState = Record<string, unknown> & { Type: string };
+
+export const FAILED_STATE = 'baton.failed';
+
+export const placeholder = (h: HandlerName) => `\${${HANDLER_PLACEHOLDERS[h]}}`;
+export const jsonata = (expr: string) => `{% ${expr} %}`;
+
+/** AWS's recommended retry for Lambda tasks, widened to any task failure: handlers are idempotent. */
+export const TASK_RETRY = [
+  { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'FULL' },
+];
+/** Actions call systems Baton does not own: transient failures get a longer, jittered backoff. */
+const ACTION_RETRY = [
+  {
+    ErrorEquals: ['Baton.ActionFailed'],
+    IntervalSeconds: 2,
+    MaxAttempts: 5,
+    BackoffRate: 2,
+    MaxDelaySeconds: 300,
+    JitterStrategy: 'FULL',
+  },
+  ...TASK_RETRY,
+];
+
+/** What every handler call carries: which instance, which step. */
+export function taskBase(journey: Journey, step: string, scope: Scope) {
+  return {
+    journey: journey.id,
+    version: journey.version,
+    step,
+    instance: jsonata('$states.context.Execution.Name'),
+    customerId: jsonata(scope('customerId')),
+  };
+}
+
+function failureCatch(id: string) {
+  return {
+    ErrorEquals: ['States.ALL'],
+    Next: FAILED_STATE,
+    Assign: { failure: { step: id, error: jsonata('$states.errorOutput.Error') } },
+  };
+}
+
+/** A Task on a handler with the standard retry and failure catch. */
+function task(
+  handler: HandlerName,
+  args: Record<string, unknown>,
+  id: string,
+  next: string | undefined,
+  extra: Partial<AslState> = {},
+): AslState {
+  return {
+    Type: 'Task',
+    Resource: placeholder(handler),
+    Arguments: args,
+    Retry: TASK_RETRY,
+    Catch: [failureCatch(id)],
+    ...extra,
+    ...(next === undefined ? { End: true } : { Next: next }),
+  };
+}
+
+/** The states of one step. `scope` says how its first state reads the instance variables. */
+export function compileStep(journey: Journey, id: string, step: Step, scope: Scope): Record<string, AslState> {
+  const base = taskBase(journey, id, scope);
+  switch (step.type) {
+    case 'wait':
+      return compileWait(journey, id, step, scope);
+    case 'send':
+      return compileSend(journey, id, step, scope);
+    case 'waitFor':
+      return {
+        [id]: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Arguments: {
+            FunctionName: placeholder('park'),
+            Payload: {
+              ...base,
+              token: jsonata('$states.context.Task.Token'),
+              event: step.event,
+              match: Object.fromEntries(
+                Object.entries(step.match ?? {}).map(([k, v]) => [k, jsonata(valueToJsonata(v, scope))]),
+              ),
+              timeoutSeconds: durationSeconds(step.timeout),
+            },
+          },
+          TimeoutSeconds: durationSeconds(step.timeout),
+          Assign: { events: jsonata(`$merge([${scope('events')}, {${JSON.stringify(id)}: $states.result}])`) },
+          Retry: TASK_RETRY,
+          Catch: [{ ErrorEquals: ['States.Timeout'], Next: step.onTimeout }, failureCatch(id)],
+          Next: step.next,
+        },
+      };
+    case 'branch':
+      return compileBranch(journey, id, step, scope);
+    case 'split':
+      return compileSplit(journey, id, step);
+    case 'handoff':
+      return {
+        [id]: task(
+          'dispatch',
+          {
+            ...base,
+            op: 'handoff',
+            visit: jsonata('$states.context.State.EnteredTime'),
+            to: step.to,
+            carry: Object.fromEntries(step.carry.map((k) => [k, jsonata(valueToJsonata(`context.${k}`, scope))])),
+            ...(step.reason === undefined ? {} : { reason: jsonata(valueToJsonata(step.reason, scope)) }),
+          },
+          id,
+          step.next,
+        ),
+      };
+    case 'action':
+      return {
+        [id]: task(
+          'dispatch',
+          {
+            ...base,
+            op: 'action',
+            visit: jsonata('$states.context.State.EnteredTime'),
+            target: step.target,
+            payload: Object.fromEntries(
+              Object.entries(step.payload ?? {}).map(([k, v]) => [k, valueToJsonata(v, variableScope)]),
+            ),
+            ...lookupData(scope),
+          },
+          id,
+          step.next,
+          {
+            Retry: ACTION_RETRY,
+            Catch: [step.onError ? { ErrorEquals: ['States.ALL'], Next: step.onError } : failureCatch(id)],
+          },
+        ),
+      };
+    case 'update':
+      return {
+        [id]: task(
+          'step',
+          {
+            ...base,
+            op: 'update',
+            set: Object.fromEntries(Object.entries(step.set).map(([k, v]) => [k, valueToJsonata(v, variableScope)])),
+            ...lookupData(scope),
+          },
+          id,
+          step.next,
+        ),
+      };
+    case 'end':
+      return {
+        [id]: {
+          Type: 'Task',
+          Resource: placeholder('step'),
+          Arguments: { ...base, op: 'finish', reason: 'completed' },
+          Retry: TASK_RETRY,
+          End: true,
+        },
+      };
+    default:
+      return assertNever(step);
+  }
+}
+
+/** The instance data a handler needs to evaluate expressions itself. */
+function lookupData(scope: Scope) {
+  return { trigger: jsonata(scope('trigger')), context: jsonata(scope('context')), events: jsonata(scope('events')) };
+}
+
+/** A strict RFC 3339 check, so that a bad value never reaches $toMillis (which would throw). */
+const RFC3339 =
+  '/^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$/';
+
+function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: Scope): Record<string, AslState> {
+  if (step.for !== undefined) return { [id]: { Type: 'Wait', Seconds: durationSeconds(step.for), Next: step.next } };
+  const resume = `${id}.wait`;
+  if (step.untilLocalTime !== undefined) {
+    // The customer's zone is in the profile: a handler computes the instant, a Wait holds until it.
+    return {
+      [id]: task(
+        'step',
+        {
+          ...taskBase(journey, id, scope),
+          op: 'localTime',
+          at: step.untilLocalTime,
+          ...(journey.settings?.timezone ? { timezone: journey.settings.timezone } : {}),
+        },
+        id,
+        resume,
+      ),
+      [resume]: { Type: 'Wait', Timestamp: jsonata('$states.input.resumeAt'), Next: step.next },
+    };
+  }
+  const until = step.until ?? '';
+  const expr = isTimestamp(until) ? JSON.stringify(until) : valueToJsonata(until, scope);
+  const passed = `${id}.passed`;
+  return {
+    // A time already past (or missing) continues at once and says so; it never stalls or fails.
+    [id]: {
+      Type: 'Choice',
+      Choices: [
+        {
+          Condition: jsonata(
+            `($t := ${expr}; $type($t) = "string" and $contains($t, ${RFC3339}) and $toMillis($t) > $millis())`,
+          ),
+          Next: resume,
+        },
+      ],
+      Default: passed,
+      Output: { resumeAt: jsonata(expr) },
+    },
+    [resume]: { Type: 'Wait', Timestamp: jsonata('$states.input.resumeAt'), Next: step.next },
+    [passed]: task(
+      'step',
+      { ...taskBase(journey, id, variableScope), op: 'note', note: 'until-passed' },
+      id,
+      step.next,
+    ),
+  };
+}
+
+/** Whether a send may be held (quiet hours to defer, or best timing), and so re-enters its own state. */
+function isDeferrable(journey: Journey, step: StepOf<'send'>): boolean {
+  if (typeof step.timing === 'object') return true;
+  const quiet = journey.settings?.quietHours;
+  return (step.purpose ?? 'marketing') === 'marketing' && quiet !== undefined && (quiet.action ?? 'defer') === 'defer';
+}
+
+function compileSend(journey: Journey, id: string, step: StepOf<'send'>, scope: Scope): Record<string, AslState> {
+  const purpose = step.purpose ?? 'marketing';
+  const settings = journey.settings ?? {};
+  const quiet = purpose === 'marketing' ? settings.quietHours : undefined;
+  const cap = purpose === 'marketing' ? settings.frequencyCap : undefined;
+  const deferrable = isDeferrable(journey, step);
+  const routed = deferrable || step.onSuppressed !== undefined;
+  const outcome = `${id}.outcome`;
+  const states: Record<string, AslState> = {
+    [id]: task(
+      'send',
+      {
+        ...taskBase(journey, id, scope),
+        visit: jsonata('$states.context.State.EnteredTime'),
+        channels: channelOrder(step),
+        template: step.template,
+        purpose,
+        ...(settings.timezone ? { timezone: settings.timezone } : {}),
+        ...(quiet ? { quietHours: { start: quiet.start, end: quiet.end, action: quiet.action ?? 'defer' } } : {}),
+        ...(cap
+          ? { frequencyCap: { max: cap.max, perSeconds: durationSeconds(cap.per), scope: cap.scope ?? 'customer' } }
+          : {}),
+        ...(typeof step.timing === 'object'
+          ? { timing: { best: true, withinSeconds: durationSeconds(step.timing.within) } }
+          : {}),
+        trigger: jsonata(scope('trigger')),
+        context: jsonata(scope('context')),
+      },
+      id,
+      routed ? outcome : step.next,
+    ),
+  };
+  if (routed) {
+    const choices: Record<string, unknown>[] = [];
+    if (deferrable) choices.push({ Condition: jsonata(`$states.input.outcome = 'deferred'`), Next: `${id}.defer` });
+    if (step.onSuppressed !== undefined) {
+      choices.push({ Condition: jsonata(`$states.input.outcome = 'suppressed'`), Next: step.onSuppressed });
+    }
+    states[outcome] = { Type: 'Choice', Choices: choices, Default: step.next };
+    if (deferrable) states[`${id}.defer`] = { Type: 'Wait', Timestamp: jsonata('$states.input.resumeAt'), Next: id };
+  }
+  return states;
+}
+
+function compileBranch(journey: Journey, id: string, step: StepOf<'branch'>, scope: Scope): Record<string, AslState> {
+  const needsLookup = step.cases.some((c) =>
+    conditionPaths(c.if).some(({ path }) => {
+      const p = parsePath(path);
+      return p.kind === 'path' && LOOKUP_ROOTS.includes(p.root);
+    }),
+  );
+  if (!needsLookup) {
+    return {
+      [id]: {
+        Type: 'Choice',
+        Choices: step.cases.map((c) => ({ Condition: jsonata(conditionToJsonata(c.if, scope)), Next: c.next })),
+        Default: step.default,
+      },
+    };
+  }
+  // Profiles, messages and sessions stay out of the state machine: a handler evaluates the
+  // conditions and returns only the index of the first case that holds.
+  const route = `${id}.route`;
+  return {
+    [id]: task(
+      'step',
+      {
+        ...taskBase(journey, id, scope),
+        op: 'evaluate',
+        conditions: step.cases.map((c) => conditionToJsonata(c.if, variableScope)),
+        ...lookupData(scope),
+      },
+      id,
+      route,
+    ),
+    [route]: {
+      Type: 'Choice',
+      Choices: step.cases.map((c, i) => ({ Condition: jsonata(`$states.input.case = ${i}`), Next: c.next })),
+      Default: step.default,
+    },
+  };
+}
+
+/**
+ * A weighted split in one Choice: the instance's bucket in [0, 1) is a hash of the execution name
+ * and the step, so an instance takes the same path every time, on AWS and locally alike.
+ */
+function compileSplit(journey: Journey, id: string, step: StepOf<'split'>): Record<string, AslState> {
+  const total = step.paths.reduce((sum, p) => sum + p.weight, 0);
+  const bucket = `$number("0x" & $substring($hash($states.context.Execution.Name & ${JSON.stringify(`#${id}`)}, "SHA-256"), 0, 8)) / 4294967296`;
+  const holdout = `${id}.holdout`;
+  const targetOf = (p: (typeof step.paths)[number]) => ('next' in p ? p.next : holdout);
+  let cumulative = 0;
+  const choices = step.paths.slice(0, -1).map((p) => {
+    cumulative += p.weight;
+    return { Condition: jsonata(`(${bucket}) < ${cumulative / total}`), Next: targetOf(p) };
+  });
+  const states: Record<string, AslState> = {
+    [id]: { Type: 'Choice', Choices: choices, Default: targetOf(step.paths[step.paths.length - 1]) },
+  };
+  if (step.paths.some((p) => 'exit' in p)) {
+    states[holdout] = {
+      Type: 'Task',
+      Resource: placeholder('step'),
+      Arguments: { ...taskBase(journey, id, variableScope), op: 'finish', reason: 'holdout' },
+      Retry: TASK_RETRY,
+      End: true,
+    };
+  }
+  return states;
+}
