@@ -6,7 +6,7 @@
 import type { Envelope } from '../core/envelope';
 import { ingest } from '../core/ingest';
 import type { Profile } from '../core/profile';
-import type { TimelineEntry } from '../core/timeline';
+import { SIMULATE_KINDS, type TimelineEntry } from '../core/timeline';
 import { VirtualClock } from '../engine/clock';
 import type { LoadedJourney } from '../journey/load';
 import { putProfile } from '../store/profiles';
