@@ -430,7 +430,8 @@ export class LocalEngine implements StepFunctionsPort {
   private async taskFailed(state: AslState, ex: Execution, scope: Scope, error: string, cause: string): Promise<Step> {
     const retry = findRetrier(state.Retry, error, ex.retryCounts);
     if (retry) {
-      const counts = [...ex.retryCounts];
+      // Dense, so that storing it never drops a slot (DynamoDB lists have no holes).
+      const counts = (state.Retry ?? []).map((_, i) => ex.retryCounts[i] ?? 0);
       const count = counts[retry.index] ?? 0;
       counts[retry.index] = count + 1;
       const delay = retryDelayMs(retry.retrier, count, `${ex.executionArn}#${ex.state}#${ex.enteredAt}`);

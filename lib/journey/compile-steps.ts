@@ -40,6 +40,8 @@ export const TASK_RETRY = [
 ];
 /** Actions call systems Baton does not own: transient failures get a longer, jittered backoff. */
 const ACTION_RETRY = [
+  // A refusal will not change on retry: MaxAttempts 0 sends it straight to Catch.
+  { ErrorEquals: ['Baton.ActionRejected'], MaxAttempts: 0 },
   {
     ErrorEquals: ['Baton.ActionFailed'],
     IntervalSeconds: 2,

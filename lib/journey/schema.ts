@@ -165,11 +165,9 @@ const splitStep = z
   .strict()
   .describe('A weighted random path, the same every time for an instance; {"exit": "holdout"} ends it as a holdout.');
 
-const channelWord = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,31}$/, {
-    error: (i) => `expected a lower-case channel word such as phone or chat, found ${show(i.input)}`,
-  });
+const channelWord = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, {
+  error: (i) => `expected a lower-case channel word such as phone or chat, found ${show(i.input)}`,
+});
 const handoffStep = z
   .object({
     type: z.literal('handoff'),
@@ -202,11 +200,9 @@ const updateStep = z
     type: z.literal('update'),
     set: z
       .record(
-        z
-          .string()
-          .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, {
-            error: (i) => `expected an attribute name, found ${show(i.input)}`,
-          }),
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, {
+          error: (i) => `expected an attribute name, found ${show(i.input)}`,
+        }),
         valueExpr,
       )
       .describe('profile attributes to write, each a path or a literal'),

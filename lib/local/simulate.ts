@@ -38,7 +38,9 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     journeys: opts.journeys,
     clock,
     concurrency: 1,
-    onTimeline: (e) => lines.push(e),
+    onTimeline: (e) => {
+      if (SIMULATE_KINDS.includes(e.kind)) lines.push(e);
+    },
   });
   try {
     for (const p of opts.profiles) await putProfile(rt.table, p, start);
