@@ -5,6 +5,9 @@ import { parseArgs } from 'node:util';
 import type { Logger } from '../lib/core/ports';
 import { compileJourney, renderAsl } from '../lib/journey/compile';
 import { durationSeconds } from '../lib/journey/duration';
+import { journeyGraph } from '../lib/journey/graph';
+import { renderMermaid } from '../lib/journey/graph-mermaid';
+import { renderSvg } from '../lib/journey/graph-svg';
 import { journeyJsonSchema } from '../lib/journey/json-schema';
 import { formatProblems, type LoadedJourney, loadJourneyFile, loadJourneys } from '../lib/journey/load';
 import { startDev } from '../lib/local/dev';
@@ -15,6 +18,8 @@ const USAGE = `usage: baton <command>
 
   validate [files|dirs]          check journeys (default workflows/); exit 1 on any problem
   compile <journey>              print the ASL document that is deployed
+  graph <journey> [--format mermaid|svg]
+                                 the journey as a diagram (default mermaid)
   simulate <journeys...> --events FILE [--profiles FILE] [--until TIME|DURATION]
                                  run journeys in virtual time; one JSON line per happening
   dev [--workflows DIR] [--profiles FILE] [--data-dir DIR] [--port N] [--speed N]
@@ -85,6 +90,23 @@ async function main(argv: string[]): Promise<void> {
       const r = loadJourneyFile(file);
       if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
       process.stdout.write(renderAsl(compileJourney(r.loaded.journey)));
+      return;
+    }
+    case 'graph': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { format: { type: 'string', default: 'mermaid' } },
+      });
+      if (positionals.length !== 1) throw new UsageError('graph takes one journey file or id');
+      if (values.format !== 'mermaid' && values.format !== 'svg') {
+        throw new UsageError(`--format takes mermaid or svg, found ${values.format}`);
+      }
+      const file = journeyPath(positionals[0]);
+      const r = loadJourneyFile(file);
+      if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
+      const graph = journeyGraph(r.loaded.journey);
+      process.stdout.write(values.format === 'svg' ? renderSvg(graph) : renderMermaid(graph));
       return;
     }
     case 'simulate': {
