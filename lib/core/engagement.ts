@@ -1,22 +1,46 @@
-/** How much a customer engages on each channel, from message feedback; `best` channel choice reads it. */
+/**
+ * How a customer engages, from message feedback: per channel (for `best` channel choice) and per
+ * local hour of the week (for `timing: best`). Counters are atomic ADDs, exact under concurrency.
+ */
 import { keys } from '../store/keys';
 import type { Table } from '../store/table';
 
 /** Feedback that counts as engagement. */
 export const ENGAGING_FEEDBACK = new Set(['opened', 'clicked', 'replied']);
 
-const PREFIX = 'eng_';
+const CHANNEL = 'eng_';
+const HOUR = 'how_';
 
-/** Count one engagement on a channel (an atomic ADD: concurrent feedback counts exactly). */
-export async function recordEngagement(table: Table, customerId: string, channel: string): Promise<void> {
-  await table.update(keys.customer(customerId), keys.engagement, { add: { [`${PREFIX}${channel}`]: 1 } });
+export interface Engagement {
+  byChannel: Record<string, number>;
+  /** Counts by local hour of the week, 0 (Sunday 00h) to 167. */
+  byHour: Record<number, number>;
 }
 
-/** Engagements per channel. */
-export async function getEngagement(table: Table, customerId: string): Promise<Record<string, number>> {
+/** Count one engagement on a channel at a local hour of the week. */
+export async function recordEngagement(table: Table, customerId: string, channel: string, hour: number): Promise<void> {
+  await table.update(keys.customer(customerId), keys.engagement, {
+    add: { [`${CHANNEL}${channel}`]: 1, [`${HOUR}${hour}`]: 1 },
+  });
+}
+
+/** The customer's engagement counts. */
+export async function getEngagement(table: Table, customerId: string): Promise<Engagement> {
   const item = await table.get(keys.customer(customerId), keys.engagement);
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(item ?? {}))
-    if (k.startsWith(PREFIX) && typeof v === 'number') out[k.slice(PREFIX.length)] = v;
+  const out: Engagement = { byChannel: {}, byHour: {} };
+  for (const [k, v] of Object.entries(item ?? {})) {
+    if (typeof v !== 'number') continue;
+    if (k.startsWith(CHANNEL)) out.byChannel[k.slice(CHANNEL.length)] = v;
+    else if (k.startsWith(HOUR)) out.byHour[Number(k.slice(HOUR.length))] = v;
+  }
   return out;
+}
+
+/** The hour of the week with the most engagement (earliest on ties), if there is any history. */
+export function bestHour(e: Engagement): number | undefined {
+  let best: number | undefined;
+  for (const [h, n] of Object.entries(e.byHour)) {
+    if (best === undefined || n > (e.byHour[best] ?? 0) || (n === e.byHour[best] && Number(h) < best)) best = Number(h);
+  }
+  return best;
 }

@@ -4,7 +4,7 @@
  * is idempotent, so a redelivered or concurrently duplicated event changes nothing twice.
  */
 import { keys } from '../store/keys';
-import { setConsent } from '../store/profiles';
+import { getProfile, setConsent } from '../store/profiles';
 import { ENGAGING_FEEDBACK, recordEngagement } from './engagement';
 import { enterJourney, executionArnOf } from './entry';
 import { type Envelope, isStopWord } from './envelope';
@@ -12,6 +12,7 @@ import { activeInstances, endInstance } from './instances';
 import { dataMatches } from './park';
 import type { Deps } from './ports';
 import { iso } from './timeline';
+import { hourOfWeek } from './zoned-time';
 
 export type IngestStatus = 'accepted' | 'duplicate';
 
@@ -99,7 +100,8 @@ async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
     typeof ledger.channel === 'string' &&
     !ENGAGING_FEEDBACK.has(String(ledger.feedback))
   ) {
-    await recordEngagement(deps.table, event.customerId, ledger.channel);
+    const zone = (await getProfile(deps.table, event.customerId))?.timezone ?? 'UTC';
+    await recordEngagement(deps.table, event.customerId, ledger.channel, hourOfWeek(Date.parse(event.time), zone));
   }
   const pointer = await deps.table.get(
     keys.customer(event.customerId),

@@ -9,13 +9,14 @@ import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
 import type { Item } from '../store/table';
 import { chooseChannel, resolveChannels, type SuppressionReason } from './eligibility';
-import { getEngagement } from './engagement';
+import { bestHour, getEngagement } from './engagement';
+import { capAllows, reserveSend } from './frequency-cap';
 import { messageId as messageIdOf } from './ids';
 import type { Deps } from './ports';
 import type { SendInput, SendOutput } from './task-input';
 import { render } from './templates';
 import { iso, record } from './timeline';
-import { windowEnd } from './zoned-time';
+import { nextHourOfWeek, windowEnd } from './zoned-time';
 
 type LedgerStatus = 'sending' | 'sent' | 'suppressed' | 'failed' | 'unknown';
 
@@ -26,18 +27,37 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
   const prior = await deps.table.get(ledgerPk, keys.single);
   if (prior) return settlePrior(deps, prior, messageId);
 
+  const needsEngagement = input.channels.includes('best') || input.timing !== undefined;
   const [profile, engagement] = await Promise.all([
     getProfile(deps.table, input.customerId),
-    input.channels.includes('best') ? getEngagement(deps.table, input.customerId) : {},
+    needsEngagement ? getEngagement(deps.table, input.customerId) : { byChannel: {}, byHour: {} },
   ]);
-  const choice = await chooseChannel(profile, resolveChannels(input.channels, profile, engagement), input.purpose);
+  const zone = profile?.timezone ?? input.timezone ?? 'UTC';
+  const marketing = input.purpose === 'marketing';
+  const cap = marketing ? input.frequencyCap : undefined;
+  if (cap && !(await capAllows(deps.table, input.customerId, input.journey, cap, now))) {
+    return suppress(deps, input, messageId, 'frequency-cap');
+  }
+  const choice = await chooseChannel(
+    profile,
+    resolveChannels(input.channels, profile, engagement.byChannel),
+    input.purpose,
+  );
   if ('reason' in choice) return suppress(deps, input, messageId, choice.reason);
 
-  if (input.purpose === 'marketing' && input.quietHours) {
-    const zone = profile?.timezone ?? input.timezone ?? 'UTC';
+  // timing best: hold until the customer's most engaged hour of the week, at most `within`; a
+  // message already held once goes when it is released.
+  const best = input.timing && !input.heldUntil ? bestHour(engagement) : undefined;
+  if (input.timing && best !== undefined) {
+    const at = Math.min(nextHourOfWeek(now, zone, best), now + input.timing.withinSeconds * 1000);
+    if (at > now) return { outcome: 'deferred', resumeAt: iso(at), heldStep: input.step };
+  }
+
+  if (marketing && input.quietHours) {
     const opens = windowEnd(now, zone, input.quietHours.start, input.quietHours.end);
     if (opens !== undefined) {
-      if (input.quietHours.action === 'defer') return { outcome: 'deferred', resumeAt: iso(opens) };
+      if (input.quietHours.action === 'defer')
+        return { outcome: 'deferred', resumeAt: iso(opens), heldStep: input.step };
       return suppress(deps, input, messageId, 'quiet-hours');
     }
   }
@@ -59,6 +79,12 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
   if (!claimed) {
     const other = await deps.table.get(ledgerPk, keys.single);
     return other ? settlePrior(deps, other, messageId) : { outcome: 'failed', reason: 'unknown', messageId };
+  }
+
+  // Marketing sends are logged for caps; a capped one takes its slot atomically or not at all.
+  if (marketing && !(await reserveSend(deps.table, input.customerId, input.journey, messageId, now, cap))) {
+    await deps.table.update(ledgerPk, keys.single, { set: { status: 'suppressed', reason: 'frequency-cap' } });
+    return suppress(deps, input, messageId, 'frequency-cap');
   }
 
   let status: LedgerStatus;

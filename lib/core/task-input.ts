@@ -83,6 +83,8 @@ export interface SendInput extends TaskBase {
   quietHours?: { start: string; end: string; action: 'defer' | 'skip' };
   frequencyCap?: { max: number; perSeconds: number; scope: 'customer' | 'journey' };
   timing?: { best: true; withinSeconds: number };
+  /** Set when this visit re-enters the step after a hold: the message is not held again for timing. */
+  heldUntil?: string | null;
   trigger: Record<string, unknown>;
   context: Record<string, unknown>;
 }
@@ -90,5 +92,5 @@ export interface SendInput extends TaskBase {
 export type SendOutput =
   | { outcome: 'sent'; messageId: string; channel: string }
   | { outcome: 'suppressed'; reason: string; messageId: string }
-  | { outcome: 'deferred'; resumeAt: string }
+  | { outcome: 'deferred'; resumeAt: string; heldStep: string }
   | { outcome: 'failed'; reason: string; messageId: string };

@@ -124,3 +124,25 @@ export function nextLocalTime(ms: number, zone: string, hhmm: string): number {
   }
   throw new Error(`no ${hhmm} in ${zone} within three days of ${new Date(ms).toISOString()}`);
 }
+
+/** Hour of the week (0 = Sunday 00:00–01:00 … 167) that the wall clock in `zone` shows at `ms`. */
+export function hourOfWeek(ms: number, zone: string): number {
+  const t = localTime(ms, zone);
+  const weekday = new Date(Date.UTC(t.year, t.month - 1, t.day)).getUTCDay();
+  return weekday * 24 + t.hour;
+}
+
+/**
+ * The first instant at or after `ms` that falls in local hour-of-week `how` in `zone`: `ms` itself
+ * when it already does, else the start of that local hour.
+ */
+export function nextHourOfWeek(ms: number, zone: string, how: number): number {
+  for (let k = 0; k <= 170; k++) {
+    const probe = ms + k * 3_600_000;
+    if (hourOfWeek(probe, zone) !== how) continue;
+    if (k === 0) return ms;
+    const t = localTime(probe, zone);
+    return Math.max(ms, zonedToUtc(t.year, t.month, t.day, t.hour, 0, zone));
+  }
+  return ms;
+}

@@ -281,7 +281,11 @@ function compileSend(journey: Journey, id: string, step: StepOf<'send'>, scope: 
           ? { frequencyCap: { max: cap.max, perSeconds: durationSeconds(cap.per), scope: cap.scope ?? 'customer' } }
           : {}),
         ...(typeof step.timing === 'object'
-          ? { timing: { best: true, withinSeconds: durationSeconds(step.timing.within) } }
+          ? {
+              timing: { best: true, withinSeconds: durationSeconds(step.timing.within) },
+              // Back from its own hold (see the defer Wait): do not hold for timing again.
+              heldUntil: jsonata(`$states.input.heldStep = ${JSON.stringify(id)} ? $states.input.resumeAt : null`),
+            }
           : {}),
         trigger: jsonata(scope('trigger')),
         context: jsonata(scope('context')),

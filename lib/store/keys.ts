@@ -8,6 +8,8 @@ export const keys = {
   profile: 'PROFILE',
   /** Engagement counts per channel, from feedback. */
   engagement: 'ENGAGEMENT',
+  /** Marketing sends in a rolling window, for frequency caps. */
+  capLog: (scope: string) => `CAP#${scope}`,
   /** Entry counts and the last entry time of a journey, for cooldown and limit. */
   entries: (journey: string) => `N#${journey}`,
   /** A hand-off of an instance. */

@@ -4,6 +4,7 @@
  */
 import { SendRejectedError, SendThrottledError } from '../../lib/channels/errors';
 import { listOutbox } from '../../lib/channels/outbox';
+import { recordEngagement } from '../../lib/core/engagement';
 import { messageId } from '../../lib/core/ids';
 import type { ChannelSender } from '../../lib/core/ports';
 import type { Profile } from '../../lib/core/profile';
@@ -192,6 +193,7 @@ describe('send', () => {
       await expect(send(rt.deps, input({ quietHours }))).resolves.toEqual({
         outcome: 'deferred',
         resumeAt: '2026-03-08T12:00:00.000Z',
+        heldStep: 'hello',
       });
     });
 
@@ -222,5 +224,91 @@ describe('send', () => {
     expect(ledger).toMatchObject({ status: 'sent', instance: 'i-pointer', step: 'hello' });
     const pointer = await rt.table.get(keys.customer('c-ana'), keys.stepMessage('i-pointer', 'hello'));
     expect(pointer).toMatchObject({ messageId: out.messageId, status: 'sent', channel: 'email' });
+  });
+
+  it('sends on the best channel: the one this customer engaged with most, else the preferred one', async () => {
+    const customerId = 'c-best';
+    await putProfile(rt.table, { ...ana, customerId, preferredChannel: 'email' }, T0);
+    await expect(send(rt.deps, input({ customerId, instance: 'i-best-1', channels: ['best'] }))).resolves.toMatchObject(
+      { channel: 'email' },
+    );
+    await recordEngagement(rt.table, customerId, 'sms', 10);
+    await expect(send(rt.deps, input({ customerId, instance: 'i-best-2', channels: ['best'] }))).resolves.toMatchObject(
+      { channel: 'sms' },
+    );
+  });
+
+  describe('frequency cap', () => {
+    const cap = { max: 2, perSeconds: 86_400, scope: 'customer' as const };
+
+    it('never lets concurrent instances exceed the cap, and suppresses the rest with frequency-cap', async () => {
+      const customerId = 'c-capped';
+      await putProfile(rt.table, { ...ana, customerId, timezone: 'UTC' }, T0);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, n) =>
+          send(rt.deps, input({ customerId, instance: `i-cap-${n}`, frequencyCap: cap })),
+        ),
+      );
+      expect(results.filter((r) => r.outcome === 'sent')).toHaveLength(2);
+      expect(results.filter((r) => r.outcome === 'suppressed' && r.reason === 'frequency-cap')).toHaveLength(6);
+      expect(await outboxFor(customerId)).toHaveLength(2);
+    });
+
+    it('counts marketing sends of every journey toward a customer-scope cap, but not transactional ones', async () => {
+      const customerId = 'c-capped-2';
+      await putProfile(rt.table, { ...ana, customerId, timezone: 'UTC' }, T0);
+      await send(rt.deps, input({ customerId, journey: 'simple', instance: 'i-a' }));
+      await send(rt.deps, input({ customerId, instance: 'i-b', purpose: 'transactional' }));
+      await expect(
+        send(rt.deps, input({ customerId, instance: 'i-c', frequencyCap: { ...cap, max: 1 } })),
+      ).resolves.toMatchObject({
+        outcome: 'suppressed',
+        reason: 'frequency-cap',
+      });
+      // The window rolls: a day later there is room again.
+      clock.advanceTo(clock.now() + 86_400_001);
+      await expect(
+        send(rt.deps, input({ customerId, instance: 'i-d', frequencyCap: { ...cap, max: 1 } })),
+      ).resolves.toMatchObject({ outcome: 'sent' });
+    });
+  });
+
+  describe('timing best', () => {
+    it('holds the message until the hour of the week the customer engages most, then sends it', async () => {
+      const customerId = 'c-timing';
+      await putProfile(rt.table, { ...ana, customerId, timezone: 'UTC' }, T0);
+      // Engaged on a Tuesday at 18:xx UTC (hour of week 2*24+18).
+      await recordEngagement(rt.table, customerId, 'email', 2 * 24 + 18);
+      const now = Date.parse('2026-03-09T09:00:00Z'); // a Monday
+      clock.advanceTo(now);
+      const timing = { best: true as const, withinSeconds: 3 * 86_400 };
+      const held = await send(rt.deps, input({ customerId, instance: 'i-t', timing }));
+      expect(held).toEqual({ outcome: 'deferred', resumeAt: '2026-03-10T18:00:00.000Z', heldStep: 'hello' });
+      clock.advanceTo(Date.parse('2026-03-10T18:00:00Z'));
+      await expect(
+        send(rt.deps, input({ customerId, instance: 'i-t', timing, heldUntil: '2026-03-10T18:00:00.000Z' })),
+      ).resolves.toMatchObject({
+        outcome: 'sent',
+      });
+    });
+
+    it('holds at most `within`, and sends at once without history', async () => {
+      const customerId = 'c-timing-2';
+      await putProfile(rt.table, { ...ana, customerId, timezone: 'UTC' }, T0);
+      await expect(
+        send(rt.deps, input({ customerId, instance: 'i-u', timing: { best: true, withinSeconds: 3600 } })),
+      ).resolves.toMatchObject({ outcome: 'sent' });
+      await recordEngagement(rt.table, customerId, 'email', 0);
+      const now = clock.now();
+      const held = await send(
+        rt.deps,
+        input({ customerId, instance: 'i-v', timing: { best: true, withinSeconds: 3600 } }),
+      );
+      expect(held).toEqual({
+        outcome: 'deferred',
+        resumeAt: new Date(now + 3_600_000).toISOString(),
+        heldStep: 'hello',
+      });
+    });
   });
 });
