@@ -45,7 +45,10 @@ export function renderSvg(g: JourneyGraph): string {
 
   // Rows by rank; each row centred on the widest.
   const rows: Box[][] = [];
-  for (const n of steps) (rows[ranks.get(n.id) ?? 0] ??= []).push(boxes.get(n.id)!);
+  for (const n of steps) {
+    const r = ranks.get(n.id) ?? 0;
+    rows[r] = [...(rows[r] ?? []), boxes.get(n.id)!];
+  }
   const rowWidth = (r: Box[]) => r.reduce((s, b) => s + b.w, 0) + COL_GAP * (r.length - 1);
   const width = Math.max(...rows.map((r) => (r ? rowWidth(r) : 0)), 200);
   let y = MARGIN + 28;

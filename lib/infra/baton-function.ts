@@ -1,0 +1,67 @@
+/**
+ * A Baton Lambda function: Node.js 22 on arm64, bundled locally by esbuild (never Docker) with
+ * the workflows folder (journeys and templates) copied beside index.js, where it is loaded at run
+ * time. The bundle is what the tests ran: the AWS SDK is bundled, not taken from the runtime.
+ */
+import { join, relative, resolve } from 'node:path';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export interface BatonFunctionProps {
+  /** The folder holding package-lock.json and the entry file. */
+  projectRoot: string;
+  /** The handler file, e.g. <projectRoot>/lambdas/send.ts. */
+  entry: string;
+  /** The journeys folder (with templates/), relative to projectRoot. */
+  workflowsDir: string;
+  timeout: Duration;
+  environment: Record<string, string>;
+  /** @default 512 */
+  memorySize?: number;
+  /** @default one month */
+  logRetention?: logs.RetentionDays;
+}
+
+export class BatonFunction extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, props: BatonFunctionProps) {
+    const from = relative(props.projectRoot, resolve(props.projectRoot, props.workflowsDir));
+    if (from.startsWith('..') || from === '') {
+      throw new Error(`workflowsDir ${props.workflowsDir} must be a folder inside ${props.projectRoot}`);
+    }
+    super(scope, id, {
+      entry: props.entry,
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      logGroup: new logs.LogGroup(scope, `${id}Logs`, {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      bundling: {
+        forceDockerBundling: false,
+        logLevel: nodejs.LogLevel.WARNING,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: nodejs.OutputFormat.CJS,
+        bundleAwsSDK: true,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // Relative to inputDir, so the same command works wherever the project is bundled.
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `cp -R "${join(inputDir, from)}" "${join(outputDir, 'workflows')}"`,
+          ],
+        },
+      },
+    });
+  }
+}

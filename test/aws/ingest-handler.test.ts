@@ -1,0 +1,145 @@
+/**
+ * lambdas/ingest.ts end to end in-process: the real composition root (config from env, journeys
+ * from workflows/, DynamoDB through dynalite) with only Step Functions mocked.
+ */
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../lambdas/ingest';
+import { instanceId } from '../../lib/core/ids';
+import { loadJourneys } from '../../lib/journey/load';
+import { keys } from '../../lib/store/keys';
+import { type LocalStore, startLocalStore } from '../../lib/store/local-dynamo';
+import { putProfile } from '../../lib/store/profiles';
+
+const WORKFLOWS = `${__dirname}/../../workflows`;
+const arnOf = (id: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${id}`;
+const SM = arnOf('cart-recovery');
+const EMAIL = 'ada@example.com';
+const PHONE = '+15551230000';
+const sfnMock = mockClient(SFNClient);
+const savedEnv = { ...process.env };
+let store: LocalStore;
+
+const context: Context = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'baton-ingest',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:baton-ingest',
+  memoryLimitInMB: '512',
+  awsRequestId: 'req-1',
+  logGroupName: '/aws/lambda/baton-ingest',
+  logStreamName: 'stream',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => {},
+  fail: () => {},
+  succeed: () => {},
+};
+
+const busEvent = (detail: unknown): EventBridgeEvent<string, unknown> => ({
+  version: '0',
+  id: 'eb-1',
+  'detail-type': 'checkout.abandoned',
+  source: 'shop.web',
+  account: '123456789012',
+  time: '2026-11-20T18:05:00Z',
+  region: 'us-east-1',
+  resources: [],
+  detail,
+});
+
+beforeAll(async () => {
+  store = await startLocalStore({ tableName: 'baton-ingest-test' });
+  Object.assign(process.env, {
+    TABLE_NAME: 'baton-ingest-test',
+    JOURNEYS_DIR: WORKFLOWS,
+    // Every bundled journey has its machine, as the stack arranges.
+    STATE_MACHINE_ARNS: JSON.stringify(
+      Object.fromEntries(loadJourneys([WORKFLOWS]).loaded.map((l) => [l.journey.id, arnOf(l.journey.id)])),
+    ),
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+  });
+  await putProfile(store.table, { customerId: 'c-42', email: EMAIL, phone: PHONE, consent: { email: 'opted_in' } }, 0);
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await store.close();
+});
+
+beforeEach(() => {
+  sfnMock.reset();
+  sfnMock.on(StartExecutionCommand).callsFake((input: { stateMachineArn: string; name: string }) => ({
+    executionArn: `${input.stateMachineArn.replace(':stateMachine:', ':execution:')}:${input.name}`,
+    startDate: new Date(),
+  }));
+});
+
+test('a valid event starts one execution named after the instance, with no contact details in it', async () => {
+  const detail = {
+    id: 'evt-1',
+    type: 'checkout.abandoned',
+    customerId: 'c-42',
+    channel: 'web',
+    time: '2026-11-20T18:05:00Z',
+    data: { cartId: 'cart-9', value: 42 },
+  };
+
+  await expect(handler(busEvent(detail), context)).resolves.toEqual({ status: 'accepted' });
+
+  const calls = sfnMock.commandCalls(StartExecutionCommand);
+  expect(calls).toHaveLength(1);
+  const input = calls[0].args[0].input;
+  const instance = instanceId('cart-recovery', 'c-42', ['cart-9']);
+  expect(input.stateMachineArn).toBe(SM);
+  expect(input.name).toBe(instance);
+  expect(input.input).not.toContain(EMAIL);
+  expect(input.input).not.toContain(PHONE);
+  expect(JSON.parse(input.input ?? '')).toMatchObject({ customerId: 'c-42', trigger: { data: { cartId: 'cart-9' } } });
+  const record = await store.table.get(keys.customer('c-42'), keys.instance('cart-recovery', instance));
+  expect(record).toMatchObject({ status: 'active', executionArn: expect.stringContaining(`:execution:`) });
+
+  // A redelivery of the same event changes nothing.
+  await expect(handler(busEvent(detail), context)).resolves.toEqual({ status: 'duplicate' });
+  expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(1);
+});
+
+test('an invalid envelope is answered as rejected with its fields, logged without personal data', async () => {
+  // Powertools writes warnings to stderr through its own Console.
+  const writes: string[] = [];
+  const capture = (chunk: string | Uint8Array) => {
+    writes.push(String(chunk));
+    return true;
+  };
+  const spies = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write')];
+  for (const spy of spies) spy.mockImplementation(capture);
+  try {
+    const detail = {
+      id: 'evt-2',
+      type: 'checkout.abandoned',
+      customerId: `bad ${EMAIL}`,
+      channel: 'web',
+      time: 'soon',
+    };
+    const result = await handler(busEvent(detail), context);
+
+    expect(result).toMatchObject({
+      status: 'rejected',
+      errors: [
+        { path: '/customerId', message: expect.any(String) },
+        { path: '/time', message: expect.stringContaining('RFC 3339') },
+      ],
+    });
+    expect(JSON.stringify(result)).not.toContain(EMAIL);
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  const log = writes.join('');
+  expect(log).toContain('event rejected');
+  expect(log).toContain('/customerId');
+  expect(log).not.toContain(EMAIL);
+});
