@@ -43,6 +43,8 @@ export interface InstanceRecord {
   reason?: string;
   /** Events that end the instance (goal, exitOn), with match values resolved at entry. */
   stops: StopRule[];
+  /** Escalation rules that fired (each fires once per instance). */
+  escalated?: string[];
 }
 
 /** Try to start an instance of `entry` for this trigger event. */

@@ -6,11 +6,12 @@ import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
 import { holds } from './jsonata';
 import type { Deps } from './ports';
+import { currentSession, sessionFacts } from './sessions';
 import type { EvaluateInput, LookupData, TaskBase } from './task-input';
 
 /** Bindings for expressions evaluated by a handler: the instance data plus profile, messages, session. */
 export async function lookupBindings(
-  deps: Pick<Deps, 'table'>,
+  deps: Pick<Deps, 'table' | 'clock'>,
   input: TaskBase & LookupData,
 ): Promise<Record<string, unknown>> {
   const [profile, messages] = await Promise.all([
@@ -24,12 +25,15 @@ export async function lookupBindings(
     events: input.events,
     profile: profile ?? {},
     messages,
-    session: {},
+    session: sessionFacts(await currentSession(deps.table, input.customerId), deps.clock.now()),
   };
 }
 
 /** The index of the first condition that holds, or -1. */
-export async function evaluateBranch(deps: Pick<Deps, 'table'>, input: EvaluateInput): Promise<{ case: number }> {
+export async function evaluateBranch(
+  deps: Pick<Deps, 'table' | 'clock'>,
+  input: EvaluateInput,
+): Promise<{ case: number }> {
   const bindings = await lookupBindings(deps, input);
   for (let i = 0; i < input.conditions.length; i++) {
     if (await holds(input.conditions[i], bindings)) return { case: i };

@@ -8,9 +8,11 @@ import { getProfile, setConsent } from '../store/profiles';
 import { ENGAGING_FEEDBACK, recordEngagement } from './engagement';
 import { enterJourney, executionArnOf } from './entry';
 import { type Envelope, isStopWord } from './envelope';
+import { wakeEscalations } from './escalation';
 import { activeInstances, endInstance } from './instances';
 import { dataMatches } from './park';
 import type { Deps } from './ports';
+import { recordTouchpoint } from './sessions';
 import { iso } from './timeline';
 import { hourOfWeek } from './zoned-time';
 
@@ -39,6 +41,7 @@ export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus>
 
   try {
     await applyReserved(deps, event);
+    if (await recordTouchpoint(deps.table, event)) await wakeEscalations(deps, event.customerId);
     const resumed = await resumeWaits(deps, event);
     await endOnGoals(deps, event, resumed);
     for (const entry of deps.catalog.triggeredBy(event.type)) {

@@ -6,6 +6,20 @@ import { iso, record } from './timeline';
 
 export type ExitReason = 'completed' | 'goal' | 'exit-event' | 'holdout' | 'timeout' | 'failed';
 
+/** One instance record of a customer, if there is one. */
+export async function getInstance(
+  deps: Pick<Deps, 'table'>,
+  customerId: string,
+  journey: string,
+  instance: string,
+): Promise<InstanceRecord | undefined> {
+  const item = await deps.table.get(keys.customer(customerId), keys.instance(journey, instance));
+  if (!item) return undefined;
+  // `escalated` is a string set in the table.
+  const escalated = item.escalated instanceof Set ? [...(item.escalated as Set<string>)].sort() : undefined;
+  return { ...(item as unknown as InstanceRecord), ...(escalated ? { escalated } : {}) };
+}
+
 /** The customer's instances that have not ended. */
 export async function activeInstances(deps: Pick<Deps, 'table'>, customerId: string): Promise<InstanceRecord[]> {
   const items = await deps.table.queryAll(keys.customer(customerId), { prefix: keys.instancePrefix });

@@ -6,18 +6,30 @@ import type { ParkInput } from './task-input';
 /** Store the wait; a repeat of the same visit overwrites it with the same content. */
 export async function park(deps: Pick<Deps, 'table' | 'clock'>, input: ParkInput): Promise<{ parked: true }> {
   const now = deps.clock.now();
-  await deps.table.put({
-    pk: keys.customer(input.customerId),
-    sk: keys.wait(input.event, input.instance, input.step),
-    token: input.token,
-    journey: input.journey,
-    instance: input.instance,
-    step: input.step,
-    match: input.match,
-    parkedAt: new Date(now).toISOString(),
-    // A wait past its timeout is dead: read as absent, swept locally, expired by DynamoDB TTL on AWS.
-    expiresAt: Math.ceil(now / 1000) + input.timeoutSeconds + 3600,
-  });
+  // A pause with no event of its own waits only to be woken (escalation) or to time out.
+  if (input.event)
+    await deps.table.put({
+      pk: keys.customer(input.customerId),
+      sk: keys.wait(input.event, input.instance, input.step),
+      token: input.token,
+      journey: input.journey,
+      instance: input.instance,
+      step: input.step,
+      match: input.match,
+      parkedAt: new Date(now).toISOString(),
+      // A wait past its timeout is dead: read as absent, swept locally, expired by DynamoDB TTL on AWS.
+      expiresAt: Math.ceil(now / 1000) + input.timeoutSeconds + 3600,
+    });
+  if (input.wake) {
+    await deps.table.put({
+      pk: keys.customer(input.customerId),
+      sk: keys.escalationWake(input.instance),
+      token: input.token,
+      journey: input.journey,
+      instance: input.instance,
+      expiresAt: Math.ceil(now / 1000) + input.timeoutSeconds + 3600,
+    });
+  }
   return { parked: true };
 }
 

@@ -3,6 +3,7 @@
  * over the profile, write profile attributes, compute a local time, note, and finish.
  */
 import { getProfile, putProfile } from '../store/profiles';
+import { escalationCheck } from './escalation';
 import { evaluateBranch, lookupBindings } from './evaluate';
 import { finish } from './finish';
 import { evaluate } from './jsonata';
@@ -24,6 +25,8 @@ export async function runStep(deps: Deps, input: StepInput): Promise<unknown> {
       return note(deps, input);
     case 'finish':
       return finish(deps, input);
+    case 'escalation':
+      return escalationCheck(deps, input);
     default: {
       const never: never = input;
       throw new Error(`unknown step operation ${JSON.stringify(never)}`);

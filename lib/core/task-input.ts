@@ -12,6 +12,8 @@ export interface ParkInput extends TaskBase {
   event: string;
   match: Record<string, unknown>;
   timeoutSeconds: number;
+  /** The pause can be interrupted by an escalation: keep the token where ingest can wake it. */
+  wake?: boolean;
 }
 
 /** Instance data a handler evaluates expressions over. */
@@ -51,8 +53,22 @@ export interface NoteInput extends TaskBase {
   note: string;
 }
 
+export interface EscalationInput extends TaskBase {
+  op: 'escalation';
+  rules: import('../journey/escalation-rules').CompiledRule[];
+  /** When the pause ends (ISO), if known; null or invalid: it has ended. */
+  pauseEnd?: string | null;
+  /** For a wait untilLocalTime: the time of day, computed in the customer's zone at the first check. */
+  untilLocalTime?: string;
+  timezone?: string;
+  /** The first check of this pause (a passed `until` is noted then). */
+  first?: boolean;
+  /** The pause is a wait `until`. */
+  untilGiven?: boolean;
+}
+
 /** What the step handler does: small table operations and evaluations. */
-export type StepInput = FinishInput | EvaluateInput | UpdateInput | LocalTimeInput | NoteInput;
+export type StepInput = FinishInput | EvaluateInput | UpdateInput | LocalTimeInput | NoteInput | EscalationInput;
 
 export interface ActionInput extends TaskBase, LookupData {
   op: 'action';

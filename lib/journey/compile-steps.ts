@@ -4,6 +4,8 @@
  * Wait after a handler computed when to resume, a Choice after a handler evaluated conditions
  * over data that must stay out of the state machine.
  */
+
+import { compilePause } from './compile-pause';
 import { durationSeconds } from './duration';
 import {
   conditionPaths,
@@ -100,6 +102,25 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
     case 'send':
       return compileSend(journey, id, step, scope);
     case 'waitFor':
+      if (journey.escalation?.length) {
+        return compilePause(
+          journey,
+          {
+            first: id,
+            step: id,
+            pauseEnd: `$fromMillis($toMillis($states.context.State.EnteredTime) + ${(durationSeconds(step.timeout) ?? 0) * 1000})`,
+            event: {
+              type: step.event,
+              match: Object.fromEntries(
+                Object.entries(step.match ?? {}).map(([k, v]) => [k, valueToJsonata(v, variableScope)]),
+              ),
+            },
+            next: step.next,
+            done: step.onTimeout,
+          },
+          scope,
+        );
+      }
       return {
         [id]: {
           Type: 'Task',
@@ -204,6 +225,22 @@ const RFC3339 =
   '/^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$/';
 
 function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: Scope): Record<string, AslState> {
+  if (journey.escalation?.length) {
+    const pause = { first: id, step: id, next: step.next, done: step.next };
+    if (step.for !== undefined) {
+      const ms = (durationSeconds(step.for) ?? 0) * 1000;
+      return compilePause(
+        journey,
+        { ...pause, pauseEnd: `$fromMillis($toMillis($states.context.State.EnteredTime) + ${ms})` },
+        scope,
+      );
+    }
+    if (step.untilLocalTime !== undefined)
+      return compilePause(journey, { ...pause, untilLocalTime: step.untilLocalTime }, scope);
+    const until = step.until ?? '';
+    const expr = isTimestamp(until) ? JSON.stringify(until) : valueToJsonata(until, scope);
+    return compilePause(journey, { ...pause, pauseEnd: expr, untilGiven: true }, scope);
+  }
   if (step.for !== undefined) return { [id]: { Type: 'Wait', Seconds: durationSeconds(step.for), Next: step.next } };
   const resume = `${id}.wait`;
   if (step.untilLocalTime !== undefined) {
@@ -301,7 +338,12 @@ function compileSend(journey: Journey, id: string, step: StepOf<'send'>, scope: 
       choices.push({ Condition: jsonata(`$states.input.outcome = 'suppressed'`), Next: step.onSuppressed });
     }
     states[outcome] = { Type: 'Choice', Choices: choices, Default: step.next };
-    if (deferrable) states[`${id}.defer`] = { Type: 'Wait', Timestamp: jsonata('$states.input.resumeAt'), Next: id };
+    if (deferrable && journey.escalation?.length) {
+      const hold = { first: `${id}.defer`, step: id, pauseEnd: '$states.input.resumeAt', next: id, done: id };
+      Object.assign(states, compilePause(journey, hold, variableScope));
+    } else if (deferrable) {
+      states[`${id}.defer`] = { Type: 'Wait', Timestamp: jsonata('$states.input.resumeAt'), Next: id };
+    }
   }
   return states;
 }

@@ -86,6 +86,7 @@ export function renderSvg(g: JourneyGraph): string {
   for (const b of boxes.values()) parts.push(box(b));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(totalW)}" height="${Math.ceil(totalH)}" viewBox="0 0 ${Math.ceil(totalW)} ${Math.ceil(totalH)}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+    `<title>${esc(g.title)}</title>`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker></defs>',
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="${MARGIN}" y="${MARGIN + 6}" font-size="15" font-weight="bold" fill="#0f172a">${esc(g.title)}</text>`,

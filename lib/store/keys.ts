@@ -8,6 +8,13 @@ export const keys = {
   profile: 'PROFILE',
   /** Engagement counts per channel, from feedback. */
   engagement: 'ENGAGEMENT',
+  /** A cross-channel session of the customer. */
+  session: (sessionId: string) => `S#${sessionId}`,
+  /** Which session is the customer's current one. */
+  currentSession: 'SESSION',
+  /** The task token of a pause that an escalation may interrupt. */
+  escalationWake: (instance: string) => `PX#${instance}`,
+  escalationWakePrefix: 'PX#',
   /** Marketing sends in a rolling window, for frequency caps. */
   capLog: (scope: string) => `CAP#${scope}`,
   /** Entry counts and the last entry time of a journey, for cooldown and limit. */

@@ -88,7 +88,7 @@ export class Table {
   async update(
     pk: string,
     sk: string,
-    changes: { set?: Record<string, unknown>; add?: Record<string, number>; condition?: Condition },
+    changes: { set?: Record<string, unknown>; add?: Record<string, number | Set<string>>; condition?: Condition },
   ): Promise<Item | undefined> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};

@@ -1,0 +1,172 @@
+/**
+ * Escalation (SPEC §3): rules over the customer's current session that move an instance to
+ * `goto`, once per instance, as soon as they hold — by clock while the instance pauses (the pause
+ * times out at the threshold) and on touchpoints (ingest wakes the paused instance).
+ */
+import { type CompiledRule, compiledRules } from '../journey/escalation-rules';
+import { keys } from '../store/keys';
+import { getProfile } from '../store/profiles';
+import { getInstance } from './instances';
+import type { Deps } from './ports';
+import { currentSession, type Session, type SessionFacts, sessionFacts } from './sessions';
+import type { EscalationInput } from './task-input';
+import { iso, record } from './timeline';
+import { nextLocalTime } from './zoned-time';
+
+/** Whether every clause of a rule holds. */
+export function ruleHolds(rule: CompiledRule, f: SessionFacts): boolean {
+  return (
+    (rule.sessionElapsedSeconds === undefined || f.elapsedSeconds >= rule.sessionElapsedSeconds) &&
+    (rule.channelsUsed === undefined || f.channels >= rule.channelsUsed) &&
+    (rule.touchpoints === undefined || f.touchpoints >= rule.touchpoints)
+  );
+}
+
+/** The first rule that holds and has not fired for this instance. */
+export function firingRule(rules: CompiledRule[], f: SessionFacts, fired: readonly string[]): number | undefined {
+  const i = rules.findIndex((r) => !fired.includes(r.id) && ruleHolds(r, f));
+  return i < 0 ? undefined : i;
+}
+
+/** When the clock alone will make a rule hold (its other clauses hold already), if ever. */
+export function nextThreshold(
+  rules: CompiledRule[],
+  session: Session | undefined,
+  f: SessionFacts,
+  fired: readonly string[],
+): number | undefined {
+  if (!session) return undefined;
+  const times = rules
+    .filter(
+      (r) =>
+        !fired.includes(r.id) &&
+        r.sessionElapsedSeconds !== undefined &&
+        ruleHolds({ ...r, sessionElapsedSeconds: undefined }, f),
+    )
+    .map((r) => session.firstAt + (r.sessionElapsedSeconds ?? 0) * 1000);
+  return times.length ? Math.min(...times) : undefined;
+}
+
+/**
+ * The check at the start of an interruptible pause (and after each wake-up): escalate when a rule
+ * holds, else say how long to pause — until the pause ends or the next threshold, whichever first.
+ */
+export async function escalationCheck(
+  deps: Deps,
+  input: EscalationInput,
+): Promise<{ escalate: number } | { timeoutSeconds: number; pauseEnd: string }> {
+  const now = deps.clock.now();
+  const [session, instance] = await Promise.all([
+    currentSession(deps.table, input.customerId),
+    getInstance(deps, input.customerId, input.journey, input.instance),
+  ]);
+  const facts = sessionFacts(session, now);
+  const fired = instance?.escalated ?? [];
+  const firing = firingRule(input.rules, facts, fired);
+  if (firing !== undefined && (await markFired(deps, input, input.rules, input.rules[firing]))) {
+    await record(
+      deps,
+      {
+        at: iso(now),
+        kind: 'escalated',
+        journey: input.journey,
+        version: input.version,
+        customerId: input.customerId,
+        instance: input.instance,
+        step: input.rules[firing].goto,
+        reason: input.rules[firing].id,
+      },
+      `${input.instance}#escalated#${input.rules[firing].id}`,
+    );
+    return { escalate: firing };
+  }
+  const end = await pauseEnd(deps, input, now);
+  const threshold = nextThreshold(input.rules, session, facts, fired);
+  const until = Math.min(end, threshold ?? Number.POSITIVE_INFINITY);
+  return { timeoutSeconds: Math.max(0, Math.ceil((until - now) / 1000)), pauseEnd: iso(end) };
+}
+
+async function pauseEnd(deps: Deps, input: EscalationInput, now: number): Promise<number> {
+  if (input.untilLocalTime && !input.pauseEnd) {
+    const zone = (await getProfile(deps.table, input.customerId))?.timezone ?? input.timezone ?? 'UTC';
+    return nextLocalTime(now, zone, input.untilLocalTime);
+  }
+  const end =
+    typeof input.pauseEnd === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(input.pauseEnd)
+      ? Date.parse(input.pauseEnd)
+      : Number.NaN;
+  if (Number.isNaN(end) || end <= now) {
+    if (input.first && input.untilGiven) {
+      await record(
+        deps,
+        {
+          at: iso(now),
+          kind: 'note',
+          journey: input.journey,
+          version: input.version,
+          customerId: input.customerId,
+          instance: input.instance,
+          step: input.step,
+          reason: 'until-passed',
+        },
+        `${input.instance}#${input.step}#note#${iso(now)}`,
+      );
+    }
+    return now;
+  }
+  return end;
+}
+
+/**
+ * Fire a rule at most once per instance (a conditional add to the instance's escalated set).
+ * Rules leading to the same step fire together: once the instance was sent there, the others'
+ * purpose is served, and escalating again would repeat the hand-off.
+ */
+async function markFired(
+  deps: Deps,
+  input: EscalationInput,
+  rules: CompiledRule[],
+  rule: CompiledRule,
+): Promise<boolean> {
+  const same = rules.filter((r) => r.goto === rule.goto).map((r) => r.id);
+  const updated = await deps.table.update(
+    keys.customer(input.customerId),
+    keys.instance(input.journey, input.instance),
+    {
+      add: { escalated: new Set(same) },
+      condition: {
+        expression: 'attribute_exists(pk) AND NOT contains(#e, :id)',
+        names: { '#e': 'escalated' },
+        values: { ':id': rule.id },
+      },
+    },
+  );
+  return updated !== undefined;
+}
+
+/** After a touchpoint: wake each paused instance of the customer for which a rule now holds. */
+export async function wakeEscalations(deps: Deps, customerId: string): Promise<void> {
+  const pk = keys.customer(customerId);
+  const wakes = await deps.table.queryAll(pk, { prefix: keys.escalationWakePrefix });
+  if (!wakes.length) return;
+  const session = await currentSession(deps.table, customerId);
+  const facts = sessionFacts(session, deps.clock.now());
+  for (const wake of wakes) {
+    const rules = compiledRules(deps.catalog.get(wake.journey as string)?.journey.escalation);
+    const instance = await getInstance(deps, customerId, wake.journey as string, wake.instance as string);
+    if (firingRule(rules, facts, instance?.escalated ?? []) === undefined) continue;
+    try {
+      await deps.sfn.sendTaskSuccess({
+        taskToken: wake.token as string,
+        output: JSON.stringify({ escalate: 'check' }),
+      });
+    } catch (err) {
+      if (!['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken'].includes((err as Error).name)) throw err;
+    }
+    await deps.table.delete(pk, wake.sk, {
+      expression: '#t = :t',
+      names: { '#t': 'token' },
+      values: { ':t': wake.token },
+    });
+  }
+}
