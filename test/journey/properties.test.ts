@@ -95,10 +95,12 @@ const journeyArb = fc.integer({ min: 1, max: 7 }).chain((n) =>
         fc.record({ start: fc.constant('21:00'), end: fc.constant('08:00'), action: fc.constantFrom('defer', 'skip') }),
         { nil: undefined },
       ),
+      fc.boolean(),
     )
     .map((parts) => {
       const steps = parts.slice(0, n) as Record<string, unknown>[];
       const quiet = parts[n] as Record<string, unknown> | undefined;
+      const escalates = parts[n + 1] as boolean;
       return {
         id: 'generated',
         name: 'Generated',
@@ -106,6 +108,7 @@ const journeyArb = fc.integer({ min: 1, max: 7 }).chain((n) =>
         trigger: { event: 'x.happened' },
         context: { k: 'trigger.data.k' },
         settings: { timezone: 'America/New_York', ...(quiet ? { quietHours: quiet } : {}) },
+        ...(escalates ? { escalation: [{ id: 'long', when: { sessionElapsed: 'PT15M' }, goto: `s${n}` }] } : {}),
         start: 's0',
         steps: { ...Object.fromEntries(steps.map((s, i) => [`s${i}`, s])), [`s${n}`]: { type: 'end' } },
       };
@@ -138,6 +141,7 @@ describe('generated journeys', () => {
           customerId: 'c-1',
           channel: 'web',
           time: '2026-11-20T23:30:00Z',
+          sessionId: 'sess-1',
           data: { n, k: 'v', tier: 'gold', at: '2026-11-21T10:00:00Z', name: 'Ana' },
         };
         const profile = {
