@@ -17,6 +17,7 @@ import {
   unconfigured,
   webhookDestination,
 } from '../channels/destinations';
+import { eventBridgeDestination } from '../channels/eventbridge-destination';
 import { sesEmailSender } from '../channels/ses-email';
 import { snsPushSender } from '../channels/sns-push';
 import { snsSmsSender } from '../channels/sns-sms';
@@ -147,25 +148,18 @@ const emailNotConfigured: ChannelSender = {
 };
 
 /**
- * Actions and hand-offs go to the configured webhooks. Anything else is refused (the journey's
- * onError runs) rather than logged locally as `baton dev` does: on AWS nobody reads that log.
+ * Actions and hand-offs go to the configured webhooks and EventBridge buses. Anything else is
+ * refused (the journey's onError runs) rather than logged locally as `baton dev` does: on AWS
+ * nobody reads that log.
  */
 function awsDestinations(config: DestinationsConfig | undefined): DestinationRouter {
   const pick = (c: DestinationConfig | undefined, name: string): Destination => {
     if (c?.type === 'webhook') return webhookDestination(c);
-    if (c?.type === 'eventbridge') return eventBridgeUnavailable(name);
+    if (c?.type === 'eventbridge') return eventBridgeDestination(c);
     return unconfigured(name);
   };
   return {
     action: (target) => pick(config?.targets?.[target], target),
     handoff: (channel) => pick(config?.handoffs?.[channel], `handoff.${channel}`),
-  };
-}
-
-function eventBridgeUnavailable(name: string): Destination {
-  return {
-    async deliver() {
-      throw new ActionRejectedError(`${name} is an eventbridge destination, which this deployment cannot call yet`);
-    },
   };
 }

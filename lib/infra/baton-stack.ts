@@ -109,6 +109,24 @@ export class BatonStack extends Stack {
       (Object.keys(TASK_TIMEOUTS) as HandlerName[]).map((h) => [h, fn(h, TASK_TIMEOUTS[h], taskEnvironment[h])]),
     ) as Record<HandlerName, BatonFunction>;
 
+    // Dispatch may put events on exactly the buses configured as destinations.
+    const buses = [
+      ...Object.values(props.destinations?.targets ?? {}),
+      ...Object.values(props.destinations?.handoffs ?? {}),
+    ]
+      .filter((d) => d.type === 'eventbridge')
+      .map((d) => (d as { busName: string }).busName);
+    if (buses.length) {
+      handlers.dispatch.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['events:PutEvents'],
+          resources: [...new Set(buses)].map((b) =>
+            b.startsWith('arn:') ? b : this.formatArn({ service: 'events', resource: 'event-bus', resourceName: b }),
+          ),
+        }),
+      );
+    }
+
     for (const { journey } of loaded) {
       this.journeys[journey.id] = new JourneyStateMachine(this, `Journey-${journey.id}`, { journey, handlers });
     }

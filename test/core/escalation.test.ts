@@ -4,7 +4,14 @@ import { recordTouchpoint, type Session, sessionFacts } from '../../lib/core/ses
 import { startLocalStore } from '../../lib/store/local-dynamo';
 
 const T0 = Date.parse('2026-11-20T15:00:00Z');
-const session: Session = { sessionId: 's', firstAt: T0, lastAt: T0 + 60_000, channels: ['web', 'chat'], touchpoints: 3, hops: ['web', 'chat'] };
+const session: Session = {
+  sessionId: 's',
+  firstAt: T0,
+  lastAt: T0 + 60_000,
+  channels: ['web', 'chat'],
+  touchpoints: 3,
+  hops: ['web', 'chat'],
+};
 const rules = [
   { id: 'long', goto: 'callback', sessionElapsedSeconds: 900 },
   { id: 'hopping', goto: 'callback', channelsUsed: 3 },
@@ -51,7 +58,13 @@ describe('sessions', () => {
       await recordTouchpoint(store.table, ev('b', 'chat', 2));
       await recordTouchpoint(store.table, ev('c', 'chat', 3));
       const s = await recordTouchpoint(store.table, ev('d', 'phone', 9));
-      expect(s).toMatchObject({ firstAt: T0, lastAt: T0 + 540_000, channels: ['web', 'chat', 'phone'], touchpoints: 4, hops: ['web', 'chat', 'phone'] });
+      expect(s).toMatchObject({
+        firstAt: T0,
+        lastAt: T0 + 540_000,
+        channels: ['web', 'chat', 'phone'],
+        touchpoints: 4,
+        hops: ['web', 'chat', 'phone'],
+      });
     } finally {
       await store.close();
     }

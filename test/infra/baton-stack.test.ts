@@ -24,7 +24,10 @@ beforeAll(() => {
     projectRoot: ROOT,
     sesFromAddress: 'journeys@example.com',
     smsOriginationNumber: '+15550001111',
-    destinations: { targets: { 'call-center.callback': { type: 'webhook', url: 'https://cc.example.com/callbacks' } } },
+    destinations: {
+      targets: { 'call-center.callback': { type: 'webhook', url: 'https://cc.example.com/callbacks' } },
+      handoffs: { phone: { type: 'eventbridge', busName: 'contact-center' } },
+    },
   });
   template = Template.fromStack(stack);
   assemblyDir = app.synth().directory;
@@ -237,9 +240,21 @@ test('only ingest and closed know the state machine ARNs; send and dispatch get 
   expect(withArns.sort()).toEqual(['closed', 'ingest']);
   expect(JSON.parse(env('dispatch').DESTINATIONS as string)).toEqual({
     targets: { 'call-center.callback': { type: 'webhook', url: 'https://cc.example.com/callbacks' } },
+    handoffs: { phone: { type: 'eventbridge', busName: 'contact-center' } },
   });
   expect(env('send')).toMatchObject({
     SES_FROM_ADDRESS: 'journeys@example.com',
     SMS_ORIGINATION_NUMBER: '+15550001111',
   });
+});
+
+test('dispatch may put events on exactly the EventBridge buses configured as destinations', () => {
+  const dispatchRole = resource(stack.functions.dispatch).Properties.Role['Fn::GetAtt'][0];
+  const puts = statementsOfRole(dispatchRole).filter((st) => [st.Action].flat().includes('events:PutEvents'));
+  expect(puts).toHaveLength(1);
+  expect(JSON.stringify(puts[0].Resource)).toContain(':event-bus/contact-center');
+  for (const name of FUNCTIONS.filter((f) => f !== 'dispatch')) {
+    const role = resource(stack.functions[name]).Properties.Role['Fn::GetAtt'][0];
+    expect(statementsOfRole(role).some((st) => [st.Action].flat().includes('events:PutEvents'))).toBe(false);
+  }
 });
