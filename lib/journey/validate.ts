@@ -552,6 +552,17 @@ function settingsProblems(journey: Journey): Problem[] {
     });
   }
   const quiet = journey.settings?.quietHours;
+  const usesLocalTime = Object.values(journey.steps).some(
+    (s) => (s.type === 'send' && typeof s.timing === 'object') || (s.type === 'wait' && s.untilLocalTime !== undefined),
+  );
+  if ((quiet || usesLocalTime) && zone === undefined) {
+    // A customer without a zone must never get a message at a forbidden hour: the journey's zone is the fallback.
+    problems.push({
+      pointer: '/settings',
+      code: 'missing-timezone',
+      message: `settings.timezone is required when the journey ${quiet ? 'has quiet hours' : 'uses local times'}: it is the zone used for customers whose profile has none`,
+    });
+  }
   if (quiet && quiet.start === quiet.end) {
     problems.push({
       pointer: '/settings/quietHours/end',

@@ -8,9 +8,10 @@ import { listOutbox } from '../channels/outbox';
 import { type FieldError, parseEnvelope } from '../core/envelope';
 import { ingest } from '../core/ingest';
 import type { Deps } from '../core/ports';
+import { saveProfile } from '../core/preferences';
 import { parseProfile } from '../core/profile';
 import { listTimeline } from '../core/timeline';
-import { getProfile, putProfile } from '../store/profiles';
+import { consentHistory, getProfile } from '../store/profiles';
 
 export const MAX_BATCH = 500;
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -121,9 +122,14 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
       if (parsed.profile.customerId !== id) {
         return errorBody(400, 'bad-profile', `customerId ${parsed.profile.customerId} does not match the path's ${id}`);
       }
-      await putProfile(deps.table, parsed.profile, deps.clock.now());
+      await saveProfile(deps, parsed.profile);
       return { status: 200, body: parsed.profile };
     },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/customers\/([^/]+)\/consent$/,
+    handler: async (deps, _req, [id]) => ({ status: 200, body: { history: await consentHistory(deps.table, id) } }),
   },
   {
     method: 'GET',

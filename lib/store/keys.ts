@@ -6,6 +6,8 @@
 export const keys = {
   customer: (customerId: string) => `C#${customerId}`,
   profile: 'PROFILE',
+  /** Consent changes, oldest first. */
+  consentHistoryPrefix: 'CH#',
   /** Engagement counts per channel, from feedback. */
   engagement: 'ENGAGEMENT',
   /** A cross-channel session of the customer. */

@@ -75,6 +75,7 @@ describe('wait', () => {
   it('waits until the next local time of day in the customer zone, across a DST change', async () => {
     const j = journey({
       start: 'w',
+      settings: { timezone: 'UTC' },
       steps: {
         w: { type: 'wait', untilLocalTime: '09:00', next: 'hello' },
         hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },

@@ -151,4 +151,14 @@ describe('validateJourney', () => {
       expect(r.ok).toBe(false);
     }
   });
+
+  it('requires the journey zone when quiet hours or local times are used, so no customer is ever without one', () => {
+    const doc = simpleJourney({ settings: { quietHours: { start: '21:00', end: '08:00' } } });
+    expect(problemsOf(doc)).toEqual([expect.objectContaining({ pointer: '/settings', code: 'missing-timezone' })]);
+    expect(
+      problemsOf(
+        simpleJourney({ settings: { timezone: 'Europe/Paris', quietHours: { start: '21:00', end: '08:00' } } }),
+      ),
+    ).toEqual([]);
+  });
 });

@@ -55,6 +55,26 @@ describe('HTTP API', () => {
     });
   });
 
+  it('keeps the consent history of the preference center', async () => {
+    await call('PUT', '/customers/c-7/profile', { email: 'x@example.com', consent: { email: 'opted_in' } });
+    await call('PUT', '/customers/c-7/profile', {
+      email: 'x@example.com',
+      consent: { email: 'opted_out', sms: 'opted_in' },
+    });
+    const r = await call('GET', '/customers/c-7/consent');
+    expect(
+      (r.body.history as { channel: string; status: string; source: string }[]).map((h) => [
+        h.channel,
+        h.status,
+        h.source,
+      ]),
+    ).toEqual([
+      ['email', 'opted_in', 'profile-api'],
+      ['email', 'opted_out', 'profile-api'],
+      ['sms', 'opted_in', 'profile-api'],
+    ]);
+  });
+
   it('rejects a bad profile naming each field and what is allowed', async () => {
     const r = await call('PUT', '/customers/c-2/profile', {
       phone: '555-1234',
