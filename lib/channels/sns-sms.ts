@@ -26,8 +26,8 @@ export interface SnsSmsOptions {
   /** The long code, toll-free or short code to send from (E.164). */
   originationNumber?: string;
   /**
-   * Transactional gets the higher delivery priority; the OutgoingMessage port does not carry the
-   * step's purpose, so one type applies to every SMS of the deployment.
+   * The SMS type when the message does not say: a transactional send goes as Transactional
+   * (higher delivery priority), a marketing one as Promotional.
    */
   smsType?: 'Transactional' | 'Promotional';
 }
@@ -35,9 +35,7 @@ export interface SnsSmsOptions {
 /** A ChannelSender for SMS over SNS Publish with PhoneNumber. */
 export function snsSmsSender(opts: SnsSmsOptions = {}): ChannelSender {
   const client = opts.client ?? defaultSnsClient();
-  const attributes: Record<string, MessageAttributeValue> = {
-    'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: opts.smsType ?? 'Transactional' },
-  };
+  const attributes: Record<string, MessageAttributeValue> = {};
   if (opts.senderId) attributes['AWS.SNS.SMS.SenderID'] = { DataType: 'String', StringValue: opts.senderId };
   if (opts.originationNumber) {
     attributes['AWS.MM.SMS.OriginationNumber'] = { DataType: 'String', StringValue: opts.originationNumber };
@@ -46,7 +44,14 @@ export function snsSmsSender(opts: SnsSmsOptions = {}): ChannelSender {
     async send(msg) {
       try {
         const out = await client.send(
-          new PublishCommand({ PhoneNumber: msg.to, Message: msg.body, MessageAttributes: attributes }),
+          new PublishCommand({
+            PhoneNumber: msg.to,
+            Message: msg.body,
+            MessageAttributes: {
+              ...attributes,
+              'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: smsTypeOf(msg.purpose, opts.smsType) },
+            },
+          }),
         );
         return { providerMessageId: out.MessageId ?? '' };
       } catch (err) {
@@ -54,4 +59,13 @@ export function snsSmsSender(opts: SnsSmsOptions = {}): ChannelSender {
       }
     },
   };
+}
+
+function smsTypeOf(
+  purpose: 'marketing' | 'transactional' | undefined,
+  fallback?: 'Transactional' | 'Promotional',
+): string {
+  if (purpose === 'marketing') return 'Promotional';
+  if (purpose === 'transactional') return 'Transactional';
+  return fallback ?? 'Transactional';
 }

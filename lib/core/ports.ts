@@ -23,6 +23,8 @@ export interface OutgoingMessage {
   customerId: string;
   journey: string;
   step: string;
+  /** Marketing or transactional: SMS providers price and prioritise them differently. */
+  purpose?: 'marketing' | 'transactional';
 }
 
 /** Delivers one message on one channel; throws a SendError when it could not. */

@@ -99,6 +99,7 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
       customerId: input.customerId,
       journey: input.journey,
       step: input.step,
+      purpose: input.purpose,
     }));
     status = 'sent';
   } catch (err) {

@@ -3,6 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsConfig } from '../../lib/aws/config';
 import { buildDeps } from '../../lib/aws/runtime';
 import { silentLogger } from '../../lib/core/ports';
@@ -56,7 +58,9 @@ test('send refuses to start without a from address when a journey may send email
   );
 });
 
-test('actions go to configured webhooks; anything else is refused with the name', async () => {
+test('actions go to configured webhooks and buses; anything else is refused with the name', async () => {
+  const eventBridge = mockClient(EventBridgeClient);
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
   const deps = build(
     config({
       destinations: {
@@ -73,9 +77,12 @@ test('actions go to configured webhooks; anything else is refused with the name'
     name: 'Baton.ActionRejected',
     message: expect.stringContaining('missing'),
   });
-  await expect(deps.destinations.action('bus').deliver(delivery)).rejects.toMatchObject({
-    name: 'Baton.ActionRejected',
+  await deps.destinations.action('bus').deliver(delivery);
+  expect(eventBridge.commandCalls(PutEventsCommand)[0].args[0].input.Entries?.[0]).toMatchObject({
+    EventBusName: 'other',
+    DetailType: 'action.requested',
   });
+  eventBridge.restore();
   await expect(deps.destinations.handoff('phone').deliver(delivery)).rejects.toMatchObject({
     name: 'Baton.ActionRejected',
   });

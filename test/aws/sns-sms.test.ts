@@ -44,6 +44,17 @@ test('publishes to the phone number with the SMS attributes and returns the SNS 
   });
 });
 
+test('sends marketing SMS as Promotional and transactional ones as Transactional', async () => {
+  snsMock.on(PublishCommand).resolves({ MessageId: 'sns-3' });
+  const sender = snsSmsSender({ client });
+  await sender.send({ ...msg, purpose: 'marketing' });
+  await sender.send({ ...msg, purpose: 'transactional' });
+  const types = snsMock
+    .commandCalls(PublishCommand)
+    .map((c) => c.args[0].input.MessageAttributes?.['AWS.SNS.SMS.SMSType']?.StringValue);
+  expect(types).toEqual(['Promotional', 'Transactional']);
+});
+
 test.each([
   ['ThrottlingException', named('ThrottlingException')],
   ['ThrottledException', new ThrottledException(meta)],
