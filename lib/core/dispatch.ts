@@ -11,6 +11,9 @@ import type { Deps } from './ports';
 import type { ActionInput, DispatchInput, HandoffInput } from './task-input';
 import { iso, record } from './timeline';
 
+/** How long hand-off context stays readable by the next channel. */
+export const HANDOFF_TTL_SECONDS = 30 * 86_400;
+
 /** Run one dispatch operation. */
 export async function runDispatch(deps: Deps, input: DispatchInput): Promise<unknown> {
   switch (input.op) {
@@ -74,8 +77,10 @@ async function handoff(deps: Deps, input: HandoffInput): Promise<{ handoff: stri
     at,
   };
   // Stored once (the visit's id is the key) so the next channel can read it back by customer.
+  // Kept for the next channel for 30 days, then expired (context is referenced by the instance, not copied into it).
+  const expiresAt = Math.ceil(deps.clock.now() / 1000) + HANDOFF_TTL_SECONDS;
   await deps.table.put(
-    { pk: keys.customer(input.customerId), sk: keys.handoff(at, input.instance, input.step), id, ...body },
+    { pk: keys.customer(input.customerId), sk: keys.handoff(at, input.instance, input.step), id, ...body, expiresAt },
     { ifAbsent: true },
   );
   await deps.destinations.handoff(input.to).deliver({ idempotencyKey: id, type: 'handoff.created', body });

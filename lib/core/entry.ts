@@ -10,6 +10,7 @@ import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
 import type { CatalogEntry } from './catalog';
 import type { Envelope } from './envelope';
+import { erasureEpoch } from './erasure';
 import { instanceId } from './ids';
 import { evaluate, holds } from './jsonata';
 import type { Deps } from './ports';
@@ -55,7 +56,7 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
   const dedupe = await Promise.all(
     (journey.trigger.dedupeBy ?? ['trigger.id']).map((p) => evaluate(valueToJsonata(p, variableScope), { trigger })),
   );
-  const instance = instanceId(journey.id, event.customerId, dedupe);
+  const instance = instanceId(journey.id, event.customerId, dedupe, await erasureEpoch(deps.table, event.customerId));
   const pk = keys.customer(event.customerId);
   const sk = keys.instance(journey.id, instance);
   const line = (kind: TimelineEntry['kind'], reason?: string): TimelineEntry => ({

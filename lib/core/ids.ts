@@ -6,9 +6,16 @@ export function digest(...parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-/** The instance id and execution name: journey + customer + dedupe values (≤ 80 chars, no personal data). */
-export function instanceId(journeyId: string, customerId: string, dedupeValues: unknown[]): string {
-  return `i-${digest('instance', journeyId, customerId, dedupeValues).slice(0, 32)}`;
+/**
+ * The instance id and execution name: journey + customer + dedupe values (≤ 80 chars, no personal
+ * data). `epoch` counts the customer's erasures, so a customer erased and seen again starts anew
+ * (Step Functions keeps a closed execution's name for 90 days).
+ */
+export function instanceId(journeyId: string, customerId: string, dedupeValues: unknown[], epoch = 0): string {
+  const parts = epoch
+    ? ['instance', journeyId, customerId, dedupeValues, epoch]
+    : ['instance', journeyId, customerId, dedupeValues];
+  return `i-${digest(...parts).slice(0, 32)}`;
 }
 
 /** The message id of one visit of a send step. */

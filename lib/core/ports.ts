@@ -48,6 +48,8 @@ export interface Deps {
   /** Where actions and hand-offs go. */
   destinations: import('../channels/destinations').DestinationRouter;
   log: Logger;
+  /** Locally: delete what the local outbox and dispatch log hold for a customer (erasure). */
+  eraseLocal?: (customerId: string) => Promise<void>;
   /** Called with every timeline entry as it is recorded (simulate prints them). */
   onTimeline?: (entry: import('./timeline').TimelineEntry) => void;
 }

@@ -72,6 +72,7 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
     journey: { id: input.journey, name: entry.journey.name, version: input.version },
   });
 
+  await indexMessage(deps, input.customerId, messageId);
   const claimed = await deps.table.put(
     { ...ledgerItem(input, messageId, 'sending', now), channel },
     { ifAbsent: true },
@@ -135,6 +136,11 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
   return { outcome: 'failed', reason: status === 'failed' ? 'rejected' : 'unknown', messageId };
 }
 
+/** The customer's partition lists their ledger items, so erasure can find them. */
+async function indexMessage(deps: Deps, customerId: string, messageId: string): Promise<void> {
+  await deps.table.put({ pk: keys.customer(customerId), sk: keys.messageIndex(messageId), messageId });
+}
+
 function ledgerItem(input: SendInput, messageId: string, status: LedgerStatus, now: number): Item {
   return {
     pk: keys.message(messageId),
@@ -171,6 +177,7 @@ async function suppress(
   reason: SuppressionReason,
 ): Promise<SendOutput> {
   const now = deps.clock.now();
+  await indexMessage(deps, input.customerId, messageId);
   await deps.table.put({ ...ledgerItem(input, messageId, 'suppressed', now), reason }, { ifAbsent: true });
   await pointStep(deps, input, messageId, 'suppressed');
   await record(

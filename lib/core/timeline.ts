@@ -25,16 +25,19 @@ export const SIMULATE_KINDS: readonly TimelineKind[] = [
   'exited',
 ];
 
-/** Within one instant, entries list in the order they happen to an instance. */
+/**
+ * Within one instant, entries list in the order they usually happen to an instance (an escalation
+ * leads to a hand-off, then a call, then a message); the timeline has millisecond times, not a sequence.
+ */
 const KIND_ORDER: Record<TimelineKind, number> = {
   entered: 1,
   ignored: 1,
-  sent: 5,
-  suppressed: 5,
-  handoff: 5,
+  escalated: 3,
+  handoff: 4,
   action: 5,
-  note: 5,
-  escalated: 7,
+  sent: 6,
+  suppressed: 6,
+  note: 6,
   exited: 9,
 };
 
@@ -70,10 +73,38 @@ export async function record(
   return fresh;
 }
 
-/** The customer's timeline, newest first. */
-export async function listTimeline(table: Table, customerId: string, limit = 100): Promise<TimelineEntry[]> {
-  const page = await table.query(keys.customer(customerId), { prefix: keys.timelinePrefix, newestFirst: true, limit });
-  return page.items.map((i) => i.entry as TimelineEntry);
+export interface TimelinePage {
+  entries: TimelineEntry[];
+  /** Pass back as `cursor` for the next (older) page; absent on the last page. */
+  next?: string;
+}
+
+/** One page of the customer's timeline, newest first; undefined when the cursor is not one we gave out. */
+export async function listTimeline(
+  table: Table,
+  customerId: string,
+  opts: { limit?: number; cursor?: string } = {},
+): Promise<TimelinePage | undefined> {
+  let startKey: Record<string, unknown> | undefined;
+  if (opts.cursor) {
+    try {
+      startKey = JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    if (!startKey || startKey.pk !== keys.customer(customerId) || !String(startKey.sk).startsWith(keys.timelinePrefix))
+      return undefined;
+  }
+  const page = await table.query(keys.customer(customerId), {
+    prefix: keys.timelinePrefix,
+    newestFirst: true,
+    limit: opts.limit ?? 50,
+    startKey,
+  });
+  return {
+    entries: page.items.map((i) => i.entry as TimelineEntry),
+    ...(page.nextKey ? { next: Buffer.from(JSON.stringify(page.nextKey)).toString('base64url') } : {}),
+  };
 }
 
 function normalize(e: TimelineEntry): TimelineEntry {

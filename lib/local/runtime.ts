@@ -10,8 +10,8 @@ import {
   type DestinationsConfig,
   webhookDestination,
 } from '../channels/destinations';
-import { dispatchLog } from '../channels/dispatch-log';
-import { outboxSender } from '../channels/outbox';
+import { dispatchLog, listDispatches } from '../channels/dispatch-log';
+import { listOutbox, outboxSender } from '../channels/outbox';
 import { JourneyCatalog } from '../core/catalog';
 import { executionClosed } from '../core/closed';
 import { runDispatch } from '../core/dispatch';
@@ -24,6 +24,7 @@ import type { DispatchInput, ParkInput, SendInput, StepInput } from '../core/tas
 import { LocalEngine } from '../engine/engine';
 import { compileJourney, HANDLER_PLACEHOLDERS, type HandlerName, renderAsl, substitute } from '../journey/compile';
 import type { LoadedJourney } from '../journey/load';
+import { keys } from '../store/keys';
 import { startLocalStore } from '../store/local-dynamo';
 import type { Table } from '../store/table';
 
@@ -122,6 +123,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     destinations: localDestinations(table, opts.clock, opts.destinations, opts.allowNetwork ?? false),
     log: opts.log ?? silentLogger,
     onTimeline: opts.onTimeline,
+    eraseLocal: async (customerId) => {
+      for (const m of await listOutbox(table, { customerId, limit: Number.MAX_SAFE_INTEGER }))
+        await table.delete(keys.outbox, m.messageId);
+      for (const d of await listDispatches(table, { customerId, limit: Number.MAX_SAFE_INTEGER }))
+        await table.delete(keys.dispatches, d.idempotencyKey);
+    },
   };
   return { deps, engine, table, close: () => store.close() };
 }

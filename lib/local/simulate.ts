@@ -5,12 +5,13 @@
  */
 import type { Envelope } from '../core/envelope';
 import { ingest } from '../core/ingest';
+import type { Logger } from '../core/ports';
 import type { Profile } from '../core/profile';
 import { SIMULATE_KINDS, type TimelineEntry } from '../core/timeline';
 import { VirtualClock } from '../engine/clock';
 import type { LoadedJourney } from '../journey/load';
 import { putProfile } from '../store/profiles';
-import { startLocalRuntime } from './runtime';
+import { type LocalRuntime, startLocalRuntime } from './runtime';
 
 export interface SimulateOptions {
   journeys: LoadedJourney[];
@@ -20,6 +21,10 @@ export interface SimulateOptions {
   until?: number;
   /** Called with the virtual time as the run proceeds. */
   onProgress?: (ms: number) => void;
+  /** Where handlers log (default: nowhere). */
+  log?: Logger;
+  /** Called with the runtime when the run is over, before the store closes (tests look inside). */
+  inspect?: (rt: LocalRuntime) => Promise<void>;
 }
 
 export interface SimulateResult {
@@ -38,6 +43,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     journeys: opts.journeys,
     clock,
     concurrency: 1,
+    log: opts.log,
     onTimeline: (e) => {
       if (SIMULATE_KINDS.includes(e.kind)) lines.push(e);
     },
@@ -59,6 +65,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       else await rt.engine.runDue();
       await rt.engine.idle();
     }
+    await opts.inspect?.(rt);
   } finally {
     await rt.close();
   }

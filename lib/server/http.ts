@@ -4,8 +4,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listDispatches } from '../channels/dispatch-log';
 import { listOutbox } from '../channels/outbox';
+import { customerContext } from '../core/customer-context';
 import { type FieldError, parseEnvelope } from '../core/envelope';
+import { eraseCustomer } from '../core/erasure';
 import { ingest } from '../core/ingest';
 import type { Deps } from '../core/ports';
 import { saveProfile } from '../core/preferences';
@@ -90,6 +93,16 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   },
   {
     method: 'GET',
+    pattern: /^\/dispatches$/,
+    handler: async (deps, _req, _p, url) => ({
+      status: 200,
+      body: {
+        dispatches: await listDispatches(deps.table, { customerId: url.searchParams.get('customerId') ?? undefined }),
+      },
+    }),
+  },
+  {
+    method: 'GET',
     pattern: /^\/outbox$/,
     handler: async (deps, _req, _p, url) => ({
       status: 200,
@@ -134,9 +147,27 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   {
     method: 'GET',
     pattern: /^\/customers\/([^/]+)\/timeline$/,
-    handler: async (deps, _req, [id], url) => ({
+    handler: async (deps, _req, [id], url) => {
+      const limit = Number(url.searchParams.get('limit') ?? 50);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+        return errorBody(400, 'bad-limit', `limit takes 1 to 500, found ${url.searchParams.get('limit')}`);
+      }
+      const page = await listTimeline(deps.table, id, { limit, cursor: url.searchParams.get('cursor') ?? undefined });
+      if (!page) return errorBody(400, 'bad-cursor', 'cursor is not one this API gave out');
+      return { status: 200, body: page };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/customers\/([^/]+)\/context$/,
+    handler: async (deps, _req, [id]) => ({ status: 200, body: await customerContext(deps, id) }),
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/customers\/([^/]+)$/,
+    handler: async (deps, _req, [id]) => ({
       status: 200,
-      body: { entries: await listTimeline(deps.table, id, Number(url.searchParams.get('limit') ?? 100)) },
+      body: { customerId: id, erased: true, ...(await eraseCustomer(deps, id)) },
     }),
   },
   {

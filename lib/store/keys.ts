@@ -43,4 +43,9 @@ export const keys = {
   /** Locally: actions and hand-offs delivered to destinations that are not configured. */
   dispatches: 'DISPATCHES',
   single: '_',
+  /** How many times the customer was erased (no personal data: only the count). */
+  erasures: 'ERASURES',
+  /** Index of the customer's messages in the ledger, for erasure. */
+  messageIndex: (messageId: string) => `ML#${messageId}`,
+  messageIndexPrefix: 'ML#',
 } as const;
