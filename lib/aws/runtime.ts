@@ -35,10 +35,10 @@ import { sfnPort } from './sfn';
  * The function a process runs: ingest, closed (executions that ended outside their end step), or
  * one of the compiled state machines' task handlers.
  */
-export type FunctionRole = 'ingest' | 'closed' | HandlerName;
+export type FunctionRole = 'ingest' | 'closed' | 'api' | HandlerName;
 
 /** Roles that look journeys up by state machine ARN; task handlers never do. */
-const NEEDS_ARNS: ReadonlySet<FunctionRole> = new Set(['ingest', 'closed']);
+const NEEDS_ARNS: ReadonlySet<FunctionRole> = new Set(['ingest', 'closed', 'api']);
 
 /** SDK clients to use instead of the process defaults (tests). */
 export interface AwsClients {

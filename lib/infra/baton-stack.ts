@@ -20,6 +20,7 @@ import type { HandlerName } from '../journey/compile';
 import { formatProblems, type LoadedJourney, loadJourneys } from '../journey/load';
 import { channelsOf } from '../journey/steps';
 import { TABLE_KEYS } from '../store/table';
+import { BatonApi } from './baton-api';
 import { BatonFunction } from './baton-function';
 import { JourneyStateMachine } from './journey-state-machine';
 
@@ -37,12 +38,13 @@ export interface BatonStackProps extends StackProps {
 }
 
 /** A function per file in lambdas/: ingest, closed, and one per task placeholder of compiled documents. */
-export type FunctionName = 'ingest' | 'closed' | HandlerName;
+export type FunctionName = 'ingest' | 'closed' | 'api' | HandlerName;
 
 /** Construct ids are a stable contract: renaming one replaces the function. */
 const FUNCTION_IDS: Record<FunctionName, string> = {
   ingest: 'IngestFunction',
   closed: 'ClosedFunction',
+  api: 'ApiFunction',
   send: 'SendFunction',
   park: 'ParkFunction',
   step: 'StepFunction',
@@ -67,6 +69,8 @@ export class BatonStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly bus: events.EventBus;
   readonly functions: Record<FunctionName, BatonFunction>;
+  /** The IAM-authorized HTTP API of SPEC §5. */
+  readonly api: BatonApi;
   /** By journey id. */
   readonly journeys: Record<string, JourneyStateMachine> = {};
   readonly deadLetters: Record<'ingest' | 'closed', DeadLetters>;
@@ -139,10 +143,16 @@ export class BatonStack extends Stack {
     };
     const ingest = fn('ingest', Duration.seconds(30), arns);
     const closed = fn('closed', Duration.seconds(10), arns);
-    this.functions = { ingest, closed, ...handlers };
+    // POST /events ingests like the bus does, and DELETE /customers/{id} stops instances.
+    const api = fn('api', Duration.seconds(29), arns);
+    this.functions = { ingest, closed, api, ...handlers };
 
     for (const f of Object.values(this.functions)) this.table.grantReadWriteData(f);
-    for (const m of Object.values(this.journeys)) m.grantInstanceControl(ingest);
+    for (const m of Object.values(this.journeys)) {
+      m.grantInstanceControl(ingest);
+      m.grantInstanceControl(api);
+    }
+    this.api = new BatonApi(this, 'HttpApi', { handler: api });
     grantProviders(this, handlers.send);
     if (!props.sesFromAddress) warnIfEmailUnconfigured(this, loaded);
 
@@ -167,6 +177,7 @@ export class BatonStack extends Stack {
 
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
   }
 
   /**

@@ -12,7 +12,7 @@ import { compileJourney, HANDLER_PLACEHOLDERS, type HandlerName, renderAsl } fro
 import { loadJourneys } from '../../lib/journey/load';
 
 const ROOT = resolve(__dirname, '../..');
-const FUNCTIONS: FunctionName[] = ['ingest', 'closed', 'send', 'park', 'step', 'dispatch'];
+const FUNCTIONS: FunctionName[] = ['ingest', 'closed', 'api', 'send', 'park', 'step', 'dispatch'];
 
 let stack: BatonStack;
 let template: Template;
@@ -233,11 +233,11 @@ test('every function may read and write the table', () => {
   }
 });
 
-test('only ingest and closed know the state machine ARNs; send and dispatch get their settings', () => {
+test('only ingest, closed and the API know the state machine ARNs; send and dispatch get their settings', () => {
   const env = (name: FunctionName) =>
     resource(stack.functions[name]).Properties.Environment.Variables as Record<string, unknown>;
   const withArns = FUNCTIONS.filter((n) => env(n).STATE_MACHINE_ARNS !== undefined);
-  expect(withArns.sort()).toEqual(['closed', 'ingest']);
+  expect(withArns.sort()).toEqual(['api', 'closed', 'ingest']);
   expect(JSON.parse(env('dispatch').DESTINATIONS as string)).toEqual({
     targets: { 'call-center.callback': { type: 'webhook', url: 'https://cc.example.com/callbacks' } },
     handoffs: { phone: { type: 'eventbridge', busName: 'contact-center' } },
@@ -257,4 +257,20 @@ test('dispatch may put events on exactly the EventBridge buses configured as des
     const role = resource(stack.functions[name]).Properties.Role['Fn::GetAtt'][0];
     expect(statementsOfRole(role).some((st) => [st.Action].flat().includes('events:PutEvents'))).toBe(false);
   }
+});
+
+test('the HTTP API serves the routes of SPEC §5, every method behind IAM, with access logs', () => {
+  const methods = template.findResources('AWS::ApiGateway::Method');
+  const routes = Object.values(methods).map(
+    (m) => (m as { Properties: { HttpMethod: string; AuthorizationType: string } }).Properties,
+  );
+  expect(routes.map((r) => r.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'GET', 'GET', 'GET', 'POST', 'PUT']);
+  for (const r of routes) expect(r.AuthorizationType).toBe('AWS_IAM');
+  const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
+    (r) => (r as { Properties: { PathPart: string } }).Properties.PathPart,
+  );
+  expect(paths.sort()).toEqual(['consent', 'context', 'customers', 'events', 'profile', 'timeline', '{id}'].sort());
+  template.hasResourceProperties('AWS::ApiGateway::Stage', {
+    AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+  });
 });
