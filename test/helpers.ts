@@ -2,6 +2,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { VirtualClock } from '../lib/engine/clock';
+import type { LocalEngine } from '../lib/engine/engine';
 import type { LoadedJourney } from '../lib/journey/load';
 import { loadJourneyFile } from '../lib/journey/load';
 
@@ -44,3 +46,15 @@ export const HELLO_TEMPLATES = {
   'hello.email.liquid': 'Subject: Hello {{ profile.attributes.firstName }}\nHi {{ profile.attributes.firstName }}!',
   'hello.sms.liquid': 'Hi {{ profile.attributes.firstName }}!',
 };
+
+/** Move virtual time forward to `ms`, firing every wait, timeout and retry due on the way, in order. */
+export async function advanceTo(engine: LocalEngine, clock: VirtualClock, ms: number): Promise<void> {
+  for (;;) {
+    const due = await engine.nextDueAt();
+    if (due === undefined || due > ms) break;
+    clock.advanceTo(due);
+    await engine.runDue();
+    await engine.idle();
+  }
+  clock.advanceTo(ms);
+}

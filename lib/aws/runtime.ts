@@ -9,7 +9,6 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import {
-  ActionRejectedError,
   type Destination,
   type DestinationConfig,
   type DestinationRouter,

@@ -63,6 +63,15 @@ export interface FieldError {
   message: string;
 }
 
+/** zod issues as field errors with JSON pointers; an unknown field is named, with `allowed` said. */
+export function fieldErrors(issues: z.core.$ZodIssue[], allowed: string): FieldError[] {
+  return issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ path: pointerOf([...i.path, k]), message: `unknown field ${show(k)}; ${allowed}` }))
+      : [{ path: pointerOf(i.path), message: i.message }],
+  );
+}
+
 /** Validate one envelope; errors carry the JSON pointer of the field. */
 export function parseEnvelope(input: unknown): { ok: true; event: Envelope } | { ok: false; errors: FieldError[] } {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -72,14 +81,7 @@ export function parseEnvelope(input: unknown): { ok: true; event: Envelope } | {
   if (r.success) return { ok: true, event: r.data };
   return {
     ok: false,
-    errors: r.error.issues.flatMap((i) =>
-      i.code === 'unrecognized_keys'
-        ? i.keys.map((k) => ({
-            path: pointerOf([k]),
-            message: `unknown field ${show(k)}; an event has id, type, customerId, channel, time, sessionId and data`,
-          }))
-        : [{ path: pointerOf(i.path), message: i.message }],
-    ),
+    errors: fieldErrors(r.error.issues, 'an event has id, type, customerId, channel, time, sessionId and data'),
   };
 }
 

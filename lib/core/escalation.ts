@@ -10,7 +10,7 @@ import { getInstance } from './instances';
 import type { Deps } from './ports';
 import { currentSession, type Session, type SessionFacts, sessionFacts } from './sessions';
 import type { EscalationInput } from './task-input';
-import { iso, record } from './timeline';
+import { iso, record, recordNote } from './timeline';
 import { nextLocalTime } from './zoned-time';
 
 /** Whether every clause of a rule holds. */
@@ -96,22 +96,7 @@ async function pauseEnd(deps: Deps, input: EscalationInput, now: number): Promis
       ? Date.parse(input.pauseEnd)
       : Number.NaN;
   if (Number.isNaN(end) || end <= now) {
-    if (input.first && input.untilGiven) {
-      await record(
-        deps,
-        {
-          at: iso(now),
-          kind: 'note',
-          journey: input.journey,
-          version: input.version,
-          customerId: input.customerId,
-          instance: input.instance,
-          step: input.step,
-          reason: 'until-passed',
-        },
-        `${input.instance}#${input.step}#note#${iso(now)}`,
-      );
-    }
+    if (input.first && input.untilGiven) await recordNote(deps, input, 'until-passed');
     return now;
   }
   return end;

@@ -1,8 +1,7 @@
 /** The customer profile (SPEC §2): the only place personal data lives. */
 import { z } from 'zod';
 import { show } from '../journey/schema';
-import { pointerOf } from '../journey/validate';
-import type { FieldError } from './envelope';
+import { type FieldError, fieldErrors } from './envelope';
 import { isValidTimeZone } from './zoned-time';
 
 export const CONSENT_VALUES = ['opted_in', 'opted_out'] as const;
@@ -50,10 +49,6 @@ export function parseProfile(input: unknown): { ok: true; profile: Profile } | {
   if (r.success) return { ok: true, profile: r.data };
   return {
     ok: false,
-    errors: r.error.issues.flatMap((i) =>
-      i.code === 'unrecognized_keys'
-        ? i.keys.map((k) => ({ path: pointerOf([...i.path, k]), message: `unknown field ${show(k)}` }))
-        : [{ path: pointerOf(i.path), message: i.message }],
-    ),
+    errors: fieldErrors(r.error.issues, `a profile has ${Object.keys(profileSchema.shape).join(', ')}`),
   };
 }

@@ -9,7 +9,7 @@ import { finish } from './finish';
 import { evaluate } from './jsonata';
 import type { Deps } from './ports';
 import type { LocalTimeInput, NoteInput, StepInput, UpdateInput } from './task-input';
-import { iso, record } from './timeline';
+import { iso, recordNote } from './timeline';
 import { nextLocalTime } from './zoned-time';
 
 /** Run one step operation. */
@@ -53,20 +53,6 @@ async function localTime(deps: Deps, input: LocalTimeInput): Promise<{ resumeAt:
 
 /** A timeline note, such as a wait whose time had already passed. */
 async function note(deps: Deps, input: NoteInput): Promise<{ noted: true }> {
-  const at = iso(deps.clock.now());
-  await record(
-    deps,
-    {
-      at,
-      kind: 'note',
-      journey: input.journey,
-      version: input.version,
-      customerId: input.customerId,
-      instance: input.instance,
-      step: input.step,
-      reason: input.note,
-    },
-    `${input.instance}#${input.step}#note#${at}`,
-  );
+  await recordNote(deps, input, input.note);
   return { noted: true };
 }

@@ -121,6 +121,21 @@ function normalize(e: TimelineEntry): TimelineEntry {
   return out;
 }
 
+/** A timeline note about a step of an instance (kept in the timeline, not printed by simulate). */
+export async function recordNote(
+  deps: Pick<Deps, 'table' | 'clock' | 'onTimeline'>,
+  on: { journey: string; version: number; customerId: string; instance: string; step: string },
+  note: string,
+): Promise<void> {
+  const at = iso(deps.clock.now());
+  const { journey, version, customerId, instance, step } = on;
+  await record(
+    deps,
+    { at, kind: 'note', journey, version, customerId, instance, step, reason: note },
+    `${instance}#${step}#note#${at}`,
+  );
+}
+
 /** ISO 8601 in UTC with milliseconds: sorts as it reads. */
 export function iso(ms: number): string {
   return new Date(ms).toISOString();

@@ -6,14 +6,11 @@ import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambdas/api';
-import { loadJourneys } from '../../lib/journey/load';
-import { type LocalStore, startLocalStore } from '../../lib/store/local-dynamo';
+import type { LocalStore } from '../../lib/store/local-dynamo';
+import { useLambdaEnv } from './lambda-env';
 
-const WORKFLOWS = `${__dirname}/../../workflows`;
-const arnOf = (id: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${id}`;
 const sfnMock = mockClient(SFNClient);
-const savedEnv = { ...process.env };
-let store: LocalStore;
+let _store: LocalStore;
 
 const context = {
   awsRequestId: 'req-1',
@@ -36,29 +33,14 @@ async function call(method: string, path: string, body?: unknown, query?: Record
   return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> };
 }
 
+const getStore = useLambdaEnv('baton-api-test');
 beforeAll(async () => {
-  store = await startLocalStore({ tableName: 'baton-api-test' });
-  Object.assign(process.env, {
-    TABLE_NAME: 'baton-api-test',
-    JOURNEYS_DIR: WORKFLOWS,
-    STATE_MACHINE_ARNS: JSON.stringify(
-      Object.fromEntries(loadJourneys([WORKFLOWS]).loaded.map((l) => [l.journey.id, arnOf(l.journey.id)])),
-    ),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-  });
+  _store = getStore();
   sfnMock.on(StartExecutionCommand).callsFake((input: { stateMachineArn: string; name: string }) => ({
     executionArn: `${input.stateMachineArn.replace(':stateMachine:', ':execution:')}:${input.name}`,
     startDate: new Date(),
   }));
   sfnMock.on(StopExecutionCommand).resolves({ stopDate: new Date() });
-});
-
-afterAll(async () => {
-  process.env = savedEnv;
-  await store.close();
 });
 
 test('the preference center: PUT validates and stores the profile, GET reads it', async () => {

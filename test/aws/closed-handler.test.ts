@@ -4,13 +4,10 @@
  */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { type ExecutionStatusChange, handler } from '../../lambdas/closed';
-import { loadJourneys } from '../../lib/journey/load';
 import { keys } from '../../lib/store/keys';
-import { type LocalStore, startLocalStore } from '../../lib/store/local-dynamo';
+import type { LocalStore } from '../../lib/store/local-dynamo';
+import { arnOf, useLambdaEnv } from './lambda-env';
 
-const WORKFLOWS = `${__dirname}/../../workflows`;
-const arnOf = (id: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${id}`;
-const savedEnv = { ...process.env };
 let store: LocalStore;
 
 const context = {
@@ -32,24 +29,9 @@ const statusChange = (detail: ExecutionStatusChange) =>
     detail,
   }) as EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusChange>;
 
-beforeAll(async () => {
-  store = await startLocalStore({ tableName: 'baton-closed-test' });
-  Object.assign(process.env, {
-    TABLE_NAME: 'baton-closed-test',
-    JOURNEYS_DIR: WORKFLOWS,
-    STATE_MACHINE_ARNS: JSON.stringify(
-      Object.fromEntries(loadJourneys([WORKFLOWS]).loaded.map((l) => [l.journey.id, arnOf(l.journey.id)])),
-    ),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-  });
-});
-
-afterAll(async () => {
-  process.env = savedEnv;
-  await store.close();
+const getStore = useLambdaEnv('baton-closed-test');
+beforeAll(() => {
+  store = getStore();
 });
 
 test('a failed execution ends its instance and frees the entry lock', async () => {

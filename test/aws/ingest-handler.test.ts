@@ -7,18 +7,15 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambdas/ingest';
 import { instanceId } from '../../lib/core/ids';
-import { loadJourneys } from '../../lib/journey/load';
 import { keys } from '../../lib/store/keys';
-import { type LocalStore, startLocalStore } from '../../lib/store/local-dynamo';
+import type { LocalStore } from '../../lib/store/local-dynamo';
 import { putProfile } from '../../lib/store/profiles';
+import { arnOf, useLambdaEnv } from './lambda-env';
 
-const WORKFLOWS = `${__dirname}/../../workflows`;
-const arnOf = (id: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${id}`;
 const SM = arnOf('cart-recovery');
 const EMAIL = 'ada@example.com';
 const PHONE = '+15551230000';
 const sfnMock = mockClient(SFNClient);
-const savedEnv = { ...process.env };
 let store: LocalStore;
 
 const context: Context = {
@@ -48,26 +45,10 @@ const busEvent = (detail: unknown): EventBridgeEvent<string, unknown> => ({
   detail,
 });
 
+const getStore = useLambdaEnv('baton-ingest-test');
 beforeAll(async () => {
-  store = await startLocalStore({ tableName: 'baton-ingest-test' });
-  Object.assign(process.env, {
-    TABLE_NAME: 'baton-ingest-test',
-    JOURNEYS_DIR: WORKFLOWS,
-    // Every bundled journey has its machine, as the stack arranges.
-    STATE_MACHINE_ARNS: JSON.stringify(
-      Object.fromEntries(loadJourneys([WORKFLOWS]).loaded.map((l) => [l.journey.id, arnOf(l.journey.id)])),
-    ),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
-  });
+  store = getStore();
   await putProfile(store.table, { customerId: 'c-42', email: EMAIL, phone: PHONE, consent: { email: 'opted_in' } }, 0);
-});
-
-afterAll(async () => {
-  process.env = savedEnv;
-  await store.close();
 });
 
 beforeEach(() => {

@@ -13,7 +13,7 @@ import type { LoadedJourney } from '../../lib/journey/load';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import { simulate } from '../../lib/local/simulate';
 import { getProfile, putProfile } from '../../lib/store/profiles';
-import { HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+import { advanceTo, HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
 
 const T0 = '2026-11-20T15:00:00Z';
 const ALL_TEMPLATES = { ...HELLO_TEMPLATES, 'hello.push.liquid': 'Hi!' };
@@ -179,16 +179,7 @@ describe('runtime features', () => {
     await ingest(rt.deps, e);
     await rt.engine.idle();
   }
-  async function runUntil(ms: number) {
-    for (;;) {
-      const due = await rt.engine.nextDueAt();
-      if (due === undefined || due > ms) break;
-      clock.advanceTo(due);
-      await rt.engine.runDue();
-      await rt.engine.idle();
-    }
-    clock.advanceTo(ms);
-  }
+  const runUntil = (ms: number) => advanceTo(rt.engine, clock, ms);
   const of = (customerId: string, journeyId: string) =>
     lines.filter((l) => l.customerId === customerId && l.journey === journeyId);
 

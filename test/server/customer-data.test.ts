@@ -9,7 +9,7 @@ import { VirtualClock } from '../../lib/engine/clock';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import { listen } from '../../lib/server/http';
 import { keys } from '../../lib/store/keys';
-import { loadValid } from '../helpers';
+import { advanceTo, loadValid } from '../helpers';
 
 const T0 = Date.parse('2026-11-20T15:00:00Z');
 let rt: LocalRuntime;
@@ -42,17 +42,7 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 function event(id: string, type: string, channel: string, minutes: number, data: Record<string, unknown> = {}) {
   return { id, type, customerId: 'c-kim', channel, time: at(minutes), sessionId: 'sess-9', data };
 }
-async function advance(minutes: number) {
-  const until = T0 + minutes * 60_000;
-  for (;;) {
-    const due = await rt.engine.nextDueAt();
-    if (due === undefined || due > until) break;
-    clock.advanceTo(due);
-    await rt.engine.runDue();
-    await rt.engine.idle();
-  }
-  clock.advanceTo(until);
-}
+const advance = (minutes: number) => advanceTo(rt.engine, clock, T0 + minutes * 60_000);
 
 describe('a customer across web, chat and phone', () => {
   it('serves the hand-off context the phone team prefills: session, hops, elapsed time and carried fields', async () => {
