@@ -18,43 +18,27 @@ import { hourOfWeek } from './zoned-time';
 
 export type IngestStatus = 'accepted' | 'duplicate';
 
-/** How long one ingest may hold an event before another delivery may take it over. */
-const LEASE_MS = 60_000;
-
 /** Errors Step Functions gives for a task token that can no longer be completed. */
 const DEAD_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
 export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus> {
-  const now = deps.clock.now();
   const eventKey = keys.event(event.id);
-  const claimed = await deps.table.put(
-    { pk: eventKey, sk: keys.single, status: 'processing', leaseUntil: now + LEASE_MS, type: event.type },
-    {
-      condition: {
-        expression: 'attribute_not_exists(pk) OR (#s = :processing AND #l < :now)',
-        names: { '#s': 'status', '#l': 'leaseUntil' },
-        values: { ':processing': 'processing', ':now': now },
-      },
-    },
-  );
-  if (!claimed) return 'duplicate';
-
-  try {
-    await applyReserved(deps, event);
-    if (await recordTouchpoint(deps.table, event)) await wakeEscalations(deps, event.customerId);
-    const resumed = await resumeWaits(deps, event);
-    await endOnGoals(deps, event, resumed);
-    for (const entry of deps.catalog.triggeredBy(event.type)) {
-      await enterJourney(deps, entry, event);
-    }
-  } catch (err) {
-    // Give the event back so that the retry of this delivery processes it (every step is idempotent).
-    await deps.table.delete(eventKey, keys.single);
-    throw err;
+  const seen = await deps.table.get(eventKey, keys.single);
+  if (seen?.status === 'done') return 'duplicate';
+  // Not done: new, or a delivery that died half-way (or is running right now). Every step below is
+  // idempotent, so processing it again completes it and never repeats an effect; an event that was
+  // accepted is therefore never lost to a crash.
+  if (!seen) {
+    await deps.table.put({ pk: eventKey, sk: keys.single, status: 'processing', type: event.type }, { ifAbsent: true });
   }
-  await deps.table.update(eventKey, keys.single, {
-    set: { status: 'done', leaseUntil: undefined, doneAt: iso(deps.clock.now()) },
-  });
+  await applyReserved(deps, event);
+  if (await recordTouchpoint(deps.table, event)) await wakeEscalations(deps, event.customerId);
+  const resumed = await resumeWaits(deps, event);
+  await endOnGoals(deps, event, resumed);
+  for (const entry of deps.catalog.triggeredBy(event.type)) {
+    await enterJourney(deps, entry, event);
+  }
+  await deps.table.update(eventKey, keys.single, { set: { status: 'done', doneAt: iso(deps.clock.now()) } });
   return 'accepted';
 }
 
@@ -97,14 +81,16 @@ async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
   const current = FEEDBACK_RANK[ledger.feedback as string] ?? 0;
   if (FEEDBACK_RANK[status] < current) return;
   await deps.table.update(ledger.pk, ledger.sk, { set: { feedback: status, feedbackAt: event.time } });
-  // One engagement per message: the first open, click or reply.
-  if (
-    ENGAGING_FEEDBACK.has(status) &&
-    typeof ledger.channel === 'string' &&
-    !ENGAGING_FEEDBACK.has(String(ledger.feedback))
-  ) {
-    const zone = (await getProfile(deps.table, event.customerId))?.timezone ?? 'UTC';
-    await recordEngagement(deps.table, event.customerId, ledger.channel, hourOfWeek(Date.parse(event.time), zone));
+  // One engagement per message: the first open, click or reply wins a conditional write.
+  if (ENGAGING_FEEDBACK.has(status) && typeof ledger.channel === 'string') {
+    const first = await deps.table.update(ledger.pk, ledger.sk, {
+      set: { engagedAt: event.time },
+      condition: { expression: 'attribute_not_exists(#e)', names: { '#e': 'engagedAt' } },
+    });
+    if (first) {
+      const zone = (await getProfile(deps.table, event.customerId))?.timezone ?? 'UTC';
+      await recordEngagement(deps.table, event.customerId, ledger.channel, hourOfWeek(Date.parse(event.time), zone));
+    }
   }
   const pointer = await deps.table.get(
     keys.customer(event.customerId),

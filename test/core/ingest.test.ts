@@ -85,6 +85,15 @@ describe('ingest', () => {
     expect(lines.filter((l) => l.customerId === 'c-1').map((l) => l.kind)).toEqual(['entered', 'sent', 'exited']);
   });
 
+  it('finishes an event whose earlier delivery died half-way, instead of calling it a duplicate', async () => {
+    const e = event({ type: 'order.delivered', customerId: 'c-6', data: { orderId: 'o-6' } });
+    // What a process killed during ingest leaves behind.
+    await rt.table.put({ pk: `E#${e.id}`, sk: '_', status: 'processing', type: e.type });
+    await expect(deliver(e)).resolves.toBe('accepted');
+    expect(lines.filter((l) => l.customerId === 'c-6').map((l) => l.kind)).toEqual(['entered']);
+    await expect(deliver({ ...e })).resolves.toBe('duplicate');
+  });
+
   it('answers duplicate for a redelivered event id', async () => {
     const e = event({ type: 'order.delivered', customerId: 'c-2', data: { orderId: 'o-2' } });
     await expect(deliver(e)).resolves.toBe('accepted');
