@@ -64,3 +64,19 @@ describe('conditions', () => {
     expect(parseExpr('customer.id')).toMatchObject({ kind: 'error', message: expect.stringContaining('unknown root') });
   });
 });
+
+describe('Step Functions JSONata functions', () => {
+  it.each<[string, unknown]>([
+    ['$partition([1,2,3,4,5], 2)', [[1, 2], [3, 4], [5]]],
+    ['$range(0, 10, 5)', [0, 5, 10]],
+    ['$range(3, 1, -1)', [3, 2, 1]],
+    ['$parse(\'{"a":[1]}\').a[0]', 1],
+    ['$hash("hello", "SHA-256")', '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824'],
+    ['$random(7) = $random(7)', true],
+    ['$random() < 1', true],
+    ['$length($uuid())', 36],
+  ])('%s', async (expr, want) => {
+    const { evaluate } = await import('../../lib/core/jsonata');
+    expect(JSON.parse(JSON.stringify(await evaluate(expr, {})))).toEqual(want);
+  });
+});
