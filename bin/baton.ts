@@ -151,7 +151,15 @@ async function main(argv: string[]): Promise<void> {
       const pr = values.profiles ? readProfiles(values.profiles) : { profiles: [], problems: [] };
       problemsOrFail(pr.problems);
       const dataDir = resolve(values['data-dir']);
-      const dev = await startDev({ journeys: loaded, profiles: pr.profiles, dataDir, port, speed, log: consoleLog });
+      const dev = await startDev({
+        journeys: loaded,
+        workflowsDir: values.workflows,
+        profiles: pr.profiles,
+        dataDir,
+        port,
+        speed,
+        log: consoleLog,
+      });
       process.stdout.write(
         `Baton dev on http://127.0.0.1:${dev.port} — ${loaded.length} journeys (${loaded.map((l) => l.journey.id).join(', ')}), data in ${dataDir}${speed !== 1 ? `, clock x${speed}` : ''}\n`,
       );

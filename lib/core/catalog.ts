@@ -8,10 +8,23 @@ export interface CatalogEntry {
 }
 
 export class JourneyCatalog {
-  private readonly byIdMap = new Map<string, CatalogEntry>();
+  private byIdMap = new Map<string, CatalogEntry>();
 
   constructor(entries: CatalogEntry[]) {
     for (const e of entries) this.byIdMap.set(e.journey.id, e);
+  }
+
+  /** Add a journey, or replace it with a newer version (new entries start the newer one). */
+  set(entry: CatalogEntry): void {
+    this.byIdMap.set(entry.journey.id, entry);
+  }
+
+  /** The journey whose state machine (any version of it) this is. */
+  byStateMachine(arn: string): CatalogEntry | undefined {
+    return this.all().find((e) => {
+      const base = e.stateMachineArn.replace(/:\d+$/, '');
+      return arn === e.stateMachineArn || arn === base || arn.startsWith(`${base}:`);
+    });
   }
 
   get(id: string): CatalogEntry | undefined {

@@ -24,7 +24,7 @@ export async function executionClosed(
 ): Promise<boolean> {
   const reason = REASONS[ex.status];
   if (!reason) return false;
-  const entry = deps.catalog.all().find((e) => e.stateMachineArn === ex.stateMachineArn);
+  const entry = deps.catalog.byStateMachine(ex.stateMachineArn);
   let customerId: unknown;
   try {
     customerId = (JSON.parse(ex.input) as { customerId?: unknown }).customerId;

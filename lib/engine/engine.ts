@@ -125,15 +125,29 @@ export class LocalEngine implements StepFunctionsPort {
     this.log = opts.log ?? silentLogger;
   }
 
-  /** Make a state machine runnable under this ARN (the document after substitution). */
-  register(stateMachineArn: string, definition: string): void {
+  /**
+   * Make a state machine runnable under this ARN (the document after substitution). It is kept in
+   * the store too, so executions of a version no longer in the files still run after a restart.
+   */
+  async register(stateMachineArn: string, definition: string): Promise<void> {
     this.machines.set(stateMachineArn, JSON.parse(definition) as AslMachine);
+    await this.opts.table.put({ pk: `SM#${stateMachineArn}`, sk: '_', definition });
+  }
+
+  private async machine(arn: string): Promise<AslMachine | undefined> {
+    const known = this.machines.get(arn);
+    if (known) return known;
+    const item = await this.opts.table.get(`SM#${arn}`, '_');
+    if (!item) return undefined;
+    const machine = JSON.parse(item.definition as string) as AslMachine;
+    this.machines.set(arn, machine);
+    return machine;
   }
 
   // ---- Step Functions API -------------------------------------------------------------------
 
   async startExecution(p: { stateMachineArn: string; name: string; input: string }): Promise<{ executionArn: string }> {
-    const machine = this.machines.get(p.stateMachineArn);
+    const machine = await this.machine(p.stateMachineArn);
     if (!machine) throw new StateMachineDoesNotExist(`no state machine ${p.stateMachineArn}`);
     const executionArn = `${p.stateMachineArn.replace(':stateMachine:', ':execution:')}:${p.name}`;
     const now = this.opts.clock.now();
@@ -287,7 +301,7 @@ export class LocalEngine implements StepFunctionsPort {
         return;
       }
       if (ex.dueAt !== undefined && ex.phase !== 'ready' && ex.phase !== 'resume' && now < ex.dueAt) return;
-      const machine = this.machines.get(ex.stateMachineArn);
+      const machine = await this.machine(ex.stateMachineArn);
       if (!machine) throw new StateMachineDoesNotExist(`no state machine ${ex.stateMachineArn}`);
       const step = await this.runState(machine, ex, now);
       const saved = await this.save(ex, this.apply(ex, step, now), now);

@@ -10,10 +10,13 @@ import { WallClock } from '../engine/clock';
 import type { LoadedJourney } from '../journey/load';
 import { listen } from '../server/http';
 import { putProfile } from '../store/profiles';
+import { watchJourneys } from './reload';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
 
 export interface DevOptions {
   journeys: LoadedJourney[];
+  /** The folder the journeys came from: watched, and reloaded on change. */
+  workflowsDir?: string;
   profiles: Profile[];
   dataDir: string;
   port: number;
@@ -34,6 +37,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const clock = new WallClock(opts.speed);
   const runtime = await startLocalRuntime({ journeys: opts.journeys, clock, dataDir: opts.dataDir, log: opts.log });
   for (const p of opts.profiles) await putProfile(runtime.table, p, clock.now());
+  const watcher = opts.workflowsDir ? watchJourneys(runtime, opts.workflowsDir, opts.log) : undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const poll = async () => {
@@ -53,6 +57,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   } catch (err) {
     stopped = true;
     clearTimeout(timer);
+    watcher?.close();
     await runtime.close();
     throw err;
   }
@@ -62,6 +67,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     close: async () => {
       stopped = true;
       clearTimeout(timer);
+      watcher?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runtime.engine.idle().catch(() => undefined);
       await runtime.close();

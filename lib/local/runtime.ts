@@ -30,9 +30,9 @@ import type { Table } from '../store/table';
 
 const ACCOUNT = '000000000000';
 
-/** The ARN the local engine gives a journey's state machine. */
-export function localStateMachineArn(journeyId: string): string {
-  return `arn:aws:states:local:${ACCOUNT}:stateMachine:baton-${journeyId}`;
+/** The ARN of a journey version's state machine locally: `<machine>:<version>`, as AWS names versions. */
+export function localStateMachineArn(journeyId: string, version: number): string {
+  return `arn:aws:states:local:${ACCOUNT}:stateMachine:baton-${journeyId}:${version}`;
 }
 
 /** The substitutions that point a compiled document at the in-process handlers. */
@@ -49,6 +49,8 @@ export interface LocalRuntime {
   deps: Deps;
   engine: LocalEngine;
   table: Table;
+  /** Publish a journey version: instances in flight finish on the version they started. */
+  publish(journey: LoadedJourney): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,13 +86,7 @@ function localDestinations(
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const store = await startLocalStore({ path: opts.dataDir });
   const table = store.table;
-  const catalog = new JourneyCatalog(
-    opts.journeys.map((l) => ({
-      journey: l.journey,
-      stateMachineArn: localStateMachineArn(l.journey.id),
-      templatesDir: l.templatesDir,
-    })),
-  );
+  const catalog = new JourneyCatalog([]);
   const subs = localSubstitutions();
   const handlers: Record<HandlerName, (payload: unknown) => Promise<unknown>> = {
     send: (p) => send(deps, p as SendInput),
@@ -110,9 +106,17 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       (Object.keys(handlers) as HandlerName[]).map((h) => [subs[HANDLER_PLACEHOLDERS[h]], handlers[h]]),
     ),
   });
-  for (const entry of catalog.all()) {
-    engine.register(entry.stateMachineArn, substitute(renderAsl(compileJourney(entry.journey)), subs));
-  }
+  /** Register a journey version and make it the one new entries start. */
+  const publish = async (l: LoadedJourney) => {
+    const entry = {
+      journey: l.journey,
+      stateMachineArn: localStateMachineArn(l.journey.id, l.journey.version),
+      templatesDir: l.templatesDir,
+    };
+    await engine.register(entry.stateMachineArn, substitute(renderAsl(compileJourney(l.journey)), subs));
+    catalog.set(entry);
+  };
+  for (const l of opts.journeys) await publish(l);
   const outbox = outboxSender(table, opts.clock);
   const deps: Deps = {
     table,
@@ -130,5 +134,5 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         await table.delete(keys.dispatches, d.idempotencyKey);
     },
   };
-  return { deps, engine, table, close: () => store.close() };
+  return { deps, engine, table, publish, close: () => store.close() };
 }
