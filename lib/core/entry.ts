@@ -44,8 +44,8 @@ export interface InstanceRecord {
   reason?: string;
   /** Events that end the instance (goal, exitOn), with match values resolved at entry. */
   stops: StopRule[];
-  /** Escalation rules that fired (each fires once per instance). */
-  escalated?: string[];
+  /** Escalation rules that fired (each once per instance), with the pause visit that fired them. */
+  escalated?: Record<string, string>;
 }
 
 /** Try to start an instance of `entry` for this trigger event. */
@@ -121,9 +121,14 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
     startedAt: at,
     stops,
   };
-  if (!existing) await deps.table.put({ pk, sk, ...starting }, { ifAbsent: true });
+  const created = !existing && (await deps.table.put({ pk, sk, ...starting }, { ifAbsent: true }));
+  // A retry after a crash (or a concurrent duplicate) records the line at the first attempt's time,
+  // so its key is the same and the line is written once.
+  const startedAt = created
+    ? at
+    : (((existing ?? (await deps.table.get(pk, sk))) as InstanceRecord | undefined)?.startedAt ?? at);
   // Recorded before the start so that a fast instance's later lines never precede it.
-  await record(deps, line('entered'), `${instance}#entered`);
+  await record(deps, { ...line('entered'), at: startedAt }, `${instance}#entered`);
 
   const input = JSON.stringify({ customerId: event.customerId, trigger, context, events: {} });
   let executionArn = executionArnOf(entry.stateMachineArn, instance);

@@ -6,7 +6,7 @@
 import { type CompiledRule, compiledRules } from '../journey/escalation-rules';
 import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
-import { getInstance } from './instances';
+import { ESCALATED, getInstance } from './instances';
 import type { Deps } from './ports';
 import { currentSession, type Session, type SessionFacts, sessionFacts } from './sessions';
 import type { EscalationInput } from './task-input';
@@ -61,7 +61,10 @@ export async function escalationCheck(
     getInstance(deps, input.customerId, input.journey, input.instance),
   ]);
   const facts = sessionFacts(session, now);
-  const fired = instance?.escalated ?? [];
+  // A rule fired by this very visit (a re-run after a crash) fires again, idempotently.
+  const fired = Object.entries(instance?.escalated ?? {})
+    .filter(([, visit]) => visit !== input.visit)
+    .map(([id]) => id);
   const firing = firingRule(input.rules, facts, fired);
   if (firing !== undefined && (await markFired(deps, input, input.rules, input.rules[firing]))) {
     await record(
@@ -103,9 +106,10 @@ async function pauseEnd(deps: Deps, input: EscalationInput, now: number): Promis
 }
 
 /**
- * Fire a rule at most once per instance (a conditional add to the instance's escalated set).
- * Rules leading to the same step fire together: once the instance was sent there, the others'
- * purpose is served, and escalating again would repeat the hand-off.
+ * Fire a rule at most once per instance: a conditional write of the visit that fired it, which
+ * only that same visit can repeat. Rules leading to the same step fire together: once the
+ * instance was sent there, the others' purpose is served, and escalating again would repeat the
+ * hand-off.
  */
 async function markFired(
   deps: Deps,
@@ -118,11 +122,11 @@ async function markFired(
     keys.customer(input.customerId),
     keys.instance(input.journey, input.instance),
     {
-      add: { escalated: new Set(same) },
+      set: Object.fromEntries(same.map((id) => [`${ESCALATED}${id}`, input.visit])),
       condition: {
-        expression: 'attribute_exists(pk) AND NOT contains(#e, :id)',
-        names: { '#e': 'escalated' },
-        values: { ':id': rule.id },
+        expression: 'attribute_exists(pk) AND (attribute_not_exists(#e) OR #e = :visit)',
+        names: { '#e': `${ESCALATED}${rule.id}` },
+        values: { ':visit': input.visit },
       },
     },
   );
@@ -139,7 +143,7 @@ export async function wakeEscalations(deps: Deps, customerId: string): Promise<v
   for (const wake of wakes) {
     const rules = compiledRules(deps.catalog.get(wake.journey as string)?.journey.escalation);
     const instance = await getInstance(deps, customerId, wake.journey as string, wake.instance as string);
-    if (firingRule(rules, facts, instance?.escalated ?? []) === undefined) continue;
+    if (firingRule(rules, facts, Object.keys(instance?.escalated ?? {})) === undefined) continue;
     try {
       await deps.sfn.sendTaskSuccess({
         taskToken: wake.token as string,

@@ -6,6 +6,9 @@ import { iso, record } from './timeline';
 
 export type ExitReason = 'completed' | 'goal' | 'exit-event' | 'holdout' | 'timeout' | 'failed';
 
+/** Attribute prefix of the escalation rules an instance fired: esc_<rule id> = the visit that fired it. */
+export const ESCALATED = 'esc_';
+
 /** One instance record of a customer, if there is one. */
 export async function getInstance(
   deps: Pick<Deps, 'table'>,
@@ -15,9 +18,10 @@ export async function getInstance(
 ): Promise<InstanceRecord | undefined> {
   const item = await deps.table.get(keys.customer(customerId), keys.instance(journey, instance));
   if (!item) return undefined;
-  // `escalated` is a string set in the table.
-  const escalated = item.escalated instanceof Set ? [...(item.escalated as Set<string>)].sort() : undefined;
-  return { ...(item as unknown as InstanceRecord), ...(escalated ? { escalated } : {}) };
+  const escalated: Record<string, string> = {};
+  for (const [k, v] of Object.entries(item))
+    if (k.startsWith(ESCALATED)) escalated[k.slice(ESCALATED.length)] = String(v);
+  return { ...(item as unknown as InstanceRecord), escalated };
 }
 
 /** The customer's instances that have not ended. */
@@ -40,15 +44,25 @@ export async function endInstance(
 ): Promise<boolean> {
   const pk = keys.customer(customerId);
   const at = iso(deps.clock.now());
-  const ended = await deps.table.update(pk, keys.instance(journey, instance), {
-    set: { status: 'ended', endedAt: at, reason },
+  const sk = keys.instance(journey, instance);
+  let ended = await deps.table.update(pk, sk, {
+    set: { status: 'ended', endedAt: at, reason, ...(step ? { endStep: step } : {}) },
     condition: {
       expression: '#s IN (:starting, :active)',
       names: { '#s': 'status' },
       values: { ':starting': 'starting', ':active': 'active' },
     },
   });
-  if (!ended) return false;
+  let first = true;
+  if (!ended) {
+    // Ended already. If that was by this same step (a retry after a crash between the writes
+    // below), finish the job with the recorded time: the same keys make it a no-op otherwise.
+    const current = await deps.table.get(pk, sk);
+    if (current?.status !== 'ended' || current.reason !== reason || (current.endStep as string | undefined) !== step)
+      return false;
+    ended = current;
+    first = false;
+  }
   await deps.table.delete(pk, keys.activeLock(journey), {
     expression: '#i = :i',
     names: { '#i': 'instance' },
@@ -57,7 +71,7 @@ export async function endInstance(
   await record(
     deps,
     {
-      at,
+      at: ended.endedAt as string,
       kind: 'exited',
       journey,
       version: ended.version as number,
@@ -68,5 +82,6 @@ export async function endInstance(
     },
     `${instance}#exited`,
   );
+  return first;
   return true;
 }

@@ -112,25 +112,10 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
     status = err instanceof SendRejectedError ? 'failed' : 'unknown';
     deps.log.warn('send did not complete', { messageId, channel, status, error: (err as Error).name });
   }
-  await deps.table.update(ledgerPk, keys.single, { set: { status, providerMessageId } });
+  await deps.table.update(ledgerPk, keys.single, { set: { status, providerMessageId, sentAt: iso(now) } });
   await pointStep(deps, input, messageId, status, channel);
   if (status === 'sent') {
-    await record(
-      deps,
-      {
-        at: iso(now),
-        kind: 'sent',
-        journey: input.journey,
-        version: input.version,
-        customerId: input.customerId,
-        instance: input.instance,
-        step: input.step,
-        channel,
-        template: input.template,
-        messageId,
-      },
-      `${messageId}#sent`,
-    );
+    await recordSent(deps, { ...ledgerItem(input, messageId, 'sent', now), channel, sentAt: iso(now) });
     return { outcome: 'sent', messageId, channel };
   }
   return { outcome: 'failed', reason: status === 'failed' ? 'rejected' : 'unknown', messageId };
@@ -157,10 +142,34 @@ function ledgerItem(input: SendInput, messageId: string, status: LedgerStatus, n
   };
 }
 
+/** The `sent` line of a ledger item, keyed by message so that it is written once. */
+async function recordSent(deps: Deps, ledger: Item): Promise<void> {
+  await record(
+    deps,
+    {
+      at: (ledger.sentAt as string | undefined) ?? (ledger.createdAt as string),
+      kind: 'sent',
+      journey: ledger.journey as string,
+      version: ledger.version as number,
+      customerId: ledger.customerId as string,
+      instance: ledger.instance as string,
+      step: ledger.step as string,
+      channel: ledger.channel as string,
+      template: ledger.template as string,
+      messageId: ledger.messageId as string,
+    },
+    `${ledger.messageId as string}#sent`,
+  );
+}
+
 /** A ledger item already exists: this visit was handled before. Never send again. */
 async function settlePrior(deps: Deps, prior: Item, messageId: string): Promise<SendOutput> {
   const status = prior.status as LedgerStatus;
-  if (status === 'sent') return { outcome: 'sent', messageId, channel: prior.channel as string };
+  if (status === 'sent') {
+    // The line may not have been written before a crash; the same key makes this a no-op otherwise.
+    await recordSent(deps, prior);
+    return { outcome: 'sent', messageId, channel: prior.channel as string };
+  }
   if (status === 'suppressed') return { outcome: 'suppressed', reason: prior.reason as string, messageId };
   if (status === 'sending') {
     // A previous attempt died during the provider call: it may have gone out.

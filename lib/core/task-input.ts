@@ -55,6 +55,8 @@ export interface NoteInput extends TaskBase {
 
 export interface EscalationInput extends TaskBase {
   op: 'escalation';
+  /** The check's state and entry time: a re-run of the same check after a crash repeats its decision. */
+  visit: string;
   rules: import('../journey/escalation-rules').CompiledRule[];
   /** When the pause ends (ISO), if known; null or invalid: it has ended. */
   pauseEnd?: string | null;

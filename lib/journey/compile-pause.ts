@@ -54,6 +54,7 @@ export function compilePause(journey: Journey, spec: PauseSpec, scope: Scope): R
     Arguments: {
       ...taskBase(journey, step, sc),
       op: 'escalation',
+      visit: jsonata(`$states.context.State.Name & "@" & $states.context.State.EnteredTime`),
       rules,
       ...(firstCheck
         ? {

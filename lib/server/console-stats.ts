@@ -40,9 +40,7 @@ const EXECUTION_PREFIX = 'X#';
 /** Counts for every journey of the catalog, keyed by journey id (all versions together). */
 export async function journeyCounts(deps: Pick<Deps, 'table' | 'catalog'>): Promise<Record<string, JourneyCounts>> {
   const out: Record<string, JourneyCounts> = {};
-  const journeyByArn = new Map<string, string>();
-  for (const { journey, stateMachineArn } of deps.catalog.all()) {
-    journeyByArn.set(stateMachineArn, journey.id);
+  for (const { journey } of deps.catalog.all()) {
     out[journey.id] = {
       entered: 0,
       ignored: {},
@@ -57,7 +55,8 @@ export async function journeyCounts(deps: Pick<Deps, 'table' | 'catalog'>): Prom
     else if (item.execution) {
       const ex = item.execution as { status?: string; state?: string; stateMachineArn?: string };
       if (ex.status !== 'RUNNING' || !ex.state || !ex.stateMachineArn) continue;
-      const journey = journeyByArn.get(ex.stateMachineArn);
+      // Any version of the journey: its steps are counted under the current version's step of that id.
+      const journey = deps.catalog.byStateMachine(ex.stateMachineArn)?.journey.id;
       // Helper states are named `<step>.<suffix>` (nudge.defer, opened-nudge.route): they belong to the step.
       const step = journey ? out[journey].steps[ex.state.split('.')[0]] : undefined;
       if (step) step.waiting++;

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Deps } from '../core/ports';
+import { consoleRoute } from './console-routes';
 import { type ApiResponse, errorBody, route } from './routes';
 
 export { MAX_BATCH, postEvents } from './routes';
@@ -26,15 +27,22 @@ async function readBody(
 export async function handle(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const body = await readBody(req);
-  const result = body.ok
-    ? await route(
-        deps,
-        { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body: body.text || undefined },
-        { local: true },
-      )
-    : body.response;
-  const text = JSON.stringify(result.body);
-  res.writeHead(result.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  let result: ApiResponse;
+  if (body.ok) {
+    const request = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      body: body.text || undefined,
+    };
+    // This server is always local, so the console comes first.
+    result = (await consoleRoute(deps, request)) ?? (await route(deps, request, { local: true }));
+  } else result = body.response;
+  const text = result.contentType ? String(result.body) : JSON.stringify(result.body);
+  res.writeHead(result.status, {
+    'content-type': result.contentType ?? 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

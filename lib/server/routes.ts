@@ -65,6 +65,8 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   body: unknown;
+  /** Set for a body that is not JSON (the local console's page): the body is then sent as is. */
+  contentType?: string;
 }
 
 type Handler = (deps: Deps, req: ApiRequest, params: string[]) => Promise<ApiResponse>;

@@ -196,14 +196,24 @@ export class Table {
     return items;
   }
 
-  /** Create the table with Baton's key schema if it does not exist (local stores only). */
+  /** Create the table with Baton's key schema if it does not exist, and wait until it is ACTIVE (local stores only). */
   async ensureExists(): Promise<void> {
+    let status: string | undefined;
     try {
-      await this.client.send(new DescribeTableCommand({ TableName: this.name }));
-      return;
+      status = (await this.client.send(new DescribeTableCommand({ TableName: this.name }))).Table?.TableStatus;
     } catch (err) {
       if (!(err instanceof ResourceNotFoundException)) throw err;
     }
+    if (status === undefined) await this.create();
+    // A new table is CREATING for a moment (even dynalite's); writes before ACTIVE fail.
+    for (let i = 0; status !== 'ACTIVE'; i++) {
+      if (i > 200) throw new Error(`table ${this.name} did not become ACTIVE`);
+      await new Promise((r) => setTimeout(r, 10));
+      status = (await this.client.send(new DescribeTableCommand({ TableName: this.name }))).Table?.TableStatus;
+    }
+  }
+
+  private async create(): Promise<void> {
     await this.client.send(
       new CreateTableCommand({
         TableName: this.name,

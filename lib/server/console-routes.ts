@@ -1,0 +1,63 @@
+/**
+ * The web console of `baton dev` (local only): the page at `/` and the one API it needs beyond
+ * SPEC §5 — the journeys with their diagrams and per-step counts. Everything else the page shows
+ * comes from the ordinary routes (outbox, dispatches, profile, context, timeline).
+ */
+import type { Deps } from '../core/ports';
+import { journeyGraph } from '../journey/graph';
+import { renderSvg } from '../journey/graph-svg';
+import { CONSOLE_PAGE } from './console/page';
+import { type ByReason, journeyCounts } from './console-stats';
+import { type ApiRequest, type ApiResponse, errorBody } from './routes';
+
+export interface ConsoleStep {
+  id: string;
+  type: string;
+  waiting: number;
+  sent: number;
+  suppressed: ByReason;
+  exited: ByReason;
+}
+
+export interface ConsoleJourney {
+  id: string;
+  name: string;
+  version: number;
+  svg: string;
+  entered: number;
+  ignored: ByReason;
+  exited: ByReason;
+  /** In the order of the journey document. */
+  steps: ConsoleStep[];
+}
+
+/** Answer a console request, or undefined when the request is not the console's. */
+export async function consoleRoute(deps: Deps, req: ApiRequest): Promise<ApiResponse | undefined> {
+  if (req.method !== 'GET') return undefined;
+  if (req.path === '/') return { status: 200, contentType: 'text/html; charset=utf-8', body: CONSOLE_PAGE };
+  if (req.path !== '/console/api/journeys') return undefined;
+  try {
+    return { status: 200, body: { journeys: await consoleJourneys(deps) } };
+  } catch (err) {
+    deps.log.error('console request failed', { path: req.path, error: (err as Error)?.name ?? 'Error' });
+    return errorBody(500, 'internal', 'the counts could not be read; retry');
+  }
+}
+
+/** Every journey of the catalog with its diagram and counts. */
+export async function consoleJourneys(deps: Pick<Deps, 'table' | 'catalog'>): Promise<ConsoleJourney[]> {
+  const counts = await journeyCounts(deps);
+  return deps.catalog.all().map(({ journey }) => {
+    const c = counts[journey.id];
+    return {
+      id: journey.id,
+      name: journey.name,
+      version: journey.version,
+      svg: renderSvg(journeyGraph(journey)),
+      entered: c.entered,
+      ignored: c.ignored,
+      exited: c.exited,
+      steps: Object.entries(journey.steps).map(([id, step]) => ({ id, type: step.type, ...c.steps[id] })),
+    };
+  });
+}

@@ -1,0 +1,166 @@
+/**
+ * The console's browser script, as text: plain ES2020 run as is by the browser, so there is no
+ * build step and nothing is downloaded at run time. Data from the API only ever reaches the page
+ * through text nodes (`el()` below), never as markup; the journey diagrams, which are markup made
+ * by Baton's own renderer, are shown through <img> data URLs, where an SVG cannot run script.
+ * Kept free of backticks and dollar-braces because it lives inside a template literal.
+ */
+export const CONSOLE_SCRIPT = String.raw`
+'use strict';
+const main = document.getElementById('view');
+const statusLine = document.getElementById('status');
+
+/** An element with attributes and children; strings become text nodes, never markup. */
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined && v !== null) e.setAttribute(k, String(v));
+  for (const c of children.flat()) {
+    if (c === undefined || c === null) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+const time = (iso) => (iso ? String(iso).replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
+const byReason = (counts) =>
+  Object.entries(counts || {}).map(([reason, n]) => reason + ' ' + n).join(', ');
+const total = (counts) => Object.values(counts || {}).reduce((s, n) => s + n, 0);
+const num = (n) => el('td', { class: n ? 'num' : 'num zero' }, n);
+const customerLink = (id) => el('a', { href: '#customer/' + encodeURIComponent(id) }, id);
+function table(headers, rows, empty) {
+  if (!rows.length) return el('p', { class: 'empty' }, empty);
+  return el('table', {}, el('thead', {}, el('tr', {}, headers.map((h) => el('th', {}, h)))), el('tbody', {}, rows));
+}
+
+async function getJson(path) {
+  const res = await fetch(path, { headers: { accept: 'application/json' } });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body && body.error ? body.error.message : 'HTTP ' + res.status);
+  return body;
+}
+
+/** A value of a profile or context: nested objects as nested tables, lists joined. */
+function value(v) {
+  if (v === undefined || v === null || v === '') return el('span', { class: 'zero' }, 'none');
+  if (Array.isArray(v)) {
+    if (!v.length) return el('span', { class: 'zero' }, 'none');
+    if (v.every((x) => typeof x !== 'object' || x === null)) return v.join(', ');
+    return el('ol', {}, v.map((x) => el('li', {}, value(x))));
+  }
+  if (typeof v === 'object') {
+    const entries = Object.entries(v);
+    if (!entries.length) return el('span', { class: 'zero' }, 'none');
+    return el('table', { class: 'kv' }, entries.map(([k, x]) => el('tr', {}, el('th', {}, k), el('td', {}, value(x)))));
+  }
+  return typeof v === 'string' && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(v) ? time(v) : String(v);
+}
+
+async function showJourneys() {
+  const { journeys } = await getJson('/console/api/journeys');
+  const summary = journeys.map((j) => {
+    const steps = j.steps;
+    return el('tr', {},
+      el('td', {}, el('a', { href: '#journey/' + encodeURIComponent(j.id) }, j.name)),
+      el('td', {}, j.id + ' v' + j.version),
+      num(j.entered), num(total(j.ignored)),
+      num(steps.reduce((s, x) => s + x.waiting, 0)),
+      num(steps.reduce((s, x) => s + x.sent, 0)),
+      num(steps.reduce((s, x) => s + total(x.suppressed), 0)),
+      num(total(j.exited)));
+  });
+  const details = journeys.map((j) =>
+    el('article', { class: 'journey', id: 'journey-' + j.id, 'data-journey': j.id },
+      el('h3', {}, j.name, ' ', el('small', {}, j.id + ' v' + j.version)),
+      el('p', { class: 'totals' },
+        'Entered ' + j.entered,
+        total(j.ignored) ? ' · ignored: ' + byReason(j.ignored) : '',
+        total(j.exited) ? ' · exited: ' + byReason(j.exited) : ''),
+      el('div', { class: 'split' },
+        table(['Step', 'Type', 'Waiting', 'Sent', 'Suppressed', 'Exited'],
+          j.steps.map((s) => el('tr', { 'data-step': s.id },
+            el('th', { scope: 'row' }, s.id), el('td', {}, s.type),
+            num(s.waiting), num(s.sent),
+            el('td', { class: 'num' + (total(s.suppressed) ? '' : ' zero') }, total(s.suppressed),
+              total(s.suppressed) ? el('div', { class: 'why' }, byReason(s.suppressed)) : null),
+            el('td', { class: 'num' + (total(s.exited) ? '' : ' zero') }, total(s.exited),
+              total(s.exited) ? el('div', { class: 'why' }, byReason(s.exited)) : null))),
+          'No steps.'),
+        el('img', { src: 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(j.svg), alt: 'Diagram of ' + j.name }))));
+  main.replaceChildren(
+    el('h2', {}, 'Journeys'),
+    table(['Journey', 'Id', 'Entered', 'Ignored', 'Waiting', 'Sent', 'Suppressed', 'Exited'], summary, 'No journeys in workflows/.'),
+    ...details);
+}
+
+async function showOutbox() {
+  const [{ messages }, { dispatches }] = await Promise.all([getJson('/outbox?limit=200'), getJson('/dispatches')]);
+  main.replaceChildren(
+    el('h2', {}, 'Outbox'),
+    el('p', { class: 'hint' }, 'Messages the local engine delivered instead of sending them through SNS or SES, newest first.'),
+    table(['At (UTC)', 'Customer', 'Channel', 'To', 'Journey · step', 'Message'],
+      messages.map((m) => el('tr', { 'data-message': m.messageId },
+        el('td', { class: 'at' }, time(m.at)), el('td', {}, customerLink(m.customerId)), el('td', {}, m.channel),
+        el('td', {}, m.to), el('td', {}, m.journey + ' · ' + m.step),
+        el('td', { class: 'msg' }, m.subject ? el('strong', {}, m.subject) : null, el('div', {}, m.body)))),
+      'The outbox is empty.'),
+    el('h2', {}, 'Dispatches'),
+    el('p', { class: 'hint' }, 'Actions and hand-offs delivered to destinations that are not configured.'),
+    table(['At (UTC)', 'Destination', 'Type', 'Customer', 'Journey · step', 'Body'],
+      dispatches.map((d) => el('tr', {},
+        el('td', { class: 'at' }, time(d.at)), el('td', {}, d.destination), el('td', {}, d.type),
+        el('td', {}, d.body.customerId ? customerLink(d.body.customerId) : ''),
+        el('td', {}, (d.body.journey || '') + ' · ' + (d.body.step || '')),
+        el('td', {}, value(d.body.payload || d.body.carried)))),
+      'No dispatches.'));
+}
+
+async function showCustomer(id) {
+  const input = el('input', { name: 'customerId', id: 'customer-id', value: id || '', placeholder: 'c-ana', required: '' });
+  const form = el('form', { class: 'lookup' }, el('label', { for: 'customer-id' }, 'Customer id'), input,
+    el('button', { type: 'submit' }, 'Look up'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    location.hash = '#customer/' + encodeURIComponent(input.value.trim());
+  });
+  main.replaceChildren(el('h2', {}, 'Customer'), form);
+  if (!id) return input.focus();
+  const part = (path) => getJson(path).then((b) => ({ ok: true, b }), (e) => ({ ok: false, e }));
+  const base = '/customers/' + encodeURIComponent(id);
+  const [profile, context, timeline] = await Promise.all([
+    part(base + '/profile'), part(base + '/context'), part(base + '/timeline?limit=200')]);
+  const show = (r, render) => (r.ok ? render(r.b) : el('p', { class: 'empty' }, r.e.message));
+  main.append(
+    el('div', { class: 'split' },
+      el('section', { 'aria-label': 'Profile' }, el('h3', {}, 'Profile'), show(profile, value)),
+      el('section', { 'aria-label': 'Context' }, el('h3', {}, 'Context'), show(context, (c) => {
+        const { customerId, ...rest } = c;
+        return value(rest);
+      }))),
+    el('section', { 'aria-label': 'Timeline' }, el('h3', {}, 'Timeline'), show(timeline, (t) =>
+      table(['At (UTC)', 'What', 'Journey', 'Step', 'Channel', 'Detail'],
+        t.entries.map((e) => el('tr', { class: 'kind-' + e.kind },
+          el('td', { class: 'at' }, time(e.at)), el('td', {}, e.kind), el('td', {}, e.journey + ' v' + e.version),
+          el('td', {}, e.step || ''), el('td', {}, e.channel || ''),
+          el('td', {}, [e.reason, e.template].filter(Boolean).join(' · ')))),
+        'Nothing in the timeline of ' + id + '.'))));
+}
+
+/** The view named by the address's #fragment, so the back button and reloads work. */
+async function render() {
+  const [view, ...rest] = location.hash.slice(1).split('/');
+  const arg = rest.length ? decodeURIComponent(rest.join('/')) : '';
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('on', a.dataset.view === (view === 'journey' ? 'journeys' : view || 'journeys'));
+  statusLine.textContent = 'Loading…';
+  try {
+    if (view === 'outbox') await showOutbox();
+    else if (view === 'customer') await showCustomer(arg);
+    else await showJourneys();
+    if (view === 'journey' && arg) document.getElementById('journey-' + arg)?.scrollIntoView();
+    statusLine.textContent = 'Updated ' + new Date().toLocaleTimeString();
+  } catch (err) {
+    statusLine.textContent = 'Could not load: ' + err.message;
+  }
+}
+document.getElementById('refresh').addEventListener('click', render);
+window.addEventListener('hashchange', render);
+render();
+`;
