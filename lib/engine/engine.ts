@@ -80,6 +80,8 @@ interface AslMachine {
   States: Record<string, AslState>;
 }
 
+/** The most events an execution history may hold, as on AWS. */
+export const MAX_HISTORY_EVENTS = 25_000;
 /** The most a state's input or output may weigh (UTF-8), as on AWS. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 const DUE_PARTITION = 'DUE';
@@ -104,6 +106,8 @@ export interface EngineOptions {
   handlers: Record<string, TaskHandler>;
   /** Executions advanced at once; 1 makes runs fully deterministic (simulate). */
   concurrency?: number;
+  /** History events an execution may record (default 25,000, as on AWS); tests lower it. */
+  historyLimit?: number;
   /** Called once when an execution closes (succeeded, failed, timed out, aborted), like EventBridge's status-change events. */
   onClosed?: (ex: Execution) => Promise<void>;
   log?: Logger;
@@ -530,6 +534,14 @@ export class LocalEngine implements StepFunctionsPort {
           return this.ended(base, 'FAILED', iso, {
             error: 'States.DataLimitExceeded',
             cause: `state output of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}`,
+          });
+        }
+        // AWS writes about two history events per transition (state entered, exited) and fails the
+        // execution past 25,000; the local engine fails where AWS would.
+        if ((ex.transitions + 1) * 2 > (this.opts.historyLimit ?? MAX_HISTORY_EVENTS)) {
+          return this.ended(base, 'FAILED', iso, {
+            error: 'States.Runtime',
+            cause: `the execution history exceeded ${this.opts.historyLimit ?? MAX_HISTORY_EVENTS} events`,
           });
         }
         this.counters.transitions++;

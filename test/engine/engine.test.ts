@@ -295,4 +295,20 @@ describe('LocalEngine', () => {
     expect(calls).toEqual([new Date(T0 + 120_000).toISOString()]); // overdue: fired at once, by the new engine
     expect((await second.describeExecution(first.executionArn)).status).toBe('SUCCEEDED');
   });
+
+  it('fails an execution whose history passes the limit, as AWS does at 25,000 events', async () => {
+    const def = machine({
+      loop: { Type: 'Pass', Assign: { n: '{% ($exists($n) ? $n : 0) + 1 %}' }, Next: 'check' },
+      check: { Type: 'Choice', Choices: [{ Condition: '{% $n < 1000 %}', Next: 'loop' }], Default: 'done' },
+      done: { Type: 'Succeed' },
+    });
+    const clock = new VirtualClock(T0);
+    const engine = new LocalEngine({ table: store.table, clock, handlers: {}, concurrency: 1, historyLimit: 100 });
+    await engine.register(SM, def);
+    const { executionArn } = await engine.startExecution({ stateMachineArn: SM, name: 'history', input: '{}' });
+    await engine.idle();
+    const ex = await engine.describeExecution(executionArn);
+    expect(ex).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(ex.transitions).toBe(50); // 50 transitions, about 100 history events
+  });
 });
