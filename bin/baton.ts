@@ -12,6 +12,7 @@ import { journeyJsonSchema } from '../lib/journey/json-schema';
 import { formatProblems, type LoadedJourney, loadJourneyFile, loadJourneys } from '../lib/journey/load';
 import { startDev } from '../lib/local/dev';
 import { type InputProblem, readEvents, readProfiles } from '../lib/local/inputs';
+import { renderFunnel } from '../lib/local/report';
 import { simulate } from '../lib/local/simulate';
 
 const USAGE = `usage: baton <command>
@@ -20,7 +21,7 @@ const USAGE = `usage: baton <command>
   compile <journey>              print the ASL document that is deployed
   graph <journey> [--format mermaid|svg]
                                  the journey as a diagram (default mermaid)
-  simulate <journeys...> --events FILE [--profiles FILE] [--until TIME|DURATION]
+  simulate <journeys...> --events FILE [--profiles FILE] [--until TIME|DURATION] [--report]
                                  run journeys in virtual time; one JSON line per happening
   dev [--workflows DIR] [--profiles FILE] [--data-dir DIR] [--port N] [--speed N]
                                  the local engine and HTTP API on 127.0.0.1 (what npm start runs)
@@ -113,7 +114,12 @@ async function main(argv: string[]): Promise<void> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { events: { type: 'string' }, profiles: { type: 'string' }, until: { type: 'string' } },
+        options: {
+          events: { type: 'string' },
+          profiles: { type: 'string' },
+          until: { type: 'string' },
+          report: { type: 'boolean', default: false },
+        },
       });
       if (!positionals.length) throw new UsageError('simulate needs at least one journey');
       if (!values.events) throw new UsageError('simulate needs --events FILE (JSON lines)');
@@ -126,8 +132,20 @@ async function main(argv: string[]): Promise<void> {
         undefined,
       );
       const until = values.until ? parseUntil(values.until, first) : undefined;
-      const { lines } = await simulate({ journeys, events: ev.events, profiles: pr.profiles, until });
+      // Long runs show where virtual time is, on a terminal only (never in piped output).
+      const tty = process.stderr.isTTY;
+      let shown = 0;
+      const onProgress = tty
+        ? (ms: number) => {
+            if (Date.now() - shown < 200) return;
+            shown = Date.now();
+            process.stderr.write(`\rsimulating… virtual time ${new Date(ms).toISOString()}`);
+          }
+        : undefined;
+      const { lines } = await simulate({ journeys, events: ev.events, profiles: pr.profiles, until, onProgress });
+      if (tty && shown) process.stderr.write('\r\x1b[K');
       process.stdout.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+      if (values.report) process.stdout.write(`\n${renderFunnel(lines)}`);
       return;
     }
     case 'dev': {
