@@ -83,5 +83,4 @@ export async function endInstance(
     `${instance}#exited`,
   );
   return first;
-  return true;
 }
