@@ -115,6 +115,8 @@ export interface EngineOptions {
 
 export class LocalEngine implements StepFunctionsPort {
   private readonly machines = new Map<string, AslMachine>();
+  private due: Map<string, number> | undefined;
+  private readonly dueWhileLoading = new Map<string, number | undefined>();
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
   private readonly running = new Set<string>();
@@ -174,6 +176,7 @@ export class LocalEngine implements StepFunctionsPort {
       seq: 0,
     };
     const created = await this.opts.table.put(this.toItem(ex, now), { ifAbsent: true });
+    if (created) this.noteDue(ex, now);
     if (!created) {
       // AWS: same name and input while running returns the same execution; otherwise it exists.
       const existing = await this.load(executionArn);
@@ -226,16 +229,46 @@ export class LocalEngine implements StepFunctionsPort {
   /** Queue every execution whose wait, timeout or retry is due (and any left runnable by a crash). */
   async runDue(): Promise<number> {
     const now = this.opts.clock.now();
-    const items = await this.opts.table.queryAll(DUE_PARTITION, { index: 'gsi1', upTo: dueSort(now, '~') });
-    for (const item of items) this.kick(item.executionArn as string);
-    return items.length;
+    const due = [...(await this.dueIndex()).entries()]
+      .filter(([, at]) => at <= now)
+      .sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1));
+    for (const [arn] of due) this.kick(arn);
+    return due.length;
   }
 
   /** The earliest due time of any execution, if one is pending. */
   async nextDueAt(): Promise<number | undefined> {
-    const page = await this.opts.table.query(DUE_PARTITION, { index: 'gsi1', limit: 1 });
-    const item = page.items[0];
-    return item ? (item.dueAt as number) : undefined;
+    let min: number | undefined;
+    for (const at of (await this.dueIndex()).values()) if (min === undefined || at < min) min = at;
+    return min;
+  }
+
+  /**
+   * Due times by execution, kept in memory as this engine writes them: the engine is the only
+   * writer of executions, so after one read of the store's due index at start (which is what a
+   * restart resumes from) the map is exact, and the scheduler never re-queries the store.
+   */
+  private async dueIndex(): Promise<Map<string, number>> {
+    if (!this.due) {
+      const items = await this.opts.table.queryAll(DUE_PARTITION, { index: 'gsi1' });
+      if (!this.due) {
+        const due = new Map(items.map((i) => [i.executionArn as string, i.dueAt as number]));
+        // Writes made while the store was read win over what it returned.
+        for (const [arn, at] of this.dueWhileLoading) {
+          if (at === undefined) due.delete(arn);
+          else due.set(arn, at);
+        }
+        this.due = due;
+      }
+    }
+    return this.due;
+  }
+
+  private noteDue(ex: Execution, now: number): void {
+    const at = dueOf(ex, now);
+    if (!this.due) this.dueWhileLoading.set(ex.executionArn, at);
+    else if (at === undefined) this.due.delete(ex.executionArn);
+    else this.due.set(ex.executionArn, at);
   }
 
   /** Resolves when no execution is being advanced or queued; rejects if one failed unexpectedly. */
@@ -627,24 +660,27 @@ export class LocalEngine implements StepFunctionsPort {
         values: { ':seq': prev.seq },
       },
     });
+    if (ok) this.noteDue(saved, now);
     return ok ? saved : undefined;
   }
 
   private toItem(ex: Execution, now: number): Item {
     // Runnable executions are indexed as due now, so that a restart finds them.
-    const pending = ex.phase === 'ready' || ex.phase === 'resume' ? now : ex.dueAt;
-    const due =
-      ex.status !== 'RUNNING'
-        ? undefined
-        : Math.min(pending ?? Number.POSITIVE_INFINITY, ex.deadline ?? Number.POSITIVE_INFINITY);
+    const due = dueOf(ex, now);
     return {
       pk: execKey(ex.executionArn),
       sk: '_',
       execution: ex,
       executionArn: ex.executionArn,
-      ...(due === undefined || due === Number.POSITIVE_INFINITY
-        ? {}
-        : { gsi1pk: DUE_PARTITION, gsi1sk: dueSort(due, ex.executionArn), dueAt: due }),
+      ...(due === undefined ? {} : { gsi1pk: DUE_PARTITION, gsi1sk: dueSort(due, ex.executionArn), dueAt: due }),
     };
   }
+}
+
+/** When an execution needs the engine next: now if runnable, its timer, or its deadline; never if closed. */
+function dueOf(ex: Execution, now: number): number | undefined {
+  if (ex.status !== 'RUNNING') return undefined;
+  const pending = ex.phase === 'ready' || ex.phase === 'resume' ? now : ex.dueAt;
+  const due = Math.min(pending ?? Number.POSITIVE_INFINITY, ex.deadline ?? Number.POSITIVE_INFINITY);
+  return due === Number.POSITIVE_INFINITY ? undefined : due;
 }
