@@ -64,6 +64,8 @@ export interface LocalRuntimeOptions {
   onTimeline?: Deps['onTimeline'];
   /** Configured action targets and hand-off destinations; anything else goes to the local dispatch log. */
   destinations?: DestinationsConfig;
+  /** Talk to dynalite in-process rather than over loopback (default: when in memory). */
+  inProcessStore?: boolean;
   /** Whether configured webhooks are really called (dev); simulate and tests never touch the network. */
   allowNetwork?: boolean;
 }
@@ -84,7 +86,7 @@ function localDestinations(
 }
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const store = await startLocalStore({ path: opts.dataDir });
+  const store = await startLocalStore({ path: opts.dataDir, inProcess: opts.inProcessStore ?? !opts.dataDir });
   const table = store.table;
   const catalog = new JourneyCatalog([]);
   const subs = localSubstitutions();

@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { inProcessHandler } from './in-process-handler';
 import { Table } from './table';
 
 // dynalite ships no types.
@@ -21,7 +22,9 @@ export interface LocalStore {
 }
 
 /** Start dynalite on 127.0.0.1 (data on disk under `path`, else in memory) and ensure the table. */
-export async function startLocalStore(opts: { path?: string; tableName?: string } = {}): Promise<LocalStore> {
+export async function startLocalStore(
+  opts: { path?: string; tableName?: string; inProcess?: boolean } = {},
+): Promise<LocalStore> {
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -34,6 +37,10 @@ export async function startLocalStore(opts: { path?: string; tableName?: string 
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
+    // In-process: no socket per call (the loopback endpoint stays up for other clients).
+    ...(opts.inProcess
+      ? { requestHandler: inProcessHandler(server.listeners('request')[0] as Parameters<typeof inProcessHandler>[0]) }
+      : {}),
   });
   const table = new Table(client, opts.tableName ?? 'baton');
   await table.ensureExists();
