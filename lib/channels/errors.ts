@@ -9,3 +9,12 @@ export class SendRejectedError extends Error {
 export class SendThrottledError extends Error {
   override readonly name = 'Baton.SendThrottled';
 }
+
+/**
+ * The provider refused the request (a 4xx answer: account suspended, sending paused, quota spent,
+ * not authorized): nothing went out, so the send is `failed`, not `unknown`; it is not retried,
+ * since the cause is the account, not the moment.
+ */
+export class SendRefusedError extends Error {
+  override readonly name = 'Baton.SendRefused';
+}

@@ -7,7 +7,7 @@
  * was accepted"; it is the only error retried here.
  */
 
-import { SendRejectedError, SendThrottledError } from './errors';
+import { SendRefusedError, SendRejectedError, SendThrottledError } from './errors';
 
 /** Error names with which SNS and SES refuse a request for its rate (SNS SMS, SES v1/v2). */
 const THROTTLE_NAMES = new Set(['ThrottlingException', 'Throttling', 'ThrottledException', 'TooManyRequestsException']);
@@ -21,13 +21,17 @@ export function isThrottle(err: unknown): boolean {
 
 /**
  * Baton's send error for a provider error: a throttle (nothing sent, retry is safe), a permanent
- * refusal of this message (one of `permanent`), or the error itself (outcome unknown, never
- * resent). The message names only the error: provider messages may quote the address.
+ * refusal of this message (one of `permanent`), another 4xx refusal (nothing sent: the account,
+ * not the message), or the error itself (no answer or a 5xx: outcome unknown, never resent). The message names only the error: provider messages may quote the address.
  */
 export function toSendError(err: unknown, what: string, permanent: ReadonlySet<string>): unknown {
   const name = (err as Error | undefined)?.name;
   if (isThrottle(err)) return new SendThrottledError(`${what} throttled (${name})`, { cause: err });
   if (name && permanent.has(name)) return new SendRejectedError(`${what} rejected (${name})`, { cause: err });
+  // Any other answer in 4xx is a refusal before acceptance: definitely not sent.
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 400 && status < 500)
+    return new SendRefusedError(`${what} refused (${name})`, { cause: err });
   return err;
 }
 

@@ -4,7 +4,7 @@
  * provider call, so retries and redeliveries never produce a second message. A call that may or
  * may not have gone out is recorded as `unknown` and never resent.
  */
-import { SendRejectedError, SendThrottledError } from '../channels/errors';
+import { SendRefusedError, SendRejectedError, SendThrottledError } from '../channels/errors';
 import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
 import type { Item } from '../store/table';
@@ -109,7 +109,7 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
       await deps.table.delete(ledgerPk, keys.single);
       throw err;
     }
-    status = err instanceof SendRejectedError ? 'failed' : 'unknown';
+    status = err instanceof SendRejectedError || err instanceof SendRefusedError ? 'failed' : 'unknown';
     deps.log.warn('send did not complete', { messageId, channel, status, error: (err as Error).name });
   }
   await deps.table.update(ledgerPk, keys.single, { set: { status, providerMessageId, sentAt: iso(now) } });

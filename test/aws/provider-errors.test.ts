@@ -3,7 +3,7 @@
  * may have been accepted, and repeating it could send a second message (decision 4).
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { isThrottle, throttleOnlyRetryStrategy } from '../../lib/channels/provider-errors';
+import { isThrottle, throttleOnlyRetryStrategy, toSendError } from '../../lib/channels/provider-errors';
 
 /** An HTTP layer that answers every request with `reply` and counts requests. */
 function fakeHttp(reply: () => Promise<unknown>) {
@@ -74,4 +74,24 @@ test('backoff is full jitter under an exponential cap', async () => {
   }
   expect(delays).toEqual([199, 299, 299]);
   await expect(strategy.refreshRetryTokenForRetry(token, throttle)).rejects.toThrow();
+});
+
+test('a 4xx answer that is neither a throttle nor a refusal of this message means nothing was sent', () => {
+  const answer = (name: string, httpStatusCode?: number) =>
+    Object.assign(new Error('x'), { name, $metadata: { httpStatusCode } });
+  const permanent = new Set(['InvalidParameterException']);
+  expect(toSendError(answer('AccountSuspendedException', 400), 'SES', permanent)).toMatchObject({
+    name: 'Baton.SendRefused',
+  });
+  expect(toSendError(answer('AuthorizationErrorException', 403), 'SNS SMS', permanent)).toMatchObject({
+    name: 'Baton.SendRefused',
+  });
+  expect(toSendError(answer('InvalidParameterException', 400), 'SNS SMS', permanent)).toMatchObject({
+    name: 'Baton.SendRejected',
+  });
+  // No answer, or a 5xx: it may have gone out; the error stays as it is (recorded unknown).
+  const lost = answer('InternalErrorException', 500);
+  expect(toSendError(lost, 'SNS SMS', permanent)).toBe(lost);
+  const reset = Object.assign(new Error('socket hang up'), { name: 'ECONNRESET' });
+  expect(toSendError(reset, 'SES', permanent)).toBe(reset);
 });
