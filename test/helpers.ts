@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 /** Shared test helpers: journey documents, loaded journeys and a simulate runner over files. */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,4 +58,37 @@ export async function advanceTo(engine: LocalEngine, clock: VirtualClock, ms: nu
     await engine.idle();
   }
   clock.advanceTo(ms);
+}
+
+/** Start `baton dev` in a child process on a free port; resolves with its base URL once it listens. */
+export function spawnDev(opts: {
+  dataDir: string;
+  workflows: string;
+  speed: number;
+}): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'baton.cjs'),
+      'dev',
+      '--port',
+      '0',
+      '--data-dir',
+      opts.dataDir,
+      '--speed',
+      String(opts.speed),
+      '--workflows',
+      opts.workflows,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
+    });
+    child.once('exit', (code) => reject(new Error(`baton dev exited ${code}: ${out}`)));
+  });
 }

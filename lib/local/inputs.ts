@@ -1,6 +1,6 @@
 /** Reading events (JSONL) and profiles (JSON array or JSONL) files, with every problem by line. */
 import { readFileSync } from 'node:fs';
-import { type Envelope, parseEnvelope } from '../core/envelope';
+import { type Envelope, type FieldError, parseEnvelope } from '../core/envelope';
 import { type Profile, parseProfile } from '../core/profile';
 
 export interface InputProblem {
@@ -31,36 +31,40 @@ function jsonRecords(file: string): { line: number; value?: unknown; error?: str
   return out;
 }
 
-/** Events of a JSONL file, in file order. */
-export function readEvents(file: string): { events: Envelope[]; problems: InputProblem[] } {
-  const events: Envelope[] = [];
+/** Every record of a file validated by `parse`; problems by line, naming the field. */
+function readValidated<T>(
+  file: string,
+  parse: (value: unknown) => { ok: true; value: T } | { ok: false; errors: FieldError[] },
+): { values: T[]; problems: InputProblem[] } {
+  const values: T[] = [];
   const problems: InputProblem[] = [];
   for (const r of jsonRecords(file)) {
     if (r.error) {
       problems.push({ file, line: r.line, message: r.error });
       continue;
     }
-    const parsed = parseEnvelope(r.value);
-    if (parsed.ok) events.push(parsed.event);
+    const parsed = parse(r.value);
+    if (parsed.ok) values.push(parsed.value);
     else
       for (const e of parsed.errors) problems.push({ file, line: r.line, message: `${e.path || '/'}: ${e.message}` });
   }
-  return { events, problems };
+  return { values, problems };
+}
+
+/** Events of a JSONL file, in file order. */
+export function readEvents(file: string): { events: Envelope[]; problems: InputProblem[] } {
+  const { values, problems } = readValidated(file, (v) => {
+    const r = parseEnvelope(v);
+    return r.ok ? { ok: true, value: r.event } : r;
+  });
+  return { events: values, problems };
 }
 
 /** Profiles of a JSON array or JSONL file. */
 export function readProfiles(file: string): { profiles: Profile[]; problems: InputProblem[] } {
-  const profiles: Profile[] = [];
-  const problems: InputProblem[] = [];
-  for (const r of jsonRecords(file)) {
-    if (r.error) {
-      problems.push({ file, line: r.line, message: r.error });
-      continue;
-    }
-    const parsed = parseProfile(r.value);
-    if (parsed.ok) profiles.push(parsed.profile);
-    else
-      for (const e of parsed.errors) problems.push({ file, line: r.line, message: `${e.path || '/'}: ${e.message}` });
-  }
-  return { profiles, problems };
+  const { values, problems } = readValidated(file, (v) => {
+    const r = parseProfile(v);
+    return r.ok ? { ok: true, value: r.profile } : r;
+  });
+  return { profiles: values, problems };
 }

@@ -1,10 +1,10 @@
 /** The `baton` command as users run it: exit codes, exact output, and `baton dev` surviving kill -9. */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileJourney, renderAsl } from '../../lib/journey/compile';
-import { journeyInTempDir, loadValid, ROOT, simpleJourney } from '../helpers';
+import { journeyInTempDir, loadValid, ROOT, simpleJourney, spawnDev } from '../helpers';
 
 const BATON = join(ROOT, 'bin', 'baton.cjs');
 
@@ -73,34 +73,10 @@ describe('baton dev', () => {
     for (const c of children) c.kill('SIGKILL');
   });
 
-  /** Start `baton dev` and resolve with its base URL once it listens. */
-  function startDev(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
-    const child = spawn(
-      process.execPath,
-      [
-        BATON,
-        'dev',
-        '--port',
-        '0',
-        '--data-dir',
-        dataDir,
-        '--speed',
-        '3600',
-        '--workflows',
-        join(__dirname, 'workflows'),
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    children.push(child);
-    return new Promise((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += String(d);
-        const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
-      });
-      child.once('exit', (code) => reject(new Error(`baton dev exited ${code}: ${out}`)));
-    });
+  async function startDev(dataDir: string) {
+    const dev = await spawnDev({ dataDir, workflows: join(__dirname, 'workflows'), speed: 3600 });
+    children.push(dev.child);
+    return dev;
   }
 
   async function until<T>(what: () => Promise<T | undefined>, ms = 30_000): Promise<T> {

@@ -221,7 +221,11 @@ describe('runtime features', () => {
     expect(of('c-3', 'support-case').map((l) => l.kind)).toEqual(['entered', 'sent', 'handoff', 'action', 'sent']);
   });
 
-  it('retries a failing action with backoff, then takes onError', async () => {
+  /**
+   * Open a support case for the customer and ask for a call, with the call center's destination
+   * failing with `error`; returns the times the call was attempted.
+   */
+  async function callCenterFailing(customerId: string, caseId: string, error: () => Error): Promise<number[]> {
     const attempts: number[] = [];
     const real = rt.deps.destinations;
     rt.deps.destinations = {
@@ -229,73 +233,33 @@ describe('runtime features', () => {
       action: () => ({
         async deliver() {
           attempts.push(clock.now());
-          throw new ActionFailedError('503 from the call center');
+          throw error();
         },
       }),
     };
     try {
+      const now = () => new Date(clock.now()).toISOString();
+      await deliver(trigger({ id: `${caseId}-open`, type: 'case.opened', customerId, time: now(), data: { caseId } }));
       await deliver(
-        trigger({
-          id: 'o-3',
-          type: 'case.opened',
-          customerId: 'c-4',
-          time: new Date(clock.now()).toISOString(),
-          data: { caseId: 'k-10' },
-        }),
-      );
-      await deliver(
-        trigger({
-          id: 'o-4',
-          type: 'case.call_requested',
-          customerId: 'c-4',
-          time: new Date(clock.now()).toISOString(),
-          data: { caseId: 'k-10' },
-        }),
+        trigger({ id: `${caseId}-call`, type: 'case.call_requested', customerId, time: now(), data: { caseId } }),
       );
       await runUntil(clock.now() + 3_600_000);
     } finally {
       rt.deps.destinations = real;
     }
+    return attempts;
+  }
+
+  it('retries a failing action with backoff, then takes onError', async () => {
+    const attempts = await callCenterFailing('c-4', 'k-10', () => new ActionFailedError('503 from the call center'));
     expect(attempts).toHaveLength(6); // the call and five retries of Baton.ActionFailed
     expect(attempts[5] - attempts[0]).toBeGreaterThan(0);
     expect(of('c-4', 'support-case').find((l) => l.kind === 'sent' && l.step === 'apologize')).toBeDefined();
   });
 
   it('does not retry a refused action', async () => {
-    let calls = 0;
-    const real = rt.deps.destinations;
-    rt.deps.destinations = {
-      ...real,
-      action: () => ({
-        async deliver() {
-          calls++;
-          throw new ActionRejectedError('400 bad request');
-        },
-      }),
-    };
-    try {
-      await deliver(
-        trigger({
-          id: 'o-5',
-          type: 'case.opened',
-          customerId: 'c-5',
-          time: new Date(clock.now()).toISOString(),
-          data: { caseId: 'k-11' },
-        }),
-      );
-      await deliver(
-        trigger({
-          id: 'o-6',
-          type: 'case.call_requested',
-          customerId: 'c-5',
-          time: new Date(clock.now()).toISOString(),
-          data: { caseId: 'k-11' },
-        }),
-      );
-    } finally {
-      rt.deps.destinations = real;
-    }
-    expect(calls).toBe(1);
+    const attempts = await callCenterFailing('c-5', 'k-11', () => new ActionRejectedError('400 bad request'));
+    expect(attempts).toHaveLength(1);
     expect(of('c-5', 'support-case').some((l) => l.step === 'apologize')).toBe(true);
   });
 

@@ -3,15 +3,14 @@
  * while events arrive and instances wait, then restarted on the same data directory. In the end
  * every accepted event was processed, every instance finished, and no message went out twice.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keys } from '../../lib/store/keys';
 import { startLocalStore } from '../../lib/store/local-dynamo';
-import { ROOT } from '../helpers';
+import { ROOT, spawnDev } from '../helpers';
 
-const BATON = join(ROOT, 'bin', 'baton.cjs');
 const WORKFLOWS = join(ROOT, 'test', 'cli', 'workflows');
 const CUSTOMERS = Array.from({ length: 24 }, (_, i) => `c-${i}`);
 
@@ -24,25 +23,7 @@ function rng(seed: number) {
   };
 }
 
-function startDev(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(
-    process.execPath,
-    [BATON, 'dev', '--port', '0', '--data-dir', dataDir, '--speed', '1800', '--workflows', WORKFLOWS],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
-    });
-    child.once('exit', (code) => reject(new Error(`baton dev exited ${code}: ${out}`)));
-  });
-}
+const startDev = (dataDir: string) => spawnDev({ dataDir, workflows: WORKFLOWS, speed: 1800 });
 
 function kill(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
