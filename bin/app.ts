@@ -1,6 +1,7 @@
 /** The CDK app: composes stacks only; settings come from cdk.json context (`-c key=value` overrides). */
 import { resolve } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { type DestinationsConfig, parseDestinations } from '../lib/channels/destinations';
 import { BatonStack } from '../lib/infra/baton-stack';
 
@@ -11,6 +12,15 @@ const setting = (key: string): string | undefined => {
   if (typeof v !== 'string') throw new Error(`context baton:${key} must be a string`);
   return v;
 };
+
+/** A whole number from context (`-c` gives strings, cdk.json gives numbers). */
+function count(key: string): number | undefined {
+  const v: unknown = app.node.tryGetContext(`baton:${key}`);
+  if (v === undefined || v === '') return undefined;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new Error(`context baton:${key} must be a whole number`);
+  return n;
+}
 
 /** Action targets and hand-off destinations: an object in context `baton:destinations`, validated. */
 function destinations(): DestinationsConfig | undefined {
@@ -29,5 +39,11 @@ new BatonStack(app, setting('stackName') ?? 'Baton', {
   smsSenderId: setting('smsSenderId'),
   smsOriginationNumber: setting('smsOriginationNumber'),
   destinations: destinations(),
+  alarmEmail: setting('alarmEmail'),
+  ingestMaxConcurrency: count('ingestMaxConcurrency'),
   description: 'Baton: cross-channel customer journeys on Step Functions',
 });
+
+// Every synth is checked against the AWS Solutions rules; a finding that is not acknowledged
+// (with its reason, beside the resource) fails the synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -3,6 +3,7 @@
  * `entry.concurrent: single`, and an idempotent StartExecution. Every step is safe to repeat: a
  * crash anywhere and a redelivery of the event lead to the same single instance.
  */
+import { executionArnOf } from '../engine/arns';
 import { durationSeconds } from '../journey/duration';
 import { conditionPaths, conditionToJsonata, valueToJsonata, variableScope } from '../journey/expressions';
 import type { Journey, ValueExpr } from '../journey/schema';
@@ -15,6 +16,8 @@ import { instanceId } from './ids';
 import { evaluate, holds } from './jsonata';
 import type { Deps } from './ports';
 import { iso, record, type TimelineEntry } from './timeline';
+
+export { executionArnOf };
 
 export type EntryOutcome = 'entered' | 'duplicate' | 'ignored';
 
@@ -147,11 +150,6 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
     condition: { expression: '#s = :starting', names: { '#s': 'status' }, values: { ':starting': 'starting' } },
   });
   return 'entered';
-}
-
-/** The ARN Step Functions gives the execution named `name` of a state machine. */
-export function executionArnOf(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
 /** How long a lock whose holder never recorded its instance (a crashed entry) blocks others. */

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Clock, Logger, StepFunctionsPort } from '../core/ports';
 import { silentLogger } from '../core/ports';
 import type { Item, Table } from '../store/table';
+import { executionArnOf } from './arns';
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
@@ -155,7 +156,7 @@ export class LocalEngine implements StepFunctionsPort {
   async startExecution(p: { stateMachineArn: string; name: string; input: string }): Promise<{ executionArn: string }> {
     const machine = await this.machine(p.stateMachineArn);
     if (!machine) throw new StateMachineDoesNotExist(`no state machine ${p.stateMachineArn}`);
-    const executionArn = `${p.stateMachineArn.replace(':stateMachine:', ':execution:')}:${p.name}`;
+    const executionArn = executionArnOf(p.stateMachineArn, p.name);
     const now = this.opts.clock.now();
     const input = JSON.parse(p.input);
     const ex: Execution = {

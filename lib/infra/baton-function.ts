@@ -5,6 +5,7 @@
  */
 import { join, relative, resolve } from 'node:path';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -23,6 +24,8 @@ export interface BatonFunctionProps {
   memorySize?: number;
   /** @default one month */
   logRetention?: logs.RetentionDays;
+  /** Encrypts the function's log group. @default CloudWatch Logs' own encryption */
+  encryptionKey?: kms.IKey;
 }
 
 export class BatonFunction extends nodejs.NodejsFunction {
@@ -42,6 +45,7 @@ export class BatonFunction extends nodejs.NodejsFunction {
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       logGroup: new logs.LogGroup(scope, `${id}Logs`, {
         retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        encryptionKey: props.encryptionKey,
         removalPolicy: RemovalPolicy.DESTROY,
       }),
       bundling: {

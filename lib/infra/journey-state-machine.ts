@@ -5,8 +5,9 @@
  * nothing for a document given as a string, so this construct grants its role exactly what the
  * document calls, and offers the grant the ingest function needs.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -18,9 +19,14 @@ export interface JourneyStateMachineProps {
   journey: Journey;
   /** The function behind each task handler placeholder of compiled documents. */
   handlers: Record<HandlerName, lambda.IFunction>;
-  /** Retention of the execution error log. @default one month */
+  /** Retention of the execution log. @default one month */
   logRetention?: logs.RetentionDays;
+  /** Encrypts the execution log. @default CloudWatch Logs' own encryption */
+  encryptionKey?: kms.IKey;
 }
+
+/** The alias every execution is started on; it always routes to the newest published version. */
+export const LIVE_ALIAS = 'live';
 
 const HANDLERS = Object.keys(HANDLER_PLACEHOLDERS) as HandlerName[];
 
@@ -31,6 +37,12 @@ export function placeholdersIn(definition: string): string[] {
 
 export class JourneyStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;
+  /** The version published by this deployment; older versions are retained for in-flight executions. */
+  readonly version: sfn.CfnStateMachineVersion;
+  /** The `live` alias, pointing at `version`: executions are started on it, never on the state machine. */
+  readonly alias: sfn.CfnStateMachineAlias;
+  /** The alias's ARN, `<stateMachineArn>:live`. */
+  readonly liveArn: string;
   /** The deployed document, before substitution: byte for byte what `baton compile` prints. */
   readonly definition: string;
   /** The handlers this journey's document invokes (a journey without branches needs no evaluate). */
@@ -51,6 +63,7 @@ export class JourneyStateMachine extends Construct {
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -59,8 +72,29 @@ export class JourneyStateMachine extends Construct {
       definitionSubstitutions: Object.fromEntries(
         this.invokedHandlers.map((h) => [HANDLER_PLACEHOLDERS[h], props.handlers[h].functionArn]),
       ),
-      // Errors only, without inputs and outputs: state carries ids, but error causes may quote more.
-      logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+      // Every event, without inputs and outputs: state carries ids, but error causes may quote more.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    // A new version whenever the document (or anything else of the revision) changes. The old one is
+    // retained, not deleted, so executions started on it finish on the document they started with.
+    this.version = new sfn.CfnStateMachineVersion(this, 'Version', {
+      stateMachineArn: this.stateMachine.stateMachineArn,
+      stateMachineRevisionId: this.stateMachine.stateMachineRevisionId,
+      description: `${props.journey.id} as deployed`,
+    });
+    this.version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.alias = new sfn.CfnStateMachineAlias(this, 'LiveAlias', {
+      name: LIVE_ALIAS,
+      description: 'The version new instances of this journey start on',
+      routingConfiguration: [{ stateMachineVersionArn: this.version.attrArn, weight: 100 }],
+    });
+    this.liveArn = this.alias.attrArn;
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray (xray:PutTraceSegments) ' +
+        'support no resource-level permissions: AWS documents Resource "*" for both',
     });
     if (fns.length) {
       // Unqualified ARNs only: the document invokes the functions' $LATEST.
@@ -70,10 +104,19 @@ export class JourneyStateMachine extends Construct {
     }
   }
 
-  /** What ingest does to instances: start them, stop them on goals, resume parked waits. */
+  /** What ingest does to instances: start them (on the live alias), stop them on goals, resume parked waits. */
   grantInstanceControl(grantee: iam.IGrantable): void {
-    this.stateMachine.grantStartExecution(grantee);
+    iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution'], resourceArns: [this.liveArn] });
     this.stateMachine.grantExecution(grantee, 'states:StopExecution');
+    if (Construct.isConstruct(grantee)) {
+      // cdk-nag names the finding after the resource as CloudFormation will resolve it.
+      const sm = Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as sfn.CfnStateMachine);
+      const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${sm}"}]}]}`;
+      Validations.of(grantee).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+        reason: 'Executions are named per journey instance at run time; this covers only executions of this journey',
+      });
+    }
     this.stateMachine.grant(grantee, 'states:SendTaskSuccess', 'states:SendTaskFailure');
   }
 }

@@ -3,7 +3,7 @@
  * from workflows/, DynamoDB through dynalite) with only Step Functions mocked.
  */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambdas/ingest';
 import { instanceId } from '../../lib/core/ids';
@@ -123,4 +123,67 @@ test('an invalid envelope is answered as rejected with its fields, logged withou
   expect(log).toContain('event rejected');
   expect(log).toContain('/customerId');
   expect(log).not.toContain(EMAIL);
+});
+
+const sqsRecord = (messageId: string, body: string): SQSRecord => ({
+  messageId,
+  receiptHandle: `rh-${messageId}`,
+  body,
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: '1763661900000',
+    SenderId: 'events.amazonaws.com',
+    ApproximateFirstReceiveTimestamp: '1763661900000',
+  },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:baton-ingest',
+  awsRegion: 'us-east-1',
+});
+const envelope = (id: string, customerId: string, cartId: string) => ({
+  id,
+  type: 'checkout.abandoned',
+  customerId,
+  channel: 'web',
+  time: '2026-11-20T18:05:00Z',
+  data: { cartId, value: 42 },
+});
+
+describe('SQS batches from the ingest buffer', () => {
+  test('reports exactly the records that threw; a rejected envelope or a non-event body is dropped, not retried', async () => {
+    // Step Functions fails for one customer only: that record alone must come back.
+    sfnMock.on(StartExecutionCommand).callsFake((input: { stateMachineArn: string; name: string; input: string }) => {
+      if (input.input.includes('c-throttled')) {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
+      return { executionArn: `${input.stateMachineArn.replace(':stateMachine:', ':execution:')}:${input.name}` };
+    });
+    const spies = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write')];
+    for (const spy of spies) spy.mockImplementation(() => true);
+    const batch: SQSEvent = {
+      Records: [
+        sqsRecord('m-ok', JSON.stringify(busEvent(envelope('evt-sqs-1', 'c-sqs-a', 'cart-sqs-1')))),
+        sqsRecord('m-rejected', JSON.stringify(busEvent({ ...envelope('evt-sqs-2', 'c-sqs-a', 'x'), time: 'soon' }))),
+        sqsRecord('m-throttled', JSON.stringify(busEvent(envelope('evt-sqs-3', 'c-throttled', 'cart-sqs-3')))),
+        sqsRecord('m-not-json', 'not json'),
+      ],
+    };
+    try {
+      const result = await handler(batch, context);
+
+      expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-throttled' }] });
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const started = sfnMock.commandCalls(StartExecutionCommand).map((c) => JSON.parse(c.args[0].input.input ?? ''));
+    expect(started.map((i) => i.customerId).sort()).toEqual(['c-sqs-a', 'c-throttled']);
+  });
+
+  test('a redelivered record that already started its instance is a duplicate, not a failure', async () => {
+    const record = sqsRecord('m-again', JSON.stringify(busEvent(envelope('evt-sqs-4', 'c-sqs-b', 'cart-sqs-4'))));
+    await expect(handler({ Records: [record] }, context)).resolves.toEqual({ batchItemFailures: [] });
+    await expect(handler({ Records: [record] }, context)).resolves.toEqual({ batchItemFailures: [] });
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
 });

@@ -2,10 +2,12 @@
  * Template assertions for the Baton stack, synthesized once (bundling runs esbuild once per function).
  * The state machine test is the proof that what CDK deploys is exactly what `baton compile` prints.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App, type CfnElement, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { BatonStack, type FunctionName } from '../../lib/infra/baton-stack';
 import { compileJourney, HANDLER_PLACEHOLDERS, type HandlerName, renderAsl } from '../../lib/journey/compile';
@@ -17,20 +19,29 @@ const FUNCTIONS: FunctionName[] = ['ingest', 'closed', 'api', 'send', 'park', 's
 let stack: BatonStack;
 let template: Template;
 let assemblyDir: string;
+let synthError: unknown;
 
 beforeAll(() => {
-  const app = new App();
+  assemblyDir = mkdtempSync(join(tmpdir(), 'baton-infra-'));
+  const app = new App({ outdir: assemblyDir });
+  // cdk-nag's AWS Solutions pack fails synthesis on any finding that is not acknowledged.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   stack = new BatonStack(app, 'Test', {
     projectRoot: ROOT,
     sesFromAddress: 'journeys@example.com',
     smsOriginationNumber: '+15550001111',
+    alarmEmail: 'ops@example.com',
     destinations: {
       targets: { 'call-center.callback': { type: 'webhook', url: 'https://cc.example.com/callbacks' } },
       handoffs: { phone: { type: 'eventbridge', busName: 'contact-center' } },
     },
   });
   template = Template.fromStack(stack);
-  assemblyDir = app.synth().directory;
+  try {
+    app.synth();
+  } catch (e) {
+    synthError = e;
+  }
 });
 
 /** The logical id of a construct's CloudFormation resource. */
@@ -64,6 +75,46 @@ const roleOf = (c: IConstruct): string => {
   return (p.Role ?? p.RoleArn)['Fn::GetAtt'][0];
 };
 
+test('cdk-nag (AWS Solutions) reports no finding that is not acknowledged', () => {
+  const report = join(assemblyDir, 'validation-report.json');
+  const violations = existsSync(report)
+    ? (
+        JSON.parse(readFileSync(report, 'utf8')) as {
+          pluginReports: { violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[];
+        }
+      ).pluginReports.flatMap((p) =>
+        p.violations.map((v) => `${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`),
+      )
+    : [];
+  expect(violations).toEqual([]);
+  expect(synthError).toBeUndefined();
+});
+
+test('every acknowledged cdk-nag rule says why', () => {
+  const acknowledged = stack.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+    .flatMap((m) => Object.entries(m.data as Record<string, string>));
+  expect(acknowledged.length).toBeGreaterThan(0);
+  // A specific reason, not a shrug: at least a sentence.
+  const vague = acknowledged.filter(([, reason]) => typeof reason !== 'string' || reason.length < 40);
+  expect(vague).toEqual([]);
+});
+
+test('BatonEngine keeps the logical ids the stack had before it (construct id Default)', () => {
+  // A changed logical id replaces the resource: for the retained table, a new empty one.
+  expect(stack.engine.node.id).toBe('Default');
+  expect(ref(stack.table)).toBe('TableCD117FA1');
+  expect(ref(stack.functions.ingest)).toMatch(/^IngestFunction[0-9A-F]{8}$/);
+  expect(ref(stack.journeys['cart-recovery'].stateMachine)).toMatch(/^JourneycartrecoveryStateMachine[0-9A-F]{8}$/);
+});
+
+test.each([0, 1, 2.5, 1001])('ingestMaxConcurrency %p is refused before anything is built', (n) => {
+  expect(() => new BatonStack(new App(), 'Bad', { projectRoot: ROOT, ingestMaxConcurrency: n })).toThrow(
+    /ingestMaxConcurrency must be an integer from 2 to 1000/,
+  );
+});
+
 test('the table has pk/sk string keys, GSI gsi1, TTL on expiresAt, on-demand billing and PITR', () => {
   template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
   template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
@@ -93,18 +144,64 @@ test('the table has pk/sk string keys, GSI gsi1, TTL on expiresAt, on-demand bil
   });
 });
 
-test('every event on the bus goes to ingest, with retries and an SQS dead-letter queue', () => {
+test('one customer-managed, rotated key encrypts the table, every queue and every log group', () => {
+  template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  const key = { 'Fn::GetAtt': [ref(stack.key), 'Arn'] };
+  template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+    SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+    Replicas: [Match.objectLike({ SSESpecification: { KMSMasterKeyId: key } })],
+  });
+  const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+  expect(queues.length).toBeGreaterThan(0);
+  for (const q of queues) expect(q.Properties.KmsMasterKeyId).toEqual(key);
+  const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+  expect(logGroups.length).toBeGreaterThan(0);
+  for (const g of logGroups) expect(g.Properties.KmsKeyId).toEqual(key);
+  // CloudWatch Logs may use the key for this account's log groups only.
+  template.hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: {
+      Statement: Match.arrayWith([
+        Match.objectLike({
+          Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+        }),
+      ]),
+    },
+  });
+});
+
+test('every event on the bus goes to the ingest buffer queue, with retries and an SQS dead-letter queue', () => {
+  const buffer = stack.deadLetters.ingest;
   template.hasResourceProperties('AWS::Events::Rule', {
     EventBusName: { Ref: ref(stack.bus) },
     EventPattern: { source: [{ prefix: '' }] },
     Targets: [
       Match.objectLike({
-        Arn: arnOf('ingest'),
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [ref(stack.deadLetters.ingest.undelivered), 'Arn'] } },
+        Arn: { 'Fn::GetAtt': [ref(buffer.queue), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [ref(buffer.undelivered), 'Arn'] } },
         RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
       }),
     ],
   });
+});
+
+test('ingest drains the buffer in batches, reports failed records alone, at bounded concurrency', () => {
+  const buffer = stack.deadLetters.ingest;
+  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    FunctionName: { Ref: ref(stack.functions.ingest) },
+    EventSourceArn: { 'Fn::GetAtt': [ref(buffer.queue), 'Arn'] },
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+    ScalingConfig: { MaximumConcurrency: 10 },
+    BatchSize: 10,
+  });
+  // Records that keep failing end in the failure queue; the visibility timeout outlasts retries.
+  expect(resource(buffer.queue).Properties).toMatchObject({
+    RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ref(buffer.failed), 'Arn'] }, maxReceiveCount: 5 },
+    VisibilityTimeout: 180,
+  });
+  // Invoked synchronously by the event source: no async invoke config for ingest.
+  const asyncConfigs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+  expect(asyncConfigs.map((c) => c.Properties.FunctionName)).not.toContainEqual({ Ref: ref(stack.functions.ingest) });
 });
 
 test('failed and timed-out journey executions go to closed, with retries and a dead-letter queue', () => {
@@ -128,7 +225,7 @@ test('failed and timed-out journey executions go to closed, with retries and a d
   });
 });
 
-test.each(['ingest', 'closed'] as const)('%s: Lambda async retries end in a failure queue, not dropped', (name) => {
+test.each(['closed'] as const)('%s: Lambda async retries end in a failure queue, not dropped', (name) => {
   template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
     FunctionName: { Ref: ref(stack.functions[name]) },
     MaximumRetryAttempts: 2,
@@ -185,6 +282,37 @@ describe('journey state machines', () => {
     },
   );
 
+  test.each(loaded.map((l) => [l.journey.id]))('%s logs every event without data, and is traced', (id) => {
+    const props = resource(stack.journeys[id].stateMachine).Properties;
+    expect(props.TracingConfiguration).toEqual({ Enabled: true });
+    expect(props.LoggingConfiguration).toMatchObject({
+      Level: 'ALL',
+      IncludeExecutionData: false,
+      Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: expect.anything() } }],
+    });
+  });
+
+  test.each(loaded.map((l) => [l.journey.id]))(
+    '%s publishes a retained version per revision, routed 100%% by the live alias',
+    (id) => {
+      const m = stack.journeys[id];
+      const version = template.toJSON().Resources[stack.getLogicalId(m.version)];
+      expect(version.Properties).toMatchObject({
+        StateMachineArn: { Ref: ref(m.stateMachine) },
+        StateMachineRevisionId: { 'Fn::GetAtt': [ref(m.stateMachine), 'StateMachineRevisionId'] },
+      });
+      // In-flight executions keep the version they started on.
+      expect(version.DeletionPolicy).toBe('Retain');
+      expect(version.UpdateReplacePolicy).toBe('Retain');
+      template.hasResourceProperties('AWS::StepFunctions::StateMachineAlias', {
+        Name: 'live',
+        RoutingConfiguration: [
+          { StateMachineVersionArn: { 'Fn::GetAtt': [stack.getLogicalId(m.version), 'Arn'] }, Weight: 100 },
+        ],
+      });
+    },
+  );
+
   test.each(loaded.map((l) => [l.journey.id, l]))('%s may invoke exactly the functions it calls', (id, l) => {
     const statements = statementsOfRole(roleOf(stack.journeys[id].stateMachine));
     const invoke = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:')));
@@ -210,11 +338,19 @@ test('ingest may start, stop and resume instances of every journey, and nothing 
     const smRef = { Ref: ref(m.stateMachine) };
     const on = (action: string) =>
       states.filter((s) => actionsOf(s).includes(action)).map((s) => JSON.stringify(s.Resource));
-    expect(on('states:StartExecution')).toContain(JSON.stringify(smRef));
+    const alias = { 'Fn::GetAtt': [stack.getLogicalId(m.alias), 'Arn'] };
+    expect(on('states:StartExecution').join()).toContain(JSON.stringify(alias));
     expect(on('states:SendTaskSuccess')).toContain(JSON.stringify(smRef));
     // Executions of this state machine: arn:...:execution:<name>:*
     expect(on('states:StopExecution').join()).toContain(':execution:');
   }
+  // Instances start on the live aliases only, never on $LATEST.
+  const starts = states
+    .filter((s) => actionsOf(s).includes('states:StartExecution'))
+    .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+  expect(sorted(starts)).toEqual(
+    sorted(Object.values(stack.journeys).map((m) => ({ 'Fn::GetAtt': [stack.getLogicalId(m.alias), 'Arn'] }))),
+  );
 });
 
 test('send may publish SMS and send email; the other functions may not', () => {
@@ -238,6 +374,17 @@ test('only ingest, closed and the API know the state machine ARNs; send and disp
     resource(stack.functions[name]).Properties.Environment.Variables as Record<string, unknown>;
   const withArns = FUNCTIONS.filter((n) => env(n).STATE_MACHINE_ARNS !== undefined);
   expect(withArns.sort()).toEqual(['api', 'closed', 'ingest']);
+  // Ingest and the API start instances on the live aliases (the version this deployment published);
+  // closed matches status-change events, which carry the unqualified state machine ARN.
+  for (const name of ['ingest', 'api'] as const) {
+    const arns = JSON.stringify(env(name).STATE_MACHINE_ARNS);
+    for (const m of Object.values(stack.journeys)) expect(arns).toContain(`"${stack.getLogicalId(m.alias)}"`);
+  }
+  const closedArns = JSON.stringify(env('closed').STATE_MACHINE_ARNS);
+  for (const m of Object.values(stack.journeys)) {
+    expect(closedArns).toContain(`"${ref(m.stateMachine)}"`);
+    expect(closedArns).not.toContain(`"${stack.getLogicalId(m.alias)}"`);
+  }
   expect(JSON.parse(env('dispatch').DESTINATIONS as string)).toEqual({
     targets: { 'call-center.callback': { type: 'webhook', url: 'https://cc.example.com/callbacks' } },
     handoffs: { phone: { type: 'eventbridge', busName: 'contact-center' } },
@@ -272,5 +419,83 @@ test('the HTTP API serves the routes of SPEC §5, every method behind IAM, with 
   expect(paths.sort()).toEqual(['consent', 'context', 'customers', 'events', 'profile', 'timeline', '{id}'].sort());
   template.hasResourceProperties('AWS::ApiGateway::Stage', {
     AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false })],
+  });
+});
+
+test('API Gateway requires a JSON body on POST /events (object or array) and PUT profile (object)', () => {
+  template.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
+  template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true });
+  const models = template.findResources('AWS::ApiGateway::Model');
+  const schemaOf = (title: string) =>
+    Object.entries(models).find(([, m]) => m.Properties.Schema.title === title) as [
+      string,
+      { Properties: { Schema: { type: unknown } } },
+    ];
+  expect(schemaOf('Events')[1].Properties.Schema.type).toEqual(['object', 'array']);
+  expect(schemaOf('Profile')[1].Properties.Schema.type).toBe('object');
+  const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties);
+  const withBody = methods.filter((m) => m.RequestModels);
+  expect(withBody.map((m) => m.HttpMethod).sort()).toEqual(['POST', 'PUT']);
+  for (const m of withBody) {
+    expect(m.RequestValidatorId).toBeDefined();
+    expect(Object.keys(m.RequestModels)).toEqual(['application/json']);
+  }
+  expect(withBody.map((m) => m.RequestModels['application/json'].Ref).sort()).toEqual(
+    [schemaOf('Events')[0], schemaOf('Profile')[0]].sort(),
+  );
+});
+
+describe('observability', () => {
+  const alarmsOn = (metricName: string) =>
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === metricName,
+    ) as { Properties: { Dimensions: { Value: unknown }[]; Threshold: number; AlarmActions: unknown[] } }[];
+  const topic = () => ({ Ref: ref(stack.monitoring.topic) });
+
+  test('alarms go to one topic encrypted with the data key, mailed to the configured address', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [ref(stack.key), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: topic(),
+    });
+    for (const a of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(a.Properties.AlarmActions).toEqual([topic()]);
+      expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    }
+  });
+
+  test('every journey alarms on its first failed execution', () => {
+    const dims = alarmsOn('ExecutionsFailed').map((a) => JSON.stringify(a.Properties.Dimensions[0].Value));
+    expect(dims.sort()).toEqual(sorted(Object.values(stack.journeys).map((m) => ({ Ref: ref(m.stateMachine) }))));
+  });
+
+  test('every dead-letter queue alarms on its first message', () => {
+    const dims = alarmsOn('ApproximateNumberOfMessagesVisible').map((a) =>
+      JSON.stringify(a.Properties.Dimensions[0].Value),
+    );
+    const { ingest, closed } = stack.deadLetters;
+    expect(dims.sort()).toEqual(
+      sorted(
+        [ingest.undelivered, ingest.failed, closed.undelivered, closed.failed].map((q) => ({
+          'Fn::GetAtt': [ref(q), 'QueueName'],
+        })),
+      ),
+    );
+  });
+
+  test.each(['Errors', 'Throttles'])('every function alarms on %s', (metric) => {
+    const dims = alarmsOn(metric).map((a) => JSON.stringify(a.Properties.Dimensions[0].Value));
+    expect(dims.sort()).toEqual(sorted(FUNCTIONS.map((f) => ({ Ref: ref(stack.functions[f]) }))));
+  });
+
+  test('a dashboard shows the alarms, the journeys, the queues and the functions', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    for (const word of ['Alarms', 'Journey cart-recovery', 'IngestFailureQueue', 'Function send']) {
+      expect(body).toContain(word);
+    }
   });
 });

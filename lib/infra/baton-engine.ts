@@ -1,0 +1,455 @@
+/**
+ * BatonEngine, Baton on AWS as one construct: the table, the event bus buffered to ingest, the task
+ * functions the compiled journeys call, one versioned state machine per journey, the function that
+ * records executions that ended outside their end step, the HTTP API, one data key, alarms and a
+ * dashboard. Secure by default (checked by cdk-nag's AWS Solutions rules) and environment-agnostic:
+ * it synthesizes offline, with no credentials and no lookups.
+ */
+import { join, resolve } from 'node:path';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../aws/config';
+import type { DestinationsConfig } from '../channels/destinations';
+import type { HandlerName } from '../journey/compile';
+import { formatProblems, type LoadedJourney, loadJourneys } from '../journey/load';
+import { channelsOf } from '../journey/steps';
+import { TABLE_KEYS } from '../store/table';
+import { BatonApi } from './baton-api';
+import { BatonFunction } from './baton-function';
+import { BatonMonitoring } from './baton-monitoring';
+import { JourneyStateMachine } from './journey-state-machine';
+
+export interface BatonEngineProps {
+  /** The folder holding package-lock.json, lambdas/ and the workflows folder. */
+  projectRoot: string;
+  /** The journeys folder (with its templates/), relative to projectRoot. @default 'workflows' */
+  workflowsDir?: string;
+  /** The verified SES identity emails are sent from; required when a journey may send email. */
+  sesFromAddress?: string;
+  /** The SMS sender id (alphanumeric, where the destination country allows it). @default none */
+  smsSenderId?: string;
+  /** The origination number (short code, toll-free or 10DLC) SMS are sent from. @default SNS picks one */
+  smsOriginationNumber?: string;
+  /** Action targets and hand-off destinations (webhooks); they reach the dispatch function's environment. */
+  destinations?: DestinationsConfig;
+  /**
+   * How many ingest functions may run at once on the buffer queue. Each starts executions one at a
+   * time (~20/s), so 10 stays under the StartExecution refill of 300/s in us-east-1 (lower elsewhere).
+   * @default 10
+   */
+  ingestMaxConcurrency?: number;
+  /** Where alarms are mailed. @default alarms go to the topic only */
+  alarmEmail?: string;
+  /**
+   * The key for the table, the queues, the log groups and the alarm topic; its policy must let
+   * CloudWatch Logs, EventBridge and CloudWatch use it (as the default key's does).
+   * @default a new customer-managed key, rotated yearly, retained on stack deletion
+   */
+  encryptionKey?: kms.IKey;
+}
+
+/** A function per file in lambdas/: ingest, closed, and one per task placeholder of compiled documents. */
+export type FunctionName = 'ingest' | 'closed' | 'api' | HandlerName;
+
+/** Construct ids are a stable contract: renaming one replaces the function. */
+const FUNCTION_IDS: Record<FunctionName, string> = {
+  ingest: 'IngestFunction',
+  closed: 'ClosedFunction',
+  api: 'ApiFunction',
+  send: 'SendFunction',
+  park: 'ParkFunction',
+  step: 'StepFunction',
+  dispatch: 'DispatchFunction',
+};
+
+/** Task functions' timeouts: send renders and calls a throttling provider, dispatch calls webhooks (10 s). */
+const TASK_TIMEOUTS: Record<HandlerName, Duration> = {
+  send: Duration.seconds(30),
+  park: Duration.seconds(10),
+  step: Duration.seconds(10),
+  dispatch: Duration.seconds(30),
+};
+
+/** Where events go that a routed function could not take: undelivered by EventBridge, or failed in it. */
+export interface DeadLetters {
+  undelivered: sqs.Queue;
+  failed: sqs.Queue;
+}
+
+/** Ingest's buffer between the bus and the function; its failures go to `failed` after maxReceiveCount. */
+export interface IngestBuffer extends DeadLetters {
+  queue: sqs.Queue;
+}
+
+/**
+ * Everything Baton runs on AWS, secure by default. Give it the id `Default` in a stack of its own
+ * (as BatonStack does) so that logical ids do not carry the construct's id.
+ */
+export class BatonEngine extends Construct {
+  /** The customer-managed key (rotated yearly) of the table, the queues and the log groups. */
+  readonly key: kms.IKey;
+  readonly table: dynamodb.TableV2;
+  readonly bus: events.EventBus;
+  readonly functions: Record<FunctionName, BatonFunction>;
+  /** The IAM-authorized HTTP API of SPEC §5. */
+  readonly api: BatonApi;
+  /** By journey id. */
+  readonly journeys: Record<string, JourneyStateMachine> = {};
+  readonly deadLetters: { ingest: IngestBuffer; closed: DeadLetters };
+  /** Alarms, their topic and the dashboard. */
+  readonly monitoring: BatonMonitoring;
+
+  constructor(scope: Construct, id: string, props: BatonEngineProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const ingestMaxConcurrency = props.ingestMaxConcurrency ?? 10;
+    // Checked first: building the functions bundles them, which takes seconds.
+    if (!Number.isInteger(ingestMaxConcurrency) || ingestMaxConcurrency < 2 || ingestMaxConcurrency > 1000) {
+      throw new Error(
+        `ingestMaxConcurrency must be an integer from 2 to 1000 (SQS event sources), found ${ingestMaxConcurrency}`,
+      );
+    }
+    const workflowsDir = props.workflowsDir ?? 'workflows';
+    const loaded = loadWorkflows(resolve(props.projectRoot, workflowsDir));
+
+    this.key = props.encryptionKey ?? dataKey(this);
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      // customerManagedKey() needs a concrete region; the key is set on the replica below instead.
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      partitionKey: { name: TABLE_KEYS.pk, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sk, type: dynamodb.AttributeType.STRING },
+      globalSecondaryIndexes: [
+        {
+          indexName: TABLE_KEYS.gsi1,
+          partitionKey: { name: TABLE_KEYS.gsi1pk, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: TABLE_KEYS.gsi1sk, type: dynamodb.AttributeType.STRING },
+        },
+      ],
+      timeToLiveAttribute: TABLE_KEYS.ttl,
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Profiles, consent history and the message ledger outlive any one deployment.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    (this.table.node.defaultChild as dynamodb.CfnGlobalTable).addPropertyOverride(
+      'Replicas.0.SSESpecification.KMSMasterKeyId',
+      this.key.keyArn,
+    );
+
+    const fn = (name: FunctionName, timeout: Duration, environment: Record<string, string> = {}) =>
+      new BatonFunction(this, FUNCTION_IDS[name], {
+        projectRoot: props.projectRoot,
+        entry: join(props.projectRoot, 'lambdas', `${name}.ts`),
+        workflowsDir,
+        timeout,
+        encryptionKey: this.key,
+        environment: { [ENV.tableName]: this.table.tableName, ...environment },
+      });
+    const taskEnvironment: Partial<Record<HandlerName, Record<string, string>>> = {
+      send: sendEnvironment(props),
+      dispatch: props.destinations ? { [ENV.destinations]: JSON.stringify(props.destinations) } : {},
+    };
+    const handlers = Object.fromEntries(
+      (Object.keys(TASK_TIMEOUTS) as HandlerName[]).map((h) => [h, fn(h, TASK_TIMEOUTS[h], taskEnvironment[h])]),
+    ) as Record<HandlerName, BatonFunction>;
+
+    // Dispatch may put events on exactly the buses configured as destinations.
+    const buses = [
+      ...Object.values(props.destinations?.targets ?? {}),
+      ...Object.values(props.destinations?.handoffs ?? {}),
+    ]
+      .filter((d) => d.type === 'eventbridge')
+      .map((d) => (d as { busName: string }).busName);
+    if (buses.length) {
+      handlers.dispatch.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['events:PutEvents'],
+          resources: [...new Set(buses)].map((b) =>
+            b.startsWith('arn:') ? b : stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: b }),
+          ),
+        }),
+      );
+    }
+
+    for (const { journey } of loaded) {
+      this.journeys[journey.id] = new JourneyStateMachine(this, `Journey-${journey.id}`, {
+        journey,
+        handlers,
+        encryptionKey: this.key,
+      });
+    }
+    const machines = Object.values(this.journeys).map((m) => m.stateMachine);
+    // Only these look journeys up by ARN: task functions cannot (the machines reference them).
+    const arnsBy = (arnOf: (m: JourneyStateMachine) => string) => ({
+      [ENV.stateMachineArns]: stack.toJsonString(
+        Object.fromEntries(Object.entries(this.journeys).map(([j, m]) => [j, arnOf(m)])),
+      ),
+    });
+    // Ingest and the API start instances: on the live aliases, so on the newest version.
+    const arns = arnsBy((m) => m.liveArn);
+    const ingest = fn('ingest', Duration.seconds(30), arns);
+    // Closed only matches status-change events, whose stateMachineArn is the unqualified ARN; the
+    // catalog matches `<entry>:<qualifier>` to an entry, not an entry's qualifier to its base.
+    const closed = fn(
+      'closed',
+      Duration.seconds(10),
+      arnsBy((m) => m.stateMachine.stateMachineArn),
+    );
+    // POST /events ingests like the bus does, and DELETE /customers/{id} stops instances.
+    const api = fn('api', Duration.seconds(29), arns);
+    this.functions = { ingest, closed, api, ...handlers };
+
+    for (const f of Object.values(this.functions)) {
+      this.table.grantReadWriteData(f);
+      // The table's grants do not know the key (set by override): reading and writing items needs it.
+      this.key.grantEncryptDecrypt(f);
+    }
+    for (const m of Object.values(this.journeys)) {
+      m.grantInstanceControl(ingest);
+      m.grantInstanceControl(api);
+    }
+    acknowledgeFunctionFindings(
+      Object.values(this.functions),
+      stack.getLogicalId(this.table.node.defaultChild as dynamodb.CfnGlobalTable),
+    );
+    this.api = new BatonApi(this, 'HttpApi', { handler: api, encryptionKey: this.key });
+    grantProviders(stack, handlers.send);
+    if (!props.sesFromAddress) warnIfEmailUnconfigured(stack, loaded);
+
+    this.bus = new events.EventBus(this, 'EventBus');
+    this.deadLetters = {
+      ingest: this.buffer(ingest, ingestMaxConcurrency, {
+        eventBus: this.bus,
+        description: 'Every event on the Baton bus goes to the ingest buffer',
+        // A pattern is mandatory; every event has a source, and every source has the empty prefix.
+        eventPattern: { source: events.Match.prefix('') },
+      }),
+      closed: this.route('Closed', closed, {
+        description: 'Journey executions that failed or timed out go to closed',
+        eventPattern: {
+          source: ['aws.states'],
+          detailType: ['Step Functions Execution Status Change'],
+          // ABORTED is left out: Baton stops executions itself, and ends their instances as it does.
+          detail: { status: ['FAILED', 'TIMED_OUT'], stateMachineArn: machines.map((m) => m.stateMachineArn) },
+        },
+      }),
+    };
+
+    this.monitoring = new BatonMonitoring(this, 'Monitoring', {
+      functions: this.functions,
+      stateMachines: Object.fromEntries(Object.entries(this.journeys).map(([j, m]) => [j, m.stateMachine])),
+      deadLetterQueues: {
+        IngestDeadLetterQueue: this.deadLetters.ingest.undelivered,
+        IngestFailureQueue: this.deadLetters.ingest.failed,
+        ClosedDeadLetterQueue: this.deadLetters.closed.undelivered,
+        ClosedFailureQueue: this.deadLetters.closed.failed,
+      },
+      encryptionKey: this.key,
+      alarmEmail: props.alarmEmail,
+    });
+  }
+
+  /**
+   * Ingest reads the bus through a queue, so a burst waits in SQS instead of being throttled by
+   * Step Functions: at most `maxConcurrency` functions start executions, each one at a time. A record
+   * that throws is retried alone (ReportBatchItemFailures), and dead-lettered after 5 receives.
+   */
+  private buffer(
+    target: lambda.Function,
+    maxConcurrency: number,
+    rule: Omit<events.RuleProps, 'targets'>,
+  ): IngestBuffer {
+    const undelivered = deadLetterQueue(this, 'IngestDeadLetterQueue', this.key);
+    const failed = deadLetterQueue(this, 'IngestFailureQueue', this.key);
+    const queue = new sqs.Queue(this, 'IngestQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // Six times the function's timeout, as AWS recommends for SQS event sources.
+      visibilityTimeout: Duration.seconds(6 * (target.timeout?.toSeconds() ?? 30)),
+      deadLetterQueue: { queue: failed, maxReceiveCount: 5 },
+    });
+    target.addEventSource(
+      new sources.SqsEventSource(queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency,
+      }),
+    );
+    new events.Rule(this, 'IngestRule', {
+      ...rule,
+      targets: [
+        new targets.SqsQueue(queue, {
+          deadLetterQueue: undelivered,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+    return { queue, undelivered, failed };
+  }
+
+  /**
+   * A rule to an async function where no event is dropped: EventBridge retries up to 24 h, then
+   * dead-letters; Lambda's own async retries (2, within 6 h) end in a failure queue.
+   */
+  private route(name: string, target: lambda.Function, rule: Omit<events.RuleProps, 'targets'>): DeadLetters {
+    const undelivered = deadLetterQueue(this, `${name}DeadLetterQueue`, this.key);
+    const failed = deadLetterQueue(this, `${name}FailureQueue`, this.key);
+    target.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(failed),
+    });
+    new events.Rule(this, `${name}Rule`, {
+      ...rule,
+      targets: [
+        new targets.LambdaFunction(target, {
+          deadLetterQueue: undelivered,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+    return { undelivered, failed };
+  }
+}
+
+/**
+ * One key for the data at rest: the table, the dead-letter queues and the log groups. CloudWatch
+ * Logs encrypts with it only if the key policy lets the regional Logs service use it for this
+ * account's log groups; EventBridge writes undelivered events to the encrypted dead-letter queues.
+ */
+function dataKey(scope: Construct): kms.Key {
+  const stack = Stack.of(scope);
+  const key = new kms.Key(scope, 'DataKey', {
+    description: 'Baton: table, queues and logs',
+    enableKeyRotation: true,
+    // Retained with the table: deleting the key would make the table's data unreadable.
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+  );
+  return key;
+}
+
+function loadWorkflows(dir: string): LoadedJourney[] {
+  const { loaded, failures } = loadJourneys([dir]);
+  if (failures.length) throw new Error(`invalid journeys in ${dir}:\n${formatProblems(failures).join('\n')}`);
+  if (!loaded.length) throw new Error(`no journeys in ${dir}`);
+  return loaded;
+}
+
+/** The cdk-nag findings every Baton function shares, each with why it is the right trade-off. */
+function acknowledgeFunctionFindings(functions: BatonFunction[], tableLogicalId: string): void {
+  for (const f of functions) {
+    const v = Validations.of(f);
+    v.acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWSLambdaBasicExecutionRole grants only logs:CreateLogGroup/CreateLogStream/PutLogEvents',
+    });
+    v.acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
+      reason: "Queries by customer and by wait go through the table's own GSI (gsi1); index/* names only its indexes",
+    });
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      v.acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: "CDK's encrypt/decrypt grant on Baton's one data key, whose ARN is the statement's only resource",
+      });
+    }
+    v.acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Pinned to Node.js 22 on purpose: the esbuild target and the tested runtime; upgrades are deliberate',
+    });
+  }
+}
+
+function sendEnvironment(props: BatonEngineProps): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (props.sesFromAddress) env[ENV.sesFromAddress] = props.sesFromAddress;
+  if (props.smsSenderId) env[ENV.smsSenderId] = props.smsSenderId;
+  if (props.smsOriginationNumber) env[ENV.smsOriginationNumber] = props.smsOriginationNumber;
+  return env;
+}
+
+/**
+ * SMS to a phone number has no resource ARN, hence `*` (it also covers push platform endpoints).
+ * Email is limited to this account's identities: in the SES sandbox the recipient is an identity
+ * too, so the sender's identity alone would not do.
+ */
+function grantProviders(stack: Stack, send: lambda.IFunction): void {
+  send.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+  const identities = stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
+  send.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [identities] }));
+  Validations.of(send).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'sns:Publish to a phone number (SMS) has no resource ARN; push endpoints are created per device',
+  });
+  Validations.of(send).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+    reason: "In the SES sandbox every recipient is an identity too; limited to this account and region's identities",
+  });
+}
+
+function warnIfEmailUnconfigured(stack: Stack, loaded: LoadedJourney[]): void {
+  const users = loaded.filter((l) =>
+    Object.values(l.journey.steps).some((s) => s.type === 'send' && channelsOf(s).includes('email')),
+  );
+  if (users.length) {
+    Annotations.of(stack).addWarningV2(
+      'baton:sesFromAddress',
+      `journeys ${users.map((l) => l.journey.id).join(', ')} may send email but no SES from address is set ` +
+        '(context baton:sesFromAddress): the send function will refuse to start',
+    );
+  }
+}
+
+function deadLetterQueue(scope: Construct, id: string, key: kms.IKey): sqs.Queue {
+  const queue = new sqs.Queue(scope, id, {
+    retentionPeriod: Duration.days(14),
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    enforceSSL: true,
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue is itself a dead letter queue (an EventBridge target DLQ or a Lambda on-failure destination)',
+  });
+  return queue;
+}

@@ -1,0 +1,121 @@
+/**
+ * What an operator watches: one alarm topic (encrypted with Baton's key, optionally mailed), alarms
+ * on failed executions per journey, on any message in a dead-letter queue, and on function errors
+ * and throttles; and a dashboard of the same signals.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+export interface BatonMonitoringProps {
+  /** By name, e.g. ingest, send. */
+  functions: Record<string, lambda.IFunction>;
+  /** By journey id. */
+  stateMachines: Record<string, sfn.IStateMachine>;
+  /** Queues that should stay empty, by name. */
+  deadLetterQueues: Record<string, sqs.IQueue>;
+  /** Encrypts the alarm topic; its policy must let CloudWatch use it (granted here). */
+  encryptionKey: kms.IKey;
+  /** Where alarms are mailed (the address must confirm the subscription). @default no subscription */
+  alarmEmail?: string;
+}
+
+/** Every alarm fires on the first occurrence in a 5-minute period: each one means lost or stuck work. */
+const PERIOD = Duration.minutes(5);
+
+export class BatonMonitoring extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: BatonMonitoringProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Baton alarms',
+      masterKey: props.encryptionKey,
+      enforceSSL: true,
+    });
+    // CloudWatch publishes to the encrypted topic with the key, only for this account's alarms.
+    props.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) => {
+      const a = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      a.addAlarmAction(new actions.SnsAction(this.topic));
+      this.alarms.push(a);
+      return a;
+    };
+
+    const journeyWidgets: cloudwatch.IWidget[] = [];
+    for (const [journey, sm] of Object.entries(props.stateMachines)) {
+      const failed = sm.metricFailed({ period: PERIOD, statistic: 'Sum' });
+      alarm(`${journey}-ExecutionsFailed`, failed, `Journey ${journey}: executions failed (see the closed function)`);
+      journeyWidgets.push(
+        new cloudwatch.GraphWidget({
+          title: `Journey ${journey}`,
+          left: [
+            sm.metricStarted({ period: PERIOD, statistic: 'Sum' }),
+            sm.metricSucceeded({ period: PERIOD, statistic: 'Sum' }),
+            failed,
+            sm.metricTimedOut({ period: PERIOD, statistic: 'Sum' }),
+            sm.metricThrottled({ period: PERIOD, statistic: 'Sum' }),
+          ],
+        }),
+      );
+    }
+    const queueWidgets: cloudwatch.IWidget[] = [];
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      const depth = queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' });
+      alarm(
+        `${name}-NotEmpty`,
+        depth,
+        `${name} holds events Baton could not process: see docs/operations.md to replay`,
+      );
+      queueWidgets.push(new cloudwatch.SingleValueWidget({ title: name, metrics: [depth], width: 4 }));
+    }
+    const functionWidgets: cloudwatch.IWidget[] = [];
+    for (const [name, fn] of Object.entries(props.functions)) {
+      const errors = fn.metricErrors({ period: PERIOD, statistic: 'Sum' });
+      const throttles = fn.metricThrottles({ period: PERIOD, statistic: 'Sum' });
+      alarm(`${name}-Errors`, errors, `Function ${name}: invocations failed`);
+      alarm(`${name}-Throttles`, throttles, `Function ${name}: invocations throttled (concurrency)`);
+      functionWidgets.push(
+        new cloudwatch.GraphWidget({
+          title: `Function ${name}`,
+          left: [fn.metricInvocations({ period: PERIOD, statistic: 'Sum' }), errors, throttles],
+          right: [fn.metricDuration({ period: PERIOD, statistic: 'p99' })],
+        }),
+      );
+    }
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      widgets: [
+        [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
+        journeyWidgets,
+        queueWidgets,
+        functionWidgets,
+      ],
+    });
+  }
+}
