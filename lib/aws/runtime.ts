@@ -28,7 +28,9 @@ import { channelsOf } from '../journey/steps';
 import { Table } from '../store/table';
 import { type AwsConfig, awsConfig, ConfigError, ENV } from './config';
 import { loggerPort } from './logger';
+import { emitTimelineMetric } from './metrics';
 import { sfnPort } from './sfn';
+import { traced } from './tracer';
 
 /**
  * The function a process runs: ingest, closed (executions that ended outside their end step), or
@@ -85,6 +87,7 @@ export function buildDeps(config: AwsConfig, role: FunctionRole, opts: BuildOpti
     },
     destinations: awsDestinations(config.destinations),
     log: opts.log ?? loggerPort(),
+    onTimeline: emitTimelineMetric,
   };
 }
 
@@ -99,7 +102,7 @@ export function lambdaDeps(role: FunctionRole): Deps {
 let dynamoClient: DynamoDBClient | undefined;
 
 function defaultDynamoClient(): DynamoDBClient {
-  dynamoClient ??= new DynamoDBClient({});
+  dynamoClient ??= traced(new DynamoDBClient({}));
   return dynamoClient;
 }
 

@@ -5,12 +5,13 @@
  */
 import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { StepFunctionsPort } from '../core/ports';
+import { traced } from './tracer';
 
 let defaultClient: SFNClient | undefined;
 
 /** The process-wide client, built on first use (region and credentials from the Lambda environment). */
 export function defaultSfnClient(): SFNClient {
-  defaultClient ??= new SFNClient({});
+  defaultClient ??= traced(new SFNClient({}));
   return defaultClient;
 }
 

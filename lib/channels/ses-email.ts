@@ -1,5 +1,6 @@
 /** Email through Amazon SES v2: SendEmail with Simple content (subject and text body from the template). */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { traced } from '../aws/tracer';
 import type { ChannelSender } from '../core/ports';
 import { SendRejectedError } from './errors';
 import { throttleOnlyRetryStrategy, toSendError } from './provider-errors';
@@ -21,7 +22,7 @@ let defaultClient: SESv2Client | undefined;
 
 /** The process-wide SES client; it retries throttles only (see provider-errors.ts). */
 export function defaultSesClient(): SESv2Client {
-  defaultClient ??= new SESv2Client({ retryStrategy: throttleOnlyRetryStrategy() });
+  defaultClient ??= traced(new SESv2Client({ retryStrategy: throttleOnlyRetryStrategy() }));
   return defaultClient;
 }
 

@@ -1,5 +1,6 @@
 /** SMS through Amazon SNS: a direct Publish to the phone number, no topic. */
 import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { traced } from '../aws/tracer';
 import type { ChannelSender } from '../core/ports';
 import { throttleOnlyRetryStrategy, toSendError } from './provider-errors';
 
@@ -15,7 +16,7 @@ let defaultClient: SNSClient | undefined;
 
 /** The process-wide SNS client (SMS and push); it retries throttles only (see provider-errors.ts). */
 export function defaultSnsClient(): SNSClient {
-  defaultClient ??= new SNSClient({ retryStrategy: throttleOnlyRetryStrategy() });
+  defaultClient ??= traced(new SNSClient({ retryStrategy: throttleOnlyRetryStrategy() }));
   return defaultClient;
 }
 

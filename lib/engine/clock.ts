@@ -13,13 +13,22 @@ export class VirtualClock implements Clock {
   }
 }
 
-/** Wall-clock time, running `speed` times faster from the moment it was created. */
+/**
+ * Wall-clock time, running `speed` times faster from an origin: at real time `origin.real` it
+ * showed `origin.virtual` (by default: now, showing now).
+ */
 export class WallClock implements Clock {
-  private readonly origin = Date.now();
-  constructor(private readonly speed = 1) {}
+  readonly origin: { real: number; virtual: number };
+  constructor(
+    readonly speed = 1,
+    origin?: { real: number; virtual: number },
+  ) {
+    const now = Date.now();
+    this.origin = origin ?? { real: now, virtual: now };
+  }
   now(): number {
     const real = Date.now();
-    return this.speed === 1 ? real : Math.floor(this.origin + (real - this.origin) * this.speed);
+    return Math.floor(this.origin.virtual + (real - this.origin.real) * this.speed);
   }
   /** Real milliseconds until the clock shows `ms`. */
   realDelayUntil(ms: number): number {

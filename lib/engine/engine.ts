@@ -246,14 +246,21 @@ export class LocalEngine implements StepFunctionsPort {
 
   /**
    * Due times by execution, kept in memory as this engine writes them: the engine is the only
-   * writer of executions, so after one read of the store's due index at start (which is what a
-   * restart resumes from) the map is exact, and the scheduler never re-queries the store.
+   * writer of executions, so after one read of the executions at start (what a restart resumes
+   * from) the map is exact, and the scheduler never re-queries the store.
    */
   private async dueIndex(): Promise<Map<string, number>> {
     if (!this.due) {
-      const items = await this.opts.table.queryAll(DUE_PARTITION, { index: 'gsi1' });
+      // From the executions themselves, not the due index: dynalite writes an item and its index
+      // entry separately, and a process killed between the two must not lose the execution.
+      const now = this.opts.clock.now();
+      const items = await this.opts.table.scanPrefix('X#');
       if (!this.due) {
-        const due = new Map(items.map((i) => [i.executionArn as string, i.dueAt as number]));
+        const due = new Map<string, number>();
+        for (const i of items) {
+          const at = dueOf(i.execution as Execution, now);
+          if (at !== undefined) due.set(i.executionArn as string, at);
+        }
         // Writes made while the store was read win over what it returned.
         for (const [arn, at] of this.dueWhileLoading) {
           if (at === undefined) due.delete(arn);

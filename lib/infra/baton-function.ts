@@ -43,6 +43,8 @@ export class BatonFunction extends nodejs.NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      // The Powertools tracer records the handler and its SDK calls; metrics go out as EMF logs.
+      tracing: lambda.Tracing.ACTIVE,
       logGroup: new logs.LogGroup(scope, `${id}Logs`, {
         retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
         encryptionKey: props.encryptionKey,

@@ -1,7 +1,8 @@
 /**
  * What an operator watches: one alarm topic (encrypted with Baton's key, optionally mailed), alarms
- * on failed executions per journey, on any message in a dead-letter queue, and on function errors
- * and throttles; and a dashboard of the same signals.
+ * on failed executions per journey, on any message in a dead-letter queue, on function errors and
+ * throttles, on sends that did not go out and on SMS spend; and a dashboard of the same signals
+ * with Baton's own metrics (starts, exits by reason, sends by channel, suppressions by reason).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -26,6 +27,8 @@ export interface BatonMonitoringProps {
   encryptionKey: kms.IKey;
   /** Where alarms are mailed (the address must confirm the subscription). @default no subscription */
   alarmEmail?: string;
+  /** SMS spend in a month (USD) above which the SmsSpend alarm fires. @default 100 */
+  smsMonthlyBudgetUsd?: number;
 }
 
 /** Every alarm fires on the first occurrence in a 5-minute period: each one means lost or stuck work. */
@@ -109,9 +112,70 @@ export class BatonMonitoring extends Construct {
         }),
       );
     }
+    // Baton's own metrics (lib/aws/metrics.ts): what journeys did, by journey, channel and reason.
+    const baton = (metricName: string, label: string, dimensions: Record<string, string>) =>
+      new cloudwatch.Metric({
+        namespace: 'Baton',
+        metricName,
+        dimensionsMap: { service: 'baton', ...dimensions },
+        label,
+        period: PERIOD,
+        statistic: 'Sum',
+      });
+    const search = (expression: string, label: string) =>
+      new cloudwatch.MathExpression({ expression: `SEARCH('${expression}', 'Sum', 300)`, label, period: PERIOD });
+    const sendFailed = search('{Baton,reason,service} MetricName="SendFailed"', 'send failed');
+    alarm(
+      'SendsFailed',
+      new cloudwatch.MathExpression({
+        expression: 'SUM(failed)',
+        usingMetrics: { failed: sendFailed },
+        period: PERIOD,
+      }),
+      'Messages did not go out (refused by the provider, rejected, or unknown after a lost answer): see the send function logs',
+    );
+    const smsSpend = new cloudwatch.Metric({
+      namespace: 'AWS/SNS',
+      metricName: 'SMSMonthToDateSpentUSD',
+      period: Duration.hours(1),
+      statistic: 'Maximum',
+    });
+    const spend = new cloudwatch.Alarm(this, 'SmsSpend', {
+      metric: smsSpend,
+      threshold: props.smsMonthlyBudgetUsd ?? 100,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'SMS spend this month passed the budget: SNS stops sending at the account spend limit',
+    });
+    spend.addAlarmAction(new actions.SnsAction(this.topic));
+    this.alarms.push(spend);
+    const outcomeWidgets: cloudwatch.IWidget[] = [
+      new cloudwatch.GraphWidget({
+        title: 'Starts and exits',
+        left: [search('{Baton,journey,service} MetricName="Entered"', 'entered')],
+        right: [search('{Baton,journey,reason,service} MetricName="Exited"', 'exited')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Sends by channel, failures by reason',
+        left: ['sms', 'email', 'push'].map((c) => baton('Sent', `sent ${c}`, { channel: c })),
+        right: [sendFailed],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Suppressions by reason',
+        left: ['consent', 'no-address', 'quiet-hours', 'frequency-cap', 'no-eligible-channel'].map((r) =>
+          baton('Suppressed', r, { reason: r }),
+        ),
+        right: [smsSpend],
+        width: 8,
+      }),
+    ];
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
+        outcomeWidgets,
         journeyWidgets,
         queueWidgets,
         functionWidgets,

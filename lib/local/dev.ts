@@ -6,10 +6,10 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from '../core/ports';
 import type { Profile } from '../core/profile';
-import { WallClock } from '../engine/clock';
 import type { LoadedJourney } from '../journey/load';
 import { listen } from '../server/http';
 import { putProfile } from '../store/profiles';
+import { ContinuingClock } from './continuing-clock';
 import { watchJourneys } from './reload';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
 
@@ -34,8 +34,10 @@ export interface DevServer {
 
 export async function startDev(opts: DevOptions): Promise<DevServer> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const clock = new WallClock(opts.speed);
+  // The clock is created before the store is open; its origin is fixed from the store just after.
+  const clock = new ContinuingClock(opts.speed);
   const runtime = await startLocalRuntime({ journeys: opts.journeys, clock, dataDir: opts.dataDir, log: opts.log });
+  await clock.continueFrom(runtime.table);
   for (const p of opts.profiles) await putProfile(runtime.table, p, clock.now());
   const watcher = opts.workflowsDir ? watchJourneys(runtime, opts.workflowsDir, opts.log) : undefined;
   let stopped = false;

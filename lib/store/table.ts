@@ -3,6 +3,7 @@
  * through @aws-sdk/client-dynamodb, identical against AWS and against the local dynalite.
  */
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   CreateTableCommand,
   DeleteItemCommand,
@@ -12,6 +13,7 @@ import {
   PutItemCommand,
   QueryCommand,
   ResourceNotFoundException,
+  ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -192,6 +194,26 @@ export class Table {
       const page = await this.query(pk, { ...opts, startKey });
       items.push(...page.items);
       startKey = page.nextKey;
+    } while (startKey);
+    return items;
+  }
+
+  /** Every item whose partition key starts with `prefix` (a full scan: local stores only). */
+  async scanPrefix(prefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.client.send(
+        new ScanCommand({
+          TableName: this.name,
+          FilterExpression: 'begins_with(#pk, :p)',
+          ExpressionAttributeNames: { '#pk': 'pk' },
+          ExpressionAttributeValues: marshall({ ':p': prefix }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => unmarshall(i) as Item));
+      startKey = out.LastEvaluatedKey;
     } while (startKey);
     return items;
   }

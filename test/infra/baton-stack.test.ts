@@ -463,7 +463,9 @@ describe('observability', () => {
     });
     for (const a of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(a.Properties.AlarmActions).toEqual([topic()]);
-      expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      // Every alarm fires on the first occurrence, but SMS spend, which fires past the monthly budget.
+      const spend = a.Properties.MetricName === 'SMSMonthToDateSpentUSD';
+      expect(a.Properties).toMatchObject({ Threshold: spend ? 100 : 0, ComparisonOperator: 'GreaterThanThreshold' });
     }
   });
 
@@ -497,5 +499,37 @@ describe('observability', () => {
     for (const word of ['Alarms', 'Journey cart-recovery', 'IngestFailureQueue', 'Function send']) {
       expect(body).toContain(word);
     }
+  });
+});
+
+describe('business metrics', () => {
+  test('sends that did not go out and SMS spend are alarmed on', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms).toContainEqual(
+      expect.objectContaining({ MetricName: 'SMSMonthToDateSpentUSD', Namespace: 'AWS/SNS', Threshold: 100 }),
+    );
+    const failed = alarms.find((a) => JSON.stringify(a.Metrics ?? []).includes('SendFailed'));
+    expect(failed).toBeDefined();
+  });
+
+  test('the dashboard charts starts, exits by reason, sends by channel and suppressions by reason', () => {
+    const body = JSON.stringify(
+      Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody,
+    );
+    for (const needle of [
+      'Entered',
+      'Exited',
+      'Sent',
+      'Suppressed',
+      'frequency-cap',
+      'SendFailed',
+      'SMSMonthToDateSpentUSD',
+    ])
+      expect(body).toContain(needle);
+  });
+
+  test('every function is traced with X-Ray', () => {
+    for (const name of FUNCTIONS)
+      expect(resource(stack.functions[name]).Properties.TracingConfig).toEqual({ Mode: 'Active' });
   });
 });
