@@ -58,25 +58,18 @@ function bestChannel(engagement: Record<string, number>, preferred: string | und
   return best;
 }
 
-export type ChannelCheck = (channel: DeliveryChannel) => Promise<SuppressionReason | undefined>;
-
-/** The first eligible channel and its address, or why none was (`extra` adds checks such as the cap). */
-export async function chooseChannel(
+/** The first eligible channel and its address, or why none was (the cap is checked before, per customer). */
+export function chooseChannel(
   profile: Profile | undefined,
   channels: DeliveryChannel[],
   purpose: 'marketing' | 'transactional',
-  extra?: ChannelCheck,
-): Promise<{ channel: DeliveryChannel; address: string } | { reason: SuppressionReason }> {
+): { channel: DeliveryChannel; address: string } | { reason: SuppressionReason } {
   const reasons: SuppressionReason[] = [];
   for (const channel of channels) {
     const address = addressOf(profile, channel);
     if (!address) reasons.push('no-address');
     else if (!consentAllows(profile, channel, purpose)) reasons.push('consent');
-    else {
-      const other = await extra?.(channel);
-      if (other) reasons.push(other);
-      else return { channel, address };
-    }
+    else return { channel, address };
   }
   if (reasons.length === 0) return { reason: 'no-address' };
   return { reason: reasons.length === 1 ? reasons[0] : 'no-eligible-channel' };

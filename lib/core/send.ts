@@ -38,11 +38,7 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
   if (cap && !(await capAllows(deps.table, input.customerId, input.journey, cap, now))) {
     return suppress(deps, input, messageId, 'frequency-cap');
   }
-  const choice = await chooseChannel(
-    profile,
-    resolveChannels(input.channels, profile, engagement.byChannel),
-    input.purpose,
-  );
+  const choice = chooseChannel(profile, resolveChannels(input.channels, profile, engagement.byChannel), input.purpose);
   if ('reason' in choice) return suppress(deps, input, messageId, choice.reason);
 
   // timing best: hold until the customer's most engaged hour of the week, at most `within`; a

@@ -30,8 +30,4 @@ export class WallClock implements Clock {
     const real = Date.now();
     return Math.floor(this.origin.virtual + (real - this.origin.real) * this.speed);
   }
-  /** Real milliseconds until the clock shows `ms`. */
-  realDelayUntil(ms: number): number {
-    return Math.max(0, (ms - this.now()) / this.speed);
-  }
 }
