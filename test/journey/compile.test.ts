@@ -171,43 +171,22 @@ describe('compileJourney', () => {
   });
 
   it('adds an init state when the start step can be entered again', () => {
-    const asl = compileJourney(
-      journey(
-        simpleJourney({
-          start: 'w',
-          settings: { maxDuration: 'P30D' },
-          steps: {
-            w: { type: 'wait', for: 'P1D', next: 'b' },
-            b: {
-              type: 'branch',
-              cases: [{ if: { path: 'trigger.data.again', eq: true }, next: 'w' }],
-              default: 'done',
-            },
-            done: { type: 'end' },
-          },
-        }),
-      ),
+    const looping = journey(
+      simpleJourney({
+        start: 'w',
+        settings: { maxDuration: 'P30D' },
+        steps: {
+          w: { type: 'wait', for: 'P1D', next: 'b' },
+          b: { type: 'branch', cases: [{ if: { path: 'trigger.data.again', eq: true }, next: 'w' }], default: 'done' },
+          done: { type: 'end' },
+        },
+      }),
     );
+    const asl = compileJourney(looping);
     expect(asl.StartAt).toBe(INIT_STATE);
     expect(asl.States[INIT_STATE]).toMatchObject({ Type: 'Pass', Next: 'w' });
     expect(asl.States.w.Assign).toBeUndefined();
-    expectValidAsl(
-      journey(
-        simpleJourney({
-          start: 'w',
-          settings: { maxDuration: 'P30D' },
-          steps: {
-            w: { type: 'wait', for: 'P1D', next: 'b' },
-            b: {
-              type: 'branch',
-              cases: [{ if: { path: 'trigger.data.again', eq: true }, next: 'w' }],
-              default: 'done',
-            },
-            done: { type: 'end' },
-          },
-        }),
-      ),
-    );
+    expectValidAsl(looping);
   });
 
   it('puts no template text, profile field or address in the document', () => {
