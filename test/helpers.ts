@@ -92,3 +92,19 @@ export function spawnDev(opts: {
     child.once('exit', (code) => reject(new Error(`baton dev exited ${code}: ${out}`)));
   });
 }
+
+/** A local runtime with the HTTP API listening on a free port, for API tests; `stop` closes both. */
+export async function serveLocally(journeys: LoadedJourney[], clock: VirtualClock, concurrency?: number) {
+  const { startLocalRuntime } = await import('../lib/local/runtime');
+  const { listen } = await import('../lib/server/http');
+  const rt = await startLocalRuntime({ journeys, clock, concurrency });
+  const { server, port } = await listen(rt.deps, 0);
+  return {
+    rt,
+    base: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await new Promise((r) => server.close(r));
+      await rt.close();
+    },
+  };
+}

@@ -42,29 +42,26 @@ async function run(j: LoadedJourney, events: Envelope[], profiles: Profile[] = [
 
 const kinds = (lines: TimelineEntry[]) => lines.map((l) => [l.kind, l.step ?? l.reason ?? ''].join(':'));
 
+/** Wait until the time the trigger carries, then send. */
+const waitUntilJourney = () =>
+  journey({
+    start: 'w',
+    steps: {
+      w: { type: 'wait', until: 'trigger.data.at', next: 'hello' },
+      hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
+      done: { type: 'end' },
+    },
+  });
+
 describe('wait', () => {
   it('waits until a time carried by the trigger', async () => {
-    const j = journey({
-      start: 'w',
-      steps: {
-        w: { type: 'wait', until: 'trigger.data.at', next: 'hello' },
-        hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
-        done: { type: 'end' },
-      },
-    });
+    const j = waitUntilJourney();
     const lines = await run(j, [trigger({ id: 't-1', data: { at: '2026-11-25T09:30:00+01:00' } })]);
     expect(lines.find((l) => l.kind === 'sent')?.at).toBe('2026-11-25T08:30:00.000Z');
   });
 
   it('continues at once when the time has passed or is missing, and never fails the instance', async () => {
-    const j = journey({
-      start: 'w',
-      steps: {
-        w: { type: 'wait', until: 'trigger.data.at', next: 'hello' },
-        hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
-        done: { type: 'end' },
-      },
-    });
+    const j = waitUntilJourney();
     for (const data of [{ at: '2020-01-01T00:00:00Z' }, {}, { at: 'next tuesday' }, { at: 42 }]) {
       const lines = await run(j, [trigger({ id: `t-${JSON.stringify(data)}`, data })]);
       expect(kinds(lines)).toEqual(['entered:', 'sent:hello', 'exited:done']);

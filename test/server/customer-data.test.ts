@@ -2,36 +2,28 @@
  * The customer routes of SPEC §5 on the local server: the hand-off context the next channel reads,
  * the paginated timeline, and erasure that stops instances and leaves nothing behind.
  */
-import type { Server } from 'node:http';
 import { listDispatches } from '../../lib/channels/dispatch-log';
 import { listOutbox } from '../../lib/channels/outbox';
 import { VirtualClock } from '../../lib/engine/clock';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
-import { listen } from '../../lib/server/http';
+import type { LocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
-import { advanceTo, loadValid } from '../helpers';
+import { advanceTo, loadValid, serveLocally } from '../helpers';
 
 const T0 = Date.parse('2026-11-20T15:00:00Z');
 let rt: LocalRuntime;
 let clock: VirtualClock;
-let server: Server;
 let base: string;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
   clock = new VirtualClock(T0);
-  rt = await startLocalRuntime({
-    journeys: [loadValid('workflows/support-case.json'), loadValid('workflows/cart-recovery.json')],
+  ({ rt, base, stop } = await serveLocally(
+    [loadValid('workflows/support-case.json'), loadValid('workflows/cart-recovery.json')],
     clock,
-    concurrency: 1,
-  });
-  const l = await listen(rt.deps, 0);
-  server = l.server;
-  base = `http://127.0.0.1:${l.port}`;
+    1,
+  ));
 });
-afterAll(async () => {
-  await new Promise((r) => server.close(r));
-  await rt.close();
-});
+afterAll(() => stop());
 
 async function call(method: string, path: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -1,28 +1,17 @@
 /** The local HTTP API: per-entry results for POST /events, the outbox, profiles and timelines. */
-import type { Server } from 'node:http';
 import { VirtualClock } from '../../lib/engine/clock';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
-import { listen } from '../../lib/server/http';
-import { HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+import type { LocalRuntime } from '../../lib/local/runtime';
+import { HELLO_TEMPLATES, journeyInTempDir, loadValid, serveLocally, simpleJourney } from '../helpers';
 
 let rt: LocalRuntime;
-let server: Server;
 let base: string;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
   const { file } = journeyInTempDir(simpleJourney(), HELLO_TEMPLATES);
-  rt = await startLocalRuntime({
-    journeys: [loadValid(file)],
-    clock: new VirtualClock(Date.parse('2026-11-20T15:00:00Z')),
-  });
-  const l = await listen(rt.deps, 0);
-  server = l.server;
-  base = `http://127.0.0.1:${l.port}`;
+  ({ rt, base, stop } = await serveLocally([loadValid(file)], new VirtualClock(Date.parse('2026-11-20T15:00:00Z'))));
 });
-afterAll(async () => {
-  await new Promise((r) => server.close(r));
-  await rt.close();
-});
+afterAll(() => stop());
 
 async function call(method: string, path: string, body?: unknown, raw?: string) {
   const res = await fetch(`${base}${path}`, {
