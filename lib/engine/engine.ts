@@ -85,13 +85,11 @@ interface AslMachine {
 export const MAX_HISTORY_EVENTS = 25_000;
 /** The most a state's input or output may weigh (UTF-8), as on AWS. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
-const DUE_PARTITION = 'DUE';
 const WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 
 const execKey = (arn: string) => `X#${arn}`;
 const tokenKey = (token: string) => `TT#${token}`;
-const dueSort = (ms: number, arn: string) => `${String(ms).padStart(15, '0')}#${arn}`;
 
 /** What running one state decided. */
 type Step =
@@ -176,7 +174,7 @@ export class LocalEngine implements StepFunctionsPort {
       transitions: 0,
       seq: 0,
     };
-    const created = await this.opts.table.put(this.toItem(ex, now), { ifAbsent: true });
+    const created = await this.opts.table.put(this.toItem(ex), { ifAbsent: true });
     if (created) this.noteDue(ex, now);
     if (!created) {
       // AWS: same name and input while running returns the same execution; otherwise it exists.
@@ -661,7 +659,7 @@ export class LocalEngine implements StepFunctionsPort {
   private async save(prev: Execution, next: Execution, now: number): Promise<Execution | undefined> {
     this.counters.checkpoints++;
     const saved = { ...next, seq: prev.seq + 1 };
-    const ok = await this.opts.table.put(this.toItem(saved, now), {
+    const ok = await this.opts.table.put(this.toItem(saved), {
       condition: {
         expression: '#e.#seq = :seq',
         names: { '#e': 'execution', '#seq': 'seq' },
@@ -672,16 +670,9 @@ export class LocalEngine implements StepFunctionsPort {
     return ok ? saved : undefined;
   }
 
-  private toItem(ex: Execution, now: number): Item {
-    // Runnable executions are indexed as due now, so that a restart finds them.
-    const due = dueOf(ex, now);
-    return {
-      pk: execKey(ex.executionArn),
-      sk: '_',
-      execution: ex,
-      executionArn: ex.executionArn,
-      ...(due === undefined ? {} : { gsi1pk: DUE_PARTITION, gsi1sk: dueSort(due, ex.executionArn), dueAt: due }),
-    };
+  /** The stored execution. Its due time is derived from it (dueOf) when a restart rebuilds the schedule. */
+  private toItem(ex: Execution): Item {
+    return { pk: execKey(ex.executionArn), sk: '_', execution: ex, executionArn: ex.executionArn };
   }
 }
 

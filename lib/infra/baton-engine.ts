@@ -385,7 +385,7 @@ function acknowledgeFunctionFindings(functions: BatonFunction[], tableLogicalId:
     });
     v.acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-      reason: "Queries by customer and by wait go through the table's own GSI (gsi1); index/* names only its indexes",
+      reason: "CDK's table grant includes the table's own indexes (gsi1); index/* names only this table's indexes",
     });
     for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
       v.acknowledge({

@@ -20,7 +20,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 export type Item = Record<string, unknown> & { pk: string; sk: string };
 
-/** The attribute names of the table and its one index (due timers of the local engine). */
+/** The attribute names of the table, and of its one index (still defined, no longer queried: the engine schedules from memory). */
 export const TABLE_KEYS = {
   pk: 'pk',
   sk: 'sk',
@@ -33,11 +33,8 @@ export const TABLE_KEYS = {
 export interface QueryOptions {
   /** Only sort keys starting with this. */
   prefix?: string;
-  /** Only sort keys <= this (with an index query: the index sort key). */
-  upTo?: string;
   limit?: number;
   newestFirst?: boolean;
-  index?: 'gsi1';
   startKey?: Record<string, unknown>;
 }
 
@@ -154,30 +151,24 @@ export class Table {
     }
   }
 
-  /** One page of items of a partition (or of an index partition), in sort-key order. */
+  /** One page of items of a partition, in sort-key order. */
   async query(pk: string, opts: QueryOptions = {}): Promise<Page> {
-    const keyPk = opts.index ? TABLE_KEYS.gsi1pk : TABLE_KEYS.pk;
-    const keySk = opts.index ? TABLE_KEYS.gsi1sk : TABLE_KEYS.sk;
     const values: Record<string, unknown> = { ':pk': pk };
     let expr = '#pk = :pk';
     if (opts.prefix !== undefined) {
       expr += ' AND begins_with(#sk, :prefix)';
       values[':prefix'] = opts.prefix;
-    } else if (opts.upTo !== undefined) {
-      expr += ' AND #sk <= :upTo';
-      values[':upTo'] = opts.upTo;
     }
     const out = await this.client.send(
       new QueryCommand({
         TableName: this.name,
-        IndexName: opts.index,
         KeyConditionExpression: expr,
-        ExpressionAttributeNames: { '#pk': keyPk, ...(expr.includes('#sk') ? { '#sk': keySk } : {}) },
+        ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk, ...(expr.includes('#sk') ? { '#sk': TABLE_KEYS.sk } : {}) },
         ExpressionAttributeValues: marshall(values),
         ScanIndexForward: !opts.newestFirst,
         Limit: opts.limit,
         ExclusiveStartKey: opts.startKey ? marshall(opts.startKey) : undefined,
-        ConsistentRead: opts.index ? undefined : true,
+        ConsistentRead: true,
       }),
     );
     return {

@@ -23,6 +23,16 @@ function machine(states: Record<string, unknown>, startAt = Object.keys(states)[
   return JSON.stringify({ QueryLanguage: 'JSONata', StartAt: startAt, States: states });
 }
 
+/** A task that hands its token to FN and waits for it, up to `timeoutSeconds`. */
+function park(timeoutSeconds: number) {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    Arguments: { FunctionName: FN, Payload: { token: '{% $states.context.Task.Token %}' } },
+    TimeoutSeconds: timeoutSeconds,
+  };
+}
+
 let n = 0;
 type Handlers = Record<string, TaskHandler>;
 async function run(def: string, handlers: Handlers | ((clock: VirtualClock) => Handlers) = {}, input: unknown = {}) {
@@ -168,14 +178,7 @@ describe('LocalEngine', () => {
   it('completes a .waitForTaskToken task with SendTaskSuccess and rejects the used token after', async () => {
     let token = '';
     const def = machine({
-      park: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Arguments: { FunctionName: FN, Payload: { token: '{% $states.context.Task.Token %}' } },
-        TimeoutSeconds: 60,
-        Assign: { got: '{% $states.result %}' },
-        Next: 'done',
-      },
+      park: { ...park(60), Assign: { got: '{% $states.result %}' }, Next: 'done' },
       done: { Type: 'Succeed', Output: '{% $got %}' },
     });
     const r = await run(def, {
@@ -201,14 +204,7 @@ describe('LocalEngine', () => {
   it('fails a task token with States.Timeout after TimeoutSeconds, caught like on AWS', async () => {
     let token = '';
     const def = machine({
-      park: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Arguments: { FunctionName: FN, Payload: { token: '{% $states.context.Task.Token %}' } },
-        TimeoutSeconds: 86400,
-        Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'late' }],
-        Next: 'done',
-      },
+      park: { ...park(86400), Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'late' }], Next: 'done' },
       late: { Type: 'Succeed', Output: 'late' },
       done: { Type: 'Succeed', Output: 'on time' },
     });
