@@ -123,8 +123,22 @@ export class LocalEngine implements StepFunctionsPort {
   private idleWaiters: (() => void)[] = [];
   private readonly log: Logger;
   private failure: unknown;
-  /** Counts of what the engine did, for benchmarks and cost figures. */
-  readonly counters = { transitions: 0, taskCalls: 0, checkpoints: 0 };
+  /**
+   * Counts of what the engine did, for benchmarks and cost figures: `entered` counts each state
+   * entered by name (an execution's start state included: what AWS bills as a state transition),
+   * `transitions` the moves from one state to the next.
+   */
+  readonly counters = {
+    executions: 0,
+    transitions: 0,
+    taskCalls: 0,
+    checkpoints: 0,
+    entered: new Map<string, number>(),
+  };
+
+  private countEntered(state: string): void {
+    this.counters.entered.set(state, (this.counters.entered.get(state) ?? 0) + 1);
+  }
 
   constructor(private readonly opts: EngineOptions) {
     this.log = opts.log ?? silentLogger;
@@ -175,7 +189,11 @@ export class LocalEngine implements StepFunctionsPort {
       seq: 0,
     };
     const created = await this.opts.table.put(this.toItem(ex), { ifAbsent: true });
-    if (created) this.noteDue(ex, now);
+    if (created) {
+      this.counters.executions++;
+      this.countEntered(ex.state);
+      this.noteDue(ex, now);
+    }
     if (!created) {
       // AWS: same name and input while running returns the same execution; otherwise it exists.
       const existing = await this.load(executionArn);
@@ -584,6 +602,7 @@ export class LocalEngine implements StepFunctionsPort {
           });
         }
         this.counters.transitions++;
+        this.countEntered(step.state);
         return {
           ...base,
           state: step.state,

@@ -25,8 +25,8 @@ import { LocalEngine } from '../engine/engine';
 import { compileJourney, HANDLER_PLACEHOLDERS, type HandlerName, renderAsl, substitute } from '../journey/compile';
 import type { LoadedJourney } from '../journey/load';
 import { keys } from '../store/keys';
-import { startLocalStore } from '../store/local-dynamo';
-import type { Table } from '../store/table';
+import { openLocalStore } from '../store/local-dynamo';
+import { Table } from '../store/table';
 
 const ACCOUNT = '000000000000';
 
@@ -64,8 +64,6 @@ export interface LocalRuntimeOptions {
   onTimeline?: Deps['onTimeline'];
   /** Configured action targets and hand-off destinations; anything else goes to the local dispatch log. */
   destinations?: DestinationsConfig;
-  /** Talk to dynalite in-process rather than over loopback (default: when in memory). */
-  inProcessStore?: boolean;
   /** Whether configured webhooks are really called (dev); simulate and tests never touch the network. */
   allowNetwork?: boolean;
 }
@@ -86,8 +84,11 @@ function localDestinations(
 }
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const store = await startLocalStore({ path: opts.dataDir, inProcess: opts.inProcessStore ?? !opts.dataDir });
+  const store = await openLocalStore({ path: opts.dataDir });
+  // The use cases' table (what the Lambdas would read and write on AWS, counted for cost
+  // figures), and one for what exists only locally: the engine's checkpoints, outbox, dispatch log.
   const table = store.table;
+  const localTable = new Table(table.client, table.name);
   const catalog = new JourneyCatalog([]);
   const subs = localSubstitutions();
   const handlers: Record<HandlerName, (payload: unknown) => Promise<unknown>> = {
@@ -97,7 +98,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     dispatch: (p) => runDispatch(deps, p as DispatchInput),
   };
   const engine = new LocalEngine({
-    table,
+    table: localTable,
     clock: opts.clock,
     concurrency: opts.concurrency,
     log: opts.log,
@@ -119,21 +120,21 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     catalog.set(entry);
   };
   for (const l of opts.journeys) await publish(l);
-  const outbox = outboxSender(table, opts.clock);
+  const outbox = outboxSender(localTable, opts.clock);
   const deps: Deps = {
     table,
     clock: opts.clock,
     sfn: engine,
     catalog,
     senders: { sms: outbox, email: outbox, push: outbox },
-    destinations: localDestinations(table, opts.clock, opts.destinations, opts.allowNetwork ?? false),
+    destinations: localDestinations(localTable, opts.clock, opts.destinations, opts.allowNetwork ?? false),
     log: opts.log ?? silentLogger,
     onTimeline: opts.onTimeline,
     eraseLocal: async (customerId) => {
-      for (const m of await listOutbox(table, { customerId, limit: Number.MAX_SAFE_INTEGER }))
-        await table.delete(keys.outbox, m.messageId);
-      for (const d of await listDispatches(table, { customerId, limit: Number.MAX_SAFE_INTEGER }))
-        await table.delete(keys.dispatches, d.idempotencyKey);
+      for (const m of await listOutbox(localTable, { customerId, limit: Number.MAX_SAFE_INTEGER }))
+        await localTable.delete(keys.outbox, m.messageId);
+      for (const d of await listDispatches(localTable, { customerId, limit: Number.MAX_SAFE_INTEGER }))
+        await localTable.delete(keys.dispatches, d.idempotencyKey);
     },
   };
   return { deps, engine, table, publish, close: () => store.close() };

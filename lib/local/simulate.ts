@@ -9,8 +9,10 @@ import type { Logger } from '../core/ports';
 import type { Profile } from '../core/profile';
 import { SIMULATE_KINDS, type TimelineEntry } from '../core/timeline';
 import { VirtualClock } from '../engine/clock';
+import type { LocalEngine } from '../engine/engine';
 import type { LoadedJourney } from '../journey/load';
 import { putProfile } from '../store/profiles';
+import type { Table } from '../store/table';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
 
 export interface SimulateOptions {
@@ -30,6 +32,8 @@ export interface SimulateOptions {
 export interface SimulateResult {
   lines: TimelineEntry[];
   transitions: number;
+  /** What the run cost, for benchmarks: the engine's counts, events ingested, the use cases' store requests. */
+  usage: { engine: LocalEngine['counters']; ingested: number; store: Table['usage'] };
 }
 
 export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
@@ -48,9 +52,12 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       if (SIMULATE_KINDS.includes(e.kind)) lines.push(e);
     },
   });
+  let next = 0;
+  let storeUsage = { reads: 0, writes: 0 };
   try {
     for (const p of opts.profiles) await putProfile(rt.table, p, start);
-    let next = 0;
+    // Loading profiles is set-up, not the journeys' cost.
+    const before = { ...rt.table.usage };
     for (;;) {
       const eventAt = next < events.length ? events[next].at : undefined;
       const dueAt = await rt.engine.nextDueAt();
@@ -65,11 +72,16 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       else await rt.engine.runDue();
       await rt.engine.idle();
     }
+    storeUsage = { reads: rt.table.usage.reads - before.reads, writes: rt.table.usage.writes - before.writes };
     await opts.inspect?.(rt);
   } finally {
     await rt.close();
   }
   const order = new Map(lines.map((l, i) => [l, i]));
   lines.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || order.get(a)! - order.get(b)!);
-  return { lines, transitions: rt.engine.counters.transitions };
+  return {
+    lines,
+    transitions: rt.engine.counters.transitions,
+    usage: { engine: rt.engine.counters, ingested: next, store: storeUsage },
+  };
 }

@@ -1,10 +1,12 @@
 /**
- * dynalite in-process on loopback: the local stand-in for DynamoDB. In memory for simulate and
- * tests, LevelDB on disk for `baton dev`. The same SDK client code talks to it as to AWS.
+ * dynalite: the local stand-in for DynamoDB, in memory for simulate and tests, LevelDB on disk for
+ * `baton dev`. `openLocalStore` binds a client to dynalite in this process (no socket, no SDK
+ * middleware); `startLocalStore` serves it on loopback for clients that need an endpoint (the
+ * Lambda handlers under test, which build their own SDK clients).
  */
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { inProcessHandler } from './in-process-handler';
+import { dynaliteClient } from './dynalite-client';
 import { Table } from './table';
 
 // dynalite ships no types.
@@ -17,14 +19,21 @@ const dynalite = require('dynalite') as (opts: {
 
 export interface LocalStore {
   table: Table;
-  endpoint: string;
   close(): Promise<void>;
 }
 
-/** Start dynalite on 127.0.0.1 (data on disk under `path`, else in memory) and ensure the table. */
+/** dynalite in this process (data on disk under `path`, else in memory), with the table ensured. */
+export async function openLocalStore(opts: { path?: string; tableName?: string } = {}): Promise<LocalStore> {
+  const store = dynaliteClient({ path: opts.path });
+  const table = new Table(store.client, opts.tableName ?? 'baton');
+  await table.ensureExists();
+  return { table, close: store.close };
+}
+
+/** dynalite served on 127.0.0.1 (data on disk under `path`, else in memory), with the table ensured. */
 export async function startLocalStore(
-  opts: { path?: string; tableName?: string; inProcess?: boolean } = {},
-): Promise<LocalStore> {
+  opts: { path?: string; tableName?: string } = {},
+): Promise<LocalStore & { endpoint: string }> {
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -37,10 +46,6 @@ export async function startLocalStore(
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
-    // In-process: no socket per call (the loopback endpoint stays up for other clients).
-    ...(opts.inProcess
-      ? { requestHandler: inProcessHandler(server.listeners('request')[0] as Parameters<typeof inProcessHandler>[0]) }
-      : {}),
   });
   const table = new Table(client, opts.tableName ?? 'baton');
   await table.ensureExists();

@@ -47,6 +47,9 @@ const marshallOptions = { removeUndefinedValues: true, convertClassInstanceToMap
 
 /** Typed access to the table; every write that must not race is conditional. */
 export class Table {
+  /** Requests made through this instance, for cost figures (reads: get, query, scan pages; writes: put, update, delete). */
+  readonly usage = { reads: 0, writes: 0 };
+
   constructor(
     readonly client: DynamoDBClient,
     readonly name: string,
@@ -54,6 +57,7 @@ export class Table {
 
   /** Read one item, or undefined. Items past their expiry read as absent (dynalite has no TTL). */
   async get(pk: string, sk: string, nowMs?: number): Promise<Item | undefined> {
+    this.usage.reads++;
     const out = await this.client.send(
       new GetItemCommand({ TableName: this.name, Key: marshall({ pk, sk }), ConsistentRead: true }),
     );
@@ -64,6 +68,7 @@ export class Table {
 
   /** Write an item; with `ifAbsent`, only when no item has its key. Returns false when the condition failed. */
   async put(item: Item, opts: { ifAbsent?: boolean; condition?: Condition } = {}): Promise<boolean> {
+    this.usage.writes++;
     const cond = opts.ifAbsent ? { expression: 'attribute_not_exists(pk)' } : opts.condition;
     try {
       await this.client.send(
@@ -89,6 +94,7 @@ export class Table {
     sk: string,
     changes: { set?: Record<string, unknown>; add?: Record<string, number | Set<string>>; condition?: Condition },
   ): Promise<Item | undefined> {
+    this.usage.writes++;
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
@@ -140,6 +146,7 @@ export class Table {
 
   /** Delete one item; with a condition, returns false when it failed. */
   async delete(pk: string, sk: string, condition?: Condition): Promise<boolean> {
+    this.usage.writes++;
     try {
       await this.client.send(
         new DeleteItemCommand({ TableName: this.name, Key: marshall({ pk, sk }), ...conditionParams(condition) }),
@@ -153,6 +160,7 @@ export class Table {
 
   /** One page of items of a partition, in sort-key order. */
   async query(pk: string, opts: QueryOptions = {}): Promise<Page> {
+    this.usage.reads++;
     const values: Record<string, unknown> = { ':pk': pk };
     let expr = '#pk = :pk';
     if (opts.prefix !== undefined) {
@@ -194,6 +202,7 @@ export class Table {
     const items: Item[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
+      this.usage.reads++;
       const out = await this.client.send(
         new ScanCommand({
           TableName: this.name,

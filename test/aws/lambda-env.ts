@@ -9,9 +9,9 @@ export const WORKFLOWS = `${__dirname}/../../workflows`;
 export const arnOf = (id: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${id}`;
 
 /** Set up (in beforeAll) and tear down (in afterAll) a Lambda environment; returns the store getter. */
-export function useLambdaEnv(tableName: string): () => LocalStore {
+export function useLambdaEnv(tableName: string): () => LocalStore & { endpoint: string } {
   const savedEnv = { ...process.env };
-  let store: LocalStore;
+  let store: LocalStore & { endpoint: string };
   beforeAll(async () => {
     store = await startLocalStore({ tableName });
     Object.assign(process.env, {

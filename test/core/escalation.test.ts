@@ -1,7 +1,7 @@
 /** Escalation rules over sessions: when they hold, when the clock will make them hold, once per instance. */
 import { firingRule, nextThreshold, ruleHolds } from '../../lib/core/escalation';
 import { recordTouchpoint, type Session, sessionFacts } from '../../lib/core/sessions';
-import { startLocalStore } from '../../lib/store/local-dynamo';
+import { openLocalStore } from '../../lib/store/local-dynamo';
 
 const T0 = Date.parse('2026-11-20T15:00:00Z');
 const session: Session = {
@@ -43,7 +43,7 @@ describe('escalation rules', () => {
 
 describe('sessions', () => {
   it('count touchpoints once per event, with channels and hops in order', async () => {
-    const store = await startLocalStore();
+    const store = await openLocalStore();
     try {
       const ev = (id: string, channel: string, minute: number) => ({
         id,

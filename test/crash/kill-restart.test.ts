@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keys } from '../../lib/store/keys';
-import { startLocalStore } from '../../lib/store/local-dynamo';
+import { openLocalStore } from '../../lib/store/local-dynamo';
 import { ROOT, spawnDev } from '../helpers';
 
 const WORKFLOWS = join(ROOT, 'test', 'cli', 'workflows');
@@ -118,7 +118,7 @@ describe('baton dev under kill -9', () => {
     expect(kills).toBeGreaterThanOrEqual(2);
 
     // Inspect the data directory directly.
-    const store = await startLocalStore({ path: dataDir });
+    const store = await openLocalStore({ path: dataDir });
     try {
       const outbox = await store.table.queryAll(keys.outbox);
       for (const c of CUSTOMERS) {

@@ -5,7 +5,7 @@
 
 import { VirtualClock } from '../../lib/engine/clock';
 import { type Execution, LocalEngine, type TaskHandler } from '../../lib/engine/engine';
-import { type LocalStore, startLocalStore } from '../../lib/store/local-dynamo';
+import { type LocalStore, openLocalStore } from '../../lib/store/local-dynamo';
 
 const SM = 'arn:aws:states:local:000000000000:stateMachine:test';
 const FN = 'arn:aws:lambda:local:000000000000:function:fn';
@@ -13,7 +13,7 @@ const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 let store: LocalStore;
 beforeAll(async () => {
-  store = await startLocalStore();
+  store = await openLocalStore();
 });
 afterAll(async () => {
   await store.close();
