@@ -36,10 +36,10 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
   const marketing = input.purpose === 'marketing';
   const cap = marketing ? input.frequencyCap : undefined;
   if (cap && !(await capAllows(deps.table, input.customerId, input.journey, cap, now))) {
-    return suppress(deps, input, messageId, 'frequency-cap');
+    return suppress(deps, input, messageId, 'frequency-cap', now);
   }
   const choice = chooseChannel(profile, resolveChannels(input.channels, profile, engagement.byChannel), input.purpose);
-  if ('reason' in choice) return suppress(deps, input, messageId, choice.reason);
+  if ('reason' in choice) return suppress(deps, input, messageId, choice.reason, now);
 
   // timing best: hold until the customer's most engaged hour of the week, at most `within`; a
   // message already held once goes when it is released.
@@ -54,7 +54,7 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
     if (opens !== undefined) {
       if (input.quietHours.action === 'defer')
         return { outcome: 'deferred', resumeAt: iso(opens), heldStep: input.step };
-      return suppress(deps, input, messageId, 'quiet-hours');
+      return suppress(deps, input, messageId, 'quiet-hours', now);
     }
   }
 
@@ -81,7 +81,7 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
   // Marketing sends are logged for caps; a capped one takes its slot atomically or not at all.
   if (marketing && !(await reserveSend(deps.table, input.customerId, input.journey, messageId, now, cap))) {
     await deps.table.update(ledgerPk, keys.single, { set: { status: 'suppressed', reason: 'frequency-cap' } });
-    return suppress(deps, input, messageId, 'frequency-cap');
+    return suppress(deps, input, messageId, 'frequency-cap', now);
   }
 
   let status: LedgerStatus;
@@ -110,10 +110,12 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
   }
   await deps.table.update(ledgerPk, keys.single, { set: { status, providerMessageId, sentAt: iso(now) } });
   await pointStep(deps, input, messageId, status, channel);
+  const settled = { ...ledgerItem(input, messageId, status, now), channel, sentAt: iso(now) };
   if (status === 'sent') {
-    await recordSent(deps, { ...ledgerItem(input, messageId, 'sent', now), channel, sentAt: iso(now) });
+    await recordSent(deps, settled);
     return { outcome: 'sent', messageId, channel };
   }
+  await recordUnsettled(deps, settled, status);
   return { outcome: 'failed', reason: status === 'failed' ? 'rejected' : 'unknown', messageId };
 }
 
@@ -158,20 +160,54 @@ async function recordSent(deps: Deps, ledger: Item): Promise<void> {
   );
 }
 
+/**
+ * A visit whose message failed, or may or may not have gone out (unknown), says so in the
+ * timeline as a note (never a `sent` line), keyed by message so that it is written once.
+ */
+async function recordUnsettled(deps: Deps, ledger: Item, status: 'failed' | 'unknown'): Promise<void> {
+  await record(
+    deps,
+    {
+      at: (ledger.sentAt as string | undefined) ?? (ledger.createdAt as string),
+      kind: 'note',
+      journey: ledger.journey as string,
+      version: ledger.version as number,
+      customerId: ledger.customerId as string,
+      instance: ledger.instance as string,
+      step: ledger.step as string,
+      channel: ledger.channel as string | undefined,
+      template: ledger.template as string,
+      messageId: ledger.messageId as string,
+      reason: `send-${status}`,
+    },
+    `${ledger.messageId as string}#unsettled`,
+  );
+}
+
 /** A ledger item already exists: this visit was handled before. Never send again. */
 async function settlePrior(deps: Deps, prior: Item, messageId: string): Promise<SendOutput> {
-  const status = prior.status as LedgerStatus;
-  if (status === 'sent') {
-    // The line may not have been written before a crash; the same key makes this a no-op otherwise.
-    await recordSent(deps, prior);
-    return { outcome: 'sent', messageId, channel: prior.channel as string };
-  }
-  if (status === 'suppressed') return { outcome: 'suppressed', reason: prior.reason as string, messageId };
+  let status = prior.status as LedgerStatus;
   if (status === 'sending') {
     // A previous attempt died during the provider call: it may have gone out.
     await deps.table.update(prior.pk, prior.sk, { set: { status: 'unknown' } });
     deps.log.warn('send outcome unknown after an interrupted attempt; not resending', { messageId });
+    status = 'unknown';
   }
+  // A crash may have come between the ledger write and the step pointer or the timeline line:
+  // finish them now. The same keys make these no-ops when they were written, and a pointer
+  // already at this message keeps the status feedback gave it.
+  await pointStep(deps, prior as unknown as StepRef, messageId, status, prior.channel as string | undefined, {
+    keepFeedback: true,
+  });
+  if (status === 'sent') {
+    await recordSent(deps, prior);
+    return { outcome: 'sent', messageId, channel: prior.channel as string };
+  }
+  if (status === 'suppressed') {
+    await recordSuppressed(deps, prior);
+    return { outcome: 'suppressed', reason: prior.reason as string, messageId };
+  }
+  await recordUnsettled(deps, prior, status);
   return { outcome: 'failed', reason: status === 'failed' ? 'rejected' : 'unknown', messageId };
 }
 
@@ -180,38 +216,68 @@ async function suppress(
   input: SendInput,
   messageId: string,
   reason: SuppressionReason,
+  now: number,
 ): Promise<SendOutput> {
-  const now = deps.clock.now();
+  const ledger = { ...ledgerItem(input, messageId, 'suppressed', now), reason };
   await indexMessage(deps, input.customerId, messageId);
-  await deps.table.put({ ...ledgerItem(input, messageId, 'suppressed', now), reason }, { ifAbsent: true });
+  await deps.table.put(ledger, { ifAbsent: true });
   await pointStep(deps, input, messageId, 'suppressed');
-  await record(
-    deps,
-    {
-      at: iso(now),
-      kind: 'suppressed',
-      journey: input.journey,
-      version: input.version,
-      customerId: input.customerId,
-      instance: input.instance,
-      step: input.step,
-      template: input.template,
-      messageId,
-      reason,
-    },
-    `${messageId}#suppressed`,
-  );
+  await recordSuppressed(deps, ledger);
   return { outcome: 'suppressed', reason, messageId };
 }
 
-/** Keep messages.<step>.* pointing at the step's latest message. */
-async function pointStep(deps: Deps, input: SendInput, messageId: string, status: LedgerStatus, channel?: string) {
-  await deps.table.put({
-    pk: keys.customer(input.customerId),
-    sk: keys.stepMessage(input.instance, input.step),
-    step: input.step,
-    messageId,
-    status,
-    channel,
-  });
+/** The `suppressed` line of a ledger item, at the time of the decision, keyed by message so that it is written once. */
+async function recordSuppressed(deps: Deps, ledger: Item): Promise<void> {
+  await record(
+    deps,
+    {
+      at: ledger.createdAt as string,
+      kind: 'suppressed',
+      journey: ledger.journey as string,
+      version: ledger.version as number,
+      customerId: ledger.customerId as string,
+      instance: ledger.instance as string,
+      step: ledger.step as string,
+      template: ledger.template as string,
+      messageId: ledger.messageId as string,
+      reason: ledger.reason as string,
+    },
+    `${ledger.messageId as string}#suppressed`,
+  );
+}
+
+/** The step visit a message belongs to. */
+type StepRef = Pick<SendInput, 'customerId' | 'instance' | 'step'>;
+
+/**
+ * Keep messages.<step>.* pointing at the step's latest message. With `keepFeedback`, a pointer
+ * already at this message is left alone: feedback may have moved its status on since.
+ */
+async function pointStep(
+  deps: Deps,
+  ref: StepRef,
+  messageId: string,
+  status: LedgerStatus,
+  channel?: string,
+  opts: { keepFeedback?: boolean } = {},
+) {
+  await deps.table.put(
+    {
+      pk: keys.customer(ref.customerId),
+      sk: keys.stepMessage(ref.instance, ref.step),
+      step: ref.step,
+      messageId,
+      status,
+      channel,
+    },
+    opts.keepFeedback
+      ? {
+          condition: {
+            expression: 'attribute_not_exists(pk) OR #m <> :m',
+            names: { '#m': 'messageId' },
+            values: { ':m': messageId },
+          },
+        }
+      : {},
+  );
 }
