@@ -2,9 +2,23 @@
 import { z } from 'zod';
 import { EVENT_TYPE_PATTERN, show } from '../journey/schema';
 import { pointerOf } from '../journey/validate';
+import { pathDeeperThan } from './nesting';
 
 export const MAX_DATA_BYTES = 32 * 1024;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+/** Deeper data cannot be stored (DynamoDB nests 32 levels) and would overflow validators' stacks. */
+export const MAX_DATA_DEPTH = 32;
+const MAX_TYPE_LENGTH = 128;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
+
+/** RFC 3339 with an offset, on a day the calendar has (Date.parse turns February 30 into March 2). */
+function isRfc3339(text: string): boolean {
+  const m = RFC3339.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days !== undefined && day >= 1 && day <= days && !Number.isNaN(Date.parse(text));
+}
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,127}$/;
 
 const id = (what: string) =>
@@ -25,7 +39,10 @@ export const envelopeSchema = z
       .string({
         error: (i) => (i.input === undefined ? 'type is required' : `type must be a string, found ${show(i.input)}`),
       })
-      .max(128)
+      .max(MAX_TYPE_LENGTH, {
+        error: (i) =>
+          `type must be at most ${MAX_TYPE_LENGTH} characters, found ${String(i.input).length}: ${show(i.input)}`,
+      })
       .regex(EVENT_TYPE_PATTERN, {
         error: (i) => `type must be lower-case and dot-separated like checkout.abandoned, found ${show(i.input)}`,
       }),
@@ -43,15 +60,12 @@ export const envelopeSchema = z
       .string({
         error: (i) => (i.input === undefined ? 'time is required' : `time must be a string, found ${show(i.input)}`),
       })
-      .refine((t) => RFC3339.test(t) && !Number.isNaN(Date.parse(t)), {
+      .refine(isRfc3339, {
         error: (i) => `time must be RFC 3339 with an offset, like 2026-11-20T18:05:00Z, found ${show(i.input)}`,
       }),
     sessionId: id('sessionId').optional(),
     data: z
       .record(z.string(), z.unknown(), { error: (i) => `data must be a JSON object, found ${show(i.input)}` })
-      .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= MAX_DATA_BYTES, {
-        error: `data must be at most ${MAX_DATA_BYTES} bytes serialized`,
-      })
       .optional(),
   })
   .strict();
@@ -78,11 +92,64 @@ export function parseEnvelope(input: unknown): { ok: true; event: Envelope } | {
     return { ok: false, errors: [{ path: '', message: `an event must be a JSON object, found ${show(input)}` }] };
   }
   const r = envelopeSchema.safeParse(input);
-  if (r.success) return { ok: true, event: r.data };
+  const data = (input as { data?: unknown }).data;
+  const dataProblems = data && typeof data === 'object' && !Array.isArray(data) ? dataErrors(data) : [];
+  if (r.success && !dataProblems.length) return { ok: true, event: r.data };
   return {
     ok: false,
-    errors: fieldErrors(r.error.issues, 'an event has id, type, customerId, channel, time, sessionId and data'),
+    errors: [
+      ...(r.success
+        ? []
+        : fieldErrors(r.error.issues, 'an event has id, type, customerId, channel, time, sessionId and data')),
+      ...dataProblems,
+    ],
   };
+}
+
+/** Numbers JSON.parse keeps exactly and DynamoDB can store; anything else must travel as a string. */
+const MAX_NUMBER = Number.MAX_SAFE_INTEGER;
+const MIN_MAGNITUDE = 1e-130;
+/** Keys that cannot survive storage: they are an object's prototype and constructor once read back. */
+const RESERVED_KEYS = ['__proto__', 'constructor'];
+
+/**
+ * What the data holds that Baton cannot keep as sent, checked on the parsed body itself (zod's
+ * record drops `__proto__` silently) and without recursion (data may nest thousands deep).
+ */
+function dataErrors(data: object): FieldError[] {
+  const deep = pathDeeperThan(data, MAX_DATA_DEPTH);
+  if (deep) {
+    const at = `${pointerOf(['data', ...deep.slice(0, 4)])}${deep.length > 4 ? '/...' : ''}`;
+    return [{ path: '/data', message: `data must nest at most ${MAX_DATA_DEPTH} levels deep, found deeper at ${at}` }];
+  }
+  const errors: FieldError[] = [];
+  const todo: { value: unknown; path: (string | number)[] }[] = [{ value: data, path: ['data'] }];
+  while (todo.length && errors.length < 5) {
+    const { value, path } = todo.pop()!;
+    if (
+      typeof value === 'number' &&
+      (Math.abs(value) > MAX_NUMBER || (value !== 0 && Math.abs(value) < MIN_MAGNITUDE))
+    ) {
+      errors.push({
+        path: pointerOf(path),
+        message: `data numbers must be between -${MAX_NUMBER} and ${MAX_NUMBER} and not smaller than ${MIN_MAGNITUDE} in magnitude (send others as strings), found ${value}`,
+      });
+    }
+    if (value === null || typeof value !== 'object') continue;
+    for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+      if (typeof k === 'string' && RESERVED_KEYS.includes(k)) {
+        errors.push({
+          path: pointerOf([...path, k]),
+          message: `data keys ${RESERVED_KEYS.join(' and ')} are reserved, found ${show(k)}`,
+        });
+      } else todo.push({ value: v, path: [...path, k] });
+    }
+  }
+  if (errors.length) return errors;
+  const bytes = Buffer.byteLength(JSON.stringify(data));
+  return bytes > MAX_DATA_BYTES
+    ? [{ path: '/data', message: `data must be at most ${MAX_DATA_BYTES} bytes serialized, found ${bytes}` }]
+    : [];
 }
 
 /** The stop words that opt a customer out of SMS (SPEC §1). */

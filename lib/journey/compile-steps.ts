@@ -10,6 +10,7 @@ import { durationSeconds } from './duration';
 import {
   conditionPaths,
   conditionToJsonata,
+  jsonataLiteral,
   LOOKUP_ROOTS,
   parsePath,
   type Scope,
@@ -238,7 +239,7 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
     if (step.untilLocalTime !== undefined)
       return compilePause(journey, { ...pause, untilLocalTime: step.untilLocalTime }, scope);
     const until = step.until ?? '';
-    const expr = isTimestamp(until) ? JSON.stringify(until) : valueToJsonata(until, scope);
+    const expr = isTimestamp(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
     return compilePause(journey, { ...pause, pauseEnd: expr, untilGiven: true }, scope);
   }
   if (step.for !== undefined) return { [id]: { Type: 'Wait', Seconds: durationSeconds(step.for), Next: step.next } };
@@ -261,7 +262,7 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
     };
   }
   const until = step.until ?? '';
-  const expr = isTimestamp(until) ? JSON.stringify(until) : valueToJsonata(until, scope);
+  const expr = isTimestamp(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
   const passed = `${id}.passed`;
   return {
     // A time already past (or missing) continues at once and says so; it never stalls or fails.

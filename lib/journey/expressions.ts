@@ -54,9 +54,17 @@ export type Scope = (name: string) => string;
 export const variableScope: Scope = (name) => `$${name}`;
 export const inputScope: Scope = (name) => `$states.input.${name}`;
 
+/**
+ * A JSON value as a JSONata literal. JSON.stringify leaves U+2028 and U+2029 raw, and ASL matches
+ * a JSONata string with `{% .+ %}`, whose `.` stops at those line separators: they are escaped.
+ */
+export function jsonataLiteral(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
 /** JSONata for a parsed expression. */
 export function exprToJsonata(expr: Expr, scope: Scope): string {
-  if (expr.kind === 'literal') return JSON.stringify(expr.value);
+  if (expr.kind === 'literal') return jsonataLiteral(expr.value);
   return scope(expr.root) + expr.segments.map((s) => (IDENTIFIER.test(s) ? `.${s}` : `.\`${s}\``)).join('');
 }
 
@@ -89,7 +97,7 @@ export function conditionToJsonata(cond: Condition, scope: Scope): string {
   const found = comparisonOperator(cond);
   if ('error' in found) throw new Error(found.error);
   const a = valueToJsonata(cond.path, scope);
-  const v = JSON.stringify(cond[found.op]);
+  const v = jsonataLiteral(cond[found.op]);
   switch (found.op) {
     case 'eq':
       return `(${a} = ${v})`;

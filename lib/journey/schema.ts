@@ -326,9 +326,15 @@ export type StepType = Step['type'];
 export type StepOf<T extends StepType> = Extract<Step, { type: T }>;
 export type ValueExpr = z.infer<typeof valueExpr>;
 
-/** Render a value for an error message, short. */
+/** Render a value for an error message, short; never throws. */
 export function show(value: unknown): string {
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Nested deeper than the stack allows (or cyclic): say what it is rather than fail the caller.
+    return Array.isArray(value) ? 'an array nested too deep to show' : 'an object nested too deep to show';
+  }
   if (text === undefined) return String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -3,6 +3,7 @@
  * the JSON pointer of the culprit and a message naming the value found and what is allowed.
  */
 import type { z } from 'zod';
+import { pathDeeperThan } from '../core/nesting';
 import { isValidTimeZone } from '../core/zoned-time';
 import { durationSeconds, ONE_YEAR_SECONDS } from './duration';
 import { comparisonOperator, conditionComparisons, conditionPaths, parseExpr, type Root } from './expressions';
@@ -21,10 +22,27 @@ export interface ValidationEnv {
   templateExists(template: string, channel: string): boolean;
 }
 
+/** Deeper than any journey needs; deep enough to keep every recursive check below far from the stack's limit. */
+const MAX_DEPTH = 64;
+
 export type ValidationResult = { ok: true; journey: Journey; problems: [] } | { ok: false; problems: Problem[] };
 
 /** Validate a parsed JSON document as a journey. */
 export function validateJourney(doc: unknown, env: ValidationEnv): ValidationResult {
+  const deep = pathDeeperThan(doc, MAX_DEPTH);
+  if (deep) {
+    // The schema and the checks below recurse; a document this deep would overflow the stack.
+    return {
+      ok: false,
+      problems: [
+        {
+          pointer: pointerOf(deep),
+          code: 'too-deep',
+          message: `the journey nests more than ${MAX_DEPTH} levels deep here, found ${show(valueAt(doc, deep))}; no journey needs that, flatten it`,
+        },
+      ],
+    };
+  }
   const parsed = journeySchema.safeParse(doc);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => schemaProblems(issue, doc));

@@ -42,6 +42,8 @@ export async function handle(deps: Deps, req: IncomingMessage, res: ServerRespon
   res.writeHead(result.status, {
     'content-type': result.contentType ?? 'application/json',
     'content-length': Buffer.byteLength(text),
+    // The rest of a refused body was never read, so this connection cannot carry another request.
+    ...(body.ok ? {} : { connection: 'close' }),
   });
   res.end(text);
 }
