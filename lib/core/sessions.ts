@@ -37,7 +37,11 @@ export async function recordTouchpoint(table: Table, event: Envelope): Promise<S
     const item = await table.get(pk, sk);
     const seen = (item?.eventIds as string[] | undefined) ?? [];
     const current = item?.session as Session | undefined;
-    if (seen.includes(event.id) && current) return current;
+    if (seen.includes(event.id) && current) {
+      // Counted before, maybe by a delivery that died before moving the pointer: move it now.
+      await makeCurrent(table, pk, event.sessionId, at);
+      return current;
+    }
     const session: Session = current
       ? {
           ...current,
@@ -61,17 +65,22 @@ export async function recordTouchpoint(table: Table, event: Envelope): Promise<S
       item ? { condition: { expression: '#v = :v', names: { '#v': 'v' }, values: { ':v': v } } } : { ifAbsent: true },
     );
     if (!written) continue;
-    await table.update(pk, keys.currentSession, {
-      set: { sessionId: event.sessionId, lastAt: at },
-      condition: {
-        expression: 'attribute_not_exists(#at) OR #at <= :at',
-        names: { '#at': 'lastAt' },
-        values: { ':at': at },
-      },
-    });
+    await makeCurrent(table, pk, event.sessionId, at);
     return session;
   }
   throw new Error('session is too contended; the event will be retried');
+}
+
+/** Point the customer's current session at this one, unless a later touchpoint already moved it on. */
+async function makeCurrent(table: Table, pk: string, sessionId: string, at: number): Promise<void> {
+  await table.update(pk, keys.currentSession, {
+    set: { sessionId, lastAt: at },
+    condition: {
+      expression: 'attribute_not_exists(#at) OR #at <= :at',
+      names: { '#at': 'lastAt' },
+      values: { ':at': at },
+    },
+  });
 }
 
 /** The customer's current session, if they have one. */

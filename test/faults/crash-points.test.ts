@@ -1,0 +1,358 @@
+/**
+ * A crash between any two side effects of ingest and of send, then the redelivery of the same
+ * input, converges on the state of a run that never crashed: one entry line, one instance, at
+ * most one message — and where the crash came after the provider call, the message is recorded
+ * sent once or unknown, never sent twice.
+ *
+ * A process is modelled as a view of the store, the Step Functions port and the channel that
+ * counts side effects (table writes, StartExecution and the other SFN calls, the provider call)
+ * and dies when k of them have completed: the k+1-th throws and so does everything after it, as
+ * nothing more happens in a dead process. Dying just after side effect k and just before k+1
+ * leave the same store behind (only reads and computation come between), so k = 0..N covers
+ * every crash point, k = N being a crash after the last write, before the caller was answered.
+ * Each k runs on a fresh store with the same virtual clock, so runs are compared exactly.
+ */
+import { listOutbox } from '../../lib/channels/outbox';
+import type { Envelope } from '../../lib/core/envelope';
+import { ingest } from '../../lib/core/ingest';
+import type { ChannelSender, Deps, StepFunctionsPort } from '../../lib/core/ports';
+import type { Profile } from '../../lib/core/profile';
+import { send } from '../../lib/core/send';
+import type { SendInput, SendOutput } from '../../lib/core/task-input';
+import type { TimelineEntry } from '../../lib/core/timeline';
+import { VirtualClock } from '../../lib/engine/clock';
+import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
+import { keys } from '../../lib/store/keys';
+import { putProfile } from '../../lib/store/profiles';
+import type { Item } from '../../lib/store/table';
+import { advanceTo, HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+
+class SimulatedCrash extends Error {
+  override readonly name = 'SimulatedCrash';
+}
+
+const TABLE_WRITES = new Set(['put', 'update', 'delete']);
+const SFN_CALLS = new Set(['startExecution', 'sendTaskSuccess', 'stopExecution']);
+
+/** One process's view of the world: it dies once `crashAt` side effects have completed. */
+function dyingProcess(deps: Deps, crashAt: number | undefined) {
+  const proc = { effects: [] as string[], dead: false, providerCalls: 0 };
+  const effect = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+    if (proc.dead) throw new SimulatedCrash(`the process is gone (${label})`);
+    if (proc.effects.length === crashAt) {
+      proc.dead = true;
+      throw new SimulatedCrash(`crash before ${label}, after ${crashAt} side effects`);
+    }
+    proc.effects.push(label);
+    return run();
+  };
+  /** Wrap an object's methods: the named ones are side effects, the others just die with the process. */
+  const view = <T extends object>(target: T, effects: Set<string>, labelOf: (m: string, args: unknown[]) => string) =>
+    new Proxy(target, {
+      get(t, prop) {
+        const value = Reflect.get(t, prop, t);
+        if (typeof value !== 'function') return value;
+        const method = String(prop);
+        return (...args: unknown[]) => {
+          const call = () => (value as (...a: unknown[]) => Promise<unknown>).apply(t, args);
+          if (effects.has(method)) return effect(labelOf(method, args), call);
+          if (proc.dead) return Promise.reject(new SimulatedCrash(`the process is gone (${method})`));
+          return call();
+        };
+      },
+    });
+  const table = view(deps.table, TABLE_WRITES, (m, args) => {
+    const [first, second] = args as [Item | string, string];
+    return typeof first === 'string' ? `${m} ${first} ${second}` : `${m} ${first.pk} ${first.sk}`;
+  });
+  const sfn = view<StepFunctionsPort>(deps.sfn, SFN_CALLS, (m) => `sfn ${m}`);
+  const channel = (inner: ChannelSender): ChannelSender => ({
+    send: (msg) =>
+      effect(`provider ${msg.channel}`, () => {
+        proc.providerCalls++;
+        return inner.send(msg);
+      }),
+  });
+  const senders = {
+    sms: channel(deps.senders.sms),
+    email: channel(deps.senders.email),
+    push: channel(deps.senders.push),
+  };
+  /** Run a use case in this process; a crash after its last side effect loses its answer too. */
+  const run = async <T>(useCase: (d: Deps) => Promise<T>): Promise<T> => {
+    const out = await useCase({ ...deps, table, sfn, senders });
+    if (proc.effects.length === crashAt && !proc.dead) {
+      proc.dead = true;
+      throw new SimulatedCrash('crash before answering');
+    }
+    return out;
+  };
+  return { proc, run };
+}
+
+const T0 = Date.parse('2026-11-20T18:00:00Z');
+const HOUR = 3_600_000;
+const ANA: Profile = {
+  customerId: 'c-ana',
+  email: 'ana@example.com',
+  phone: '+15551230000',
+  timezone: 'UTC',
+  consent: { email: 'opted_in', sms: 'opted_in' },
+  attributes: { firstName: 'Ana' },
+};
+
+/** The store after a run: the customer's partition, the event record, the ledger and the outbox. */
+async function snapshot(rt: LocalRuntime, eventIds: string[] = []) {
+  const customer = await rt.table.queryAll(keys.customer(ANA.customerId));
+  const events = await Promise.all(eventIds.map((id) => rt.table.get(keys.event(id), keys.single)));
+  const messageIds = customer.filter((i) => i.sk.startsWith(keys.messageIndexPrefix)).map((i) => i.messageId as string);
+  const ledger = await Promise.all(messageIds.map((id) => rt.table.get(keys.message(id), keys.single)));
+  const outbox = await listOutbox(rt.table, { customerId: ANA.customerId, limit: 100 });
+  const timeline = customer.filter((i) => i.sk.startsWith(keys.timelinePrefix)).map((i) => i.entry as TimelineEntry);
+  return { customer, events, ledger, outbox, timeline };
+}
+/** Run expectations, prefixing a failure with where the crash was. */
+function at(where: string, check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    (err as Error).message = `${where}\n${(err as Error).message}`;
+    throw err;
+  }
+}
+const kinds = (lines: TimelineEntry[], kind: TimelineEntry['kind']) => lines.filter((l) => l.kind === kind);
+
+describe('a crash between any two side effects of ingest, then redelivery', () => {
+  // One trigger enters two journeys: a `single` one with cooldown, limit, goal and a session
+  // touchpoint, and a `multiple` one; both wait an hour, send, and end.
+  const journeys = [
+    loadValid(
+      journeyInTempDir(
+        simpleJourney({
+          id: 'cart',
+          trigger: { event: 'checkout.abandoned', dedupeBy: ['trigger.data.cartId'] },
+          entry: { concurrent: 'single', cooldown: 'P1D', limit: 5 },
+          context: { cartId: 'trigger.data.cartId' },
+          goal: { event: 'order.placed', match: { cartId: 'trigger.data.cartId' } },
+          start: 'wait',
+          steps: {
+            wait: { type: 'wait', for: 'PT1H', next: 'hello' },
+            hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
+            done: { type: 'end' },
+          },
+        }),
+        HELLO_TEMPLATES,
+      ).file,
+    ),
+    loadValid(
+      journeyInTempDir(
+        simpleJourney({
+          id: 'browse',
+          trigger: { event: 'checkout.abandoned' },
+          entry: { concurrent: 'multiple' },
+          start: 'wait',
+          steps: {
+            wait: { type: 'wait', for: 'PT2H', next: 'hello' },
+            hello: { type: 'send', channel: 'sms', template: 'hello', purpose: 'transactional', next: 'done' },
+            done: { type: 'end' },
+          },
+        }),
+        HELLO_TEMPLATES,
+      ).file,
+    ),
+  ];
+  const trigger: Envelope = {
+    id: 'evt-1',
+    type: 'checkout.abandoned',
+    customerId: ANA.customerId,
+    channel: 'web',
+    time: new Date(T0).toISOString(),
+    sessionId: 's-1',
+    data: { cartId: 'k-1', value: 120 },
+  };
+
+  /** Ingest with a crash after `crashAt` side effects, redeliver on a healthy process, run to the end. */
+  async function crashThenRedeliver(crashAt: number | undefined) {
+    const clock = new VirtualClock(T0);
+    const rt = await startLocalRuntime({ journeys, clock, concurrency: 1 });
+    try {
+      await putProfile(rt.table, ANA, T0);
+      const dying = dyingProcess(rt.deps, crashAt);
+      const first = await dying.run((d) => ingest(d, trigger)).catch((e: unknown) => e);
+      let redelivered: unknown;
+      if (first instanceof SimulatedCrash) redelivered = await ingest(rt.deps, trigger);
+      else if (first instanceof Error) throw first;
+      // Whatever happened, one more delivery is a duplicate.
+      const again = await ingest(rt.deps, trigger);
+      await rt.engine.idle();
+      await advanceTo(rt.engine, clock, T0 + 3 * HOUR);
+      await rt.engine.idle();
+      return { first, redelivered, again, effects: dying.proc.effects, state: await snapshot(rt, [trigger.id]) };
+    } finally {
+      await rt.close();
+    }
+  }
+
+  it('converges on the clean run at every crash point', async () => {
+    const clean = await crashThenRedeliver(undefined);
+    const n = clean.effects.length;
+    // The clean run: the event record, touchpoint, lock, count, instance, lines and starts of two entries.
+    expect(clean.first).toBe('accepted');
+    expect(clean.effects).toEqual(expect.arrayContaining(['sfn startExecution']));
+    expect(n).toBeGreaterThan(10);
+    expect(kinds(clean.state.timeline, 'entered')).toHaveLength(2);
+    expect(kinds(clean.state.timeline, 'sent')).toHaveLength(2);
+    expect(kinds(clean.state.timeline, 'exited')).toHaveLength(2);
+    expect(clean.state.outbox).toHaveLength(2);
+    expect(clean.again).toBe('duplicate');
+
+    for (let k = 0; k <= n; k++) {
+      const run = await crashThenRedeliver(k);
+      at(`crash after ${k} of ${n} side effects (${clean.effects[k] ?? 'answering'} not done)`, () => {
+        expect(run.first).toEqual(expect.any(SimulatedCrash));
+        // An event cut short is not done, so its redelivery is processed, never dropped as a
+        // duplicate; one that finished before the crash is.
+        expect(run.redelivered).toBe(k < n ? 'accepted' : 'duplicate');
+        expect(run.again).toBe('duplicate');
+        // The same store as the clean run: lines, instances, lock, counters, session, ledger, outbox.
+        expect(run.state).toEqual(clean.state);
+      });
+    }
+  });
+});
+
+describe('a crash between any two side effects of a send, then the task retried', () => {
+  const journey = loadValid(
+    journeyInTempDir(
+      simpleJourney({
+        id: 'nudge',
+        settings: { frequencyCap: { max: 3, per: 'P1D', scope: 'customer' } },
+      }),
+      HELLO_TEMPLATES,
+    ).file,
+  );
+  const input = (over: Partial<SendInput> = {}): SendInput => ({
+    journey: 'nudge',
+    version: 1,
+    step: 'hello',
+    instance: 'i-crash',
+    customerId: ANA.customerId,
+    visit: new Date(T0).toISOString(),
+    channels: ['email'],
+    template: 'hello',
+    purpose: 'marketing',
+    frequencyCap: { max: 3, perSeconds: 86_400, scope: 'customer' },
+    trigger: {},
+    context: {},
+    ...over,
+  });
+
+  async function crashThenRetry(profile: Profile, crashAt: number | undefined) {
+    const clock = new VirtualClock(T0);
+    const rt = await startLocalRuntime({ journeys: [journey], clock, concurrency: 1 });
+    try {
+      await putProfile(rt.table, profile, T0);
+      const dying = dyingProcess(rt.deps, crashAt);
+      const first = await dying.run((d) => send(d, input())).catch((e: unknown) => e);
+      // Step Functions retries the task with the same input: the same step visit. (At the same
+      // virtual instant, so that the stores compare exactly; times are not what is tested here.)
+      const healthy = dyingProcess(rt.deps, undefined);
+      const retried = first instanceof SimulatedCrash ? await healthy.run((d) => send(d, input())) : undefined;
+      if (first instanceof Error && !(first instanceof SimulatedCrash)) throw first;
+      const providerCalls = dying.proc.providerCalls + healthy.proc.providerCalls;
+      return {
+        first,
+        retried,
+        effects: dying.proc.effects,
+        providerCalls,
+        calledBeforeCrash: dying.proc.providerCalls,
+        state: await snapshot(rt),
+      };
+    } finally {
+      await rt.close();
+    }
+  }
+
+  it('a message that goes: sent once, or recorded unknown when the crash may have hit the provider call', async () => {
+    const clean = await crashThenRetry(ANA, undefined);
+    const n = clean.effects.length;
+    expect(clean.first).toMatchObject({ outcome: 'sent' });
+    const claim = clean.effects.findIndex((e) => e.startsWith('put M#'));
+    const provider = clean.effects.indexOf('provider email');
+    expect(claim).toBeGreaterThanOrEqual(0);
+    expect(provider).toBeGreaterThan(claim);
+    const [sent] = kinds(clean.state.timeline, 'sent');
+    expect(sent).toBeDefined();
+    expect(clean.state.outbox).toHaveLength(1);
+
+    const outcomes = new Set<string>();
+    for (let k = 0; k <= n; k++) {
+      const run = await crashThenRetry(ANA, k);
+      const out = run.retried as SendOutput;
+      outcomes.add(`${out.outcome}${'reason' in out ? `:${out.reason}` : ''}`);
+      at(`crash after ${k} of ${n} side effects (${clean.effects[k] ?? 'answering'} not done)`, () => {
+        // Never two messages, nor two provider calls, for one step visit.
+        expect(run.providerCalls).toBe(run.state.outbox.length);
+        expect(run.state.outbox.length).toBeLessThanOrEqual(1);
+        if (k <= claim) {
+          // Nothing was claimed: the retry sends, as if nothing had happened.
+          expect(out).toEqual(clean.first);
+          expect(run.state).toEqual(clean.state);
+          return;
+        }
+        // Claimed: the retry never calls the provider again.
+        expect(run.providerCalls).toBe(run.calledBeforeCrash);
+        if (out.outcome === 'sent') {
+          // The crash came after the outcome was recorded: the retry finishes the job, identically.
+          expect(run.calledBeforeCrash).toBe(1);
+          expect(run.state).toEqual(clean.state);
+          return;
+        }
+        // The crash may have hit the provider call: unknown, and the same store modulo unknown.
+        expect(out).toEqual({ outcome: 'failed', reason: 'unknown', messageId: sent.messageId });
+        expect(run.state.outbox).toHaveLength(run.calledBeforeCrash);
+        expect(kinds(run.state.timeline, 'note')).toEqual([{ ...sent, kind: 'note', reason: 'send-unknown' }]);
+        expect(moduloUnknown(run.state)).toEqual(moduloUnknown(clean.state));
+      });
+    }
+    // Both kinds of crash point were met.
+    expect([...outcomes].sort()).toEqual(['failed:unknown', 'sent']);
+  });
+
+  it('a suppressed message: the retry records the same suppression, never a message', async () => {
+    const optedOut: Profile = { ...ANA, consent: { email: 'opted_out' } };
+    const clean = await crashThenRetry(optedOut, undefined);
+    const n = clean.effects.length;
+    expect(clean.first).toMatchObject({ outcome: 'suppressed', reason: 'consent' });
+    expect(kinds(clean.state.timeline, 'suppressed')).toHaveLength(1);
+    for (let k = 0; k <= n; k++) {
+      const run = await crashThenRetry(optedOut, k);
+      at(`crash after ${k} of ${n} side effects (${clean.effects[k] ?? 'answering'} not done)`, () => {
+        expect(run.retried).toEqual(clean.first);
+        expect(run.providerCalls).toBe(0);
+        expect(run.state).toEqual(clean.state);
+      });
+    }
+  });
+});
+
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
+
+/**
+ * A store seen without what an unknown outcome changes: the message's status, the provider's
+ * answer, its line (a send-unknown note instead of `sent`) and the outbox; and the frequency-cap
+ * log, which a crash between the claim and the cap's slot leaves without a slot (the message
+ * never went out then, but it is unknown all the same).
+ */
+function moduloUnknown(s: Snapshot) {
+  const unknown = (i: Item) => (i.sk === keys.single || i.sk.startsWith('MS#') ? { ...i, status: 'unknown' } : i);
+  return {
+    events: s.events,
+    ledger: s.ledger.map((i) => {
+      const { providerMessageId: _p, sentAt: _s, ...rest } = unknown(i as Item);
+      return rest;
+    }),
+    customer: s.customer.filter((i) => !i.sk.startsWith(keys.timelinePrefix) && !i.sk.startsWith('CAP#')).map(unknown),
+    timeline: s.timeline.map((l) => (l.kind === 'sent' ? { ...l, kind: 'note', reason: 'send-unknown' } : l)),
+  };
+}
