@@ -269,19 +269,23 @@ export class LocalEngine implements StepFunctionsPort {
     if (!this.due) {
       // From the executions themselves, not the due index: dynalite writes an item and its index
       // entry separately, and a process killed between the two must not lose the execution.
+      // Page by page, keeping only due times: executions carry their whole state.
       const now = this.opts.clock.now();
-      const items = await this.opts.table.scanPrefix('X#');
-      if (!this.due) {
-        const due = new Map<string, number>();
-        for (const i of items) {
+      const read = new Map<string, number>();
+      for await (const page of this.opts.table.scanPrefixPages('X#')) {
+        for (const i of page) {
           const at = dueOf(i.execution as Execution, now);
-          if (at !== undefined) due.set(i.executionArn as string, at);
+          if (at !== undefined) read.set(i.executionArn as string, at);
         }
+      }
+      if (!this.due) {
+        const due = read;
         // Writes made while the store was read win over what it returned.
         for (const [arn, at] of this.dueWhileLoading) {
           if (at === undefined) due.delete(arn);
           else due.set(arn, at);
         }
+        this.dueWhileLoading.clear();
         this.due = due;
       }
     }

@@ -6,6 +6,7 @@
  * socket per call, which took about three quarters of a local run's time.
  * The SDK client itself is still exercised against dynalite over loopback by the Lambda tests.
  */
+import { Readable } from 'node:stream';
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
@@ -24,9 +25,20 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 // dynalite ships no types: its store, and per operation a validation table and an action.
+interface LevelIterator {
+  next(): Promise<unknown>;
+  close(): Promise<void>;
+}
+interface LevelDb {
+  close(cb: (err?: Error | null) => void): void;
+  keys(options: unknown): LevelIterator;
+  values(options: unknown): LevelIterator;
+  createKeyStream(options: unknown): Readable;
+  createValueStream(options: unknown): Readable;
+}
 interface DynaliteStore {
   lifecycleManager?: { gracefulClose(cb: (err?: Error | null) => void): void };
-  db: { close(cb: (err?: Error | null) => void): void };
+  db: LevelDb;
 }
 type Action = (store: DynaliteStore, data: unknown, cb: (err: DynaliteError | null, out?: unknown) => void) => void;
 interface DynaliteError extends Error {
@@ -63,6 +75,40 @@ function operation(name: string) {
   return op;
 }
 
+/**
+ * dynalite 4 turns LevelDB iterators into streams whose destroy calls `iterator.return`, which
+ * abstract-level 3 iterators do not have: no query or scan ever closed its iterator, and each one
+ * kept its snapshot and read buffer (about 14 KB of native memory per query, 550 MB after 40,000).
+ * The same streams, closing their iterator when they end or are destroyed.
+ */
+function closeIterators(db: LevelDb): { open: number } {
+  const count = { open: 0 };
+  const stream = (iterator: LevelIterator) => {
+    count.open++;
+    let closed = false;
+    return new Readable({
+      objectMode: true,
+      read() {
+        iterator.next().then(
+          (value) => this.push(value === undefined ? null : value),
+          (err) => this.destroy(err as Error),
+        );
+      },
+      destroy(err, callback) {
+        if (!closed) count.open--;
+        closed = true;
+        iterator.close().then(
+          () => callback(err),
+          () => callback(err),
+        );
+      },
+    });
+  };
+  db.createKeyStream = (options) => stream(db.keys(options));
+  db.createValueStream = (options) => stream(db.values(options));
+  return count;
+}
+
 /** The SDK's exception for a dynalite error body, so callers' `instanceof` checks hold as on AWS. */
 function toSdkError(err: DynaliteError): Error {
   if (!err.statusCode || !err.body) return err;
@@ -81,12 +127,15 @@ function toSdkError(err: DynaliteError): Error {
 
 export interface DynaliteClient {
   client: DynamoDBClient;
+  /** LevelDB iterators still open (queries and scans in progress). */
+  openIterators(): number;
   close(): Promise<void>;
 }
 
 /** A dynalite store (LevelDB under `path`, else in memory) and a client bound to it. */
 export function dynaliteClient(opts: { path?: string }): DynaliteClient {
   const store = db.create({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const iterators = closeIterators(store.db);
   async function send(command: { input: unknown; constructor: unknown }): Promise<unknown> {
     const name = OPERATIONS.get(command.constructor);
     if (!name)
@@ -108,6 +157,7 @@ export function dynaliteClient(opts: { path?: string }): DynaliteClient {
   const client = { send, destroy() {} } as unknown as DynamoDBClient;
   return {
     client,
+    openIterators: () => iterators.open,
     close: () =>
       new Promise<void>((resolve, reject) => {
         const done = (err?: Error | null) => (err ? reject(err) : resolve());

@@ -200,6 +200,12 @@ export class Table {
   /** Every item whose partition key starts with `prefix` (a full scan: local stores only). */
   async scanPrefix(prefix: string): Promise<Item[]> {
     const items: Item[] = [];
+    for await (const page of this.scanPrefixPages(prefix)) items.push(...page);
+    return items;
+  }
+
+  /** The same, page by page, for callers that keep only a little of each item. */
+  async *scanPrefixPages(prefix: string): AsyncGenerator<Item[]> {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       this.usage.reads++;
@@ -212,10 +218,9 @@ export class Table {
           ExclusiveStartKey: startKey,
         }),
       );
-      items.push(...(out.Items ?? []).map((i) => unmarshall(i) as Item));
+      yield (out.Items ?? []).map((i) => unmarshall(i) as Item);
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-    return items;
   }
 
   /** Create the table with Baton's key schema if it does not exist, and wait until it is ACTIVE (local stores only). */
