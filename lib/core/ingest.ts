@@ -23,14 +23,15 @@ const DEAD_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidT
 
 export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus> {
   const eventKey = keys.event(event.id);
-  const seen = await deps.table.get(eventKey, keys.single);
-  if (seen?.status === 'done') return 'duplicate';
+  // One conditional write for a new event (the common case); a known one is read to see how far it got.
+  const fresh = await deps.table.put(
+    { pk: eventKey, sk: keys.single, status: 'processing', type: event.type },
+    { ifAbsent: true },
+  );
+  if (!fresh && (await deps.table.get(eventKey, keys.single))?.status === 'done') return 'duplicate';
   // Not done: new, or a delivery that died half-way (or is running right now). Every step below is
   // idempotent, so processing it again completes it and never repeats an effect; an event that was
   // accepted is therefore never lost to a crash.
-  if (!seen) {
-    await deps.table.put({ pk: eventKey, sk: keys.single, status: 'processing', type: event.type }, { ifAbsent: true });
-  }
   await applyReserved(deps, event);
   if (await recordTouchpoint(deps.table, event)) await wakeEscalations(deps, event.customerId);
   const resumed = await resumeWaits(deps, event);
