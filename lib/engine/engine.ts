@@ -120,6 +120,12 @@ export class LocalEngine implements StepFunctionsPort {
   private readonly queued = new Set<string>();
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
+  /**
+   * Executions just written and queued, handed to their next advance instead of a read of what
+   * was just stored. Held only until that advance (a parked execution is never kept in memory),
+   * and dropped by any later checkpoint, so it is always the latest version.
+   */
+  private readonly written = new Map<string, Execution>();
   private idleWaiters: (() => void)[] = [];
   private readonly log: Logger;
   private failure: unknown;
@@ -190,6 +196,7 @@ export class LocalEngine implements StepFunctionsPort {
     };
     const created = await this.opts.table.put(this.toItem(ex), { ifAbsent: true });
     if (created) {
+      this.written.set(executionArn, ex);
       this.counters.executions++;
       this.countEntered(ex.state);
       this.noteDue(ex, now);
@@ -348,7 +355,9 @@ export class LocalEngine implements StepFunctionsPort {
 
   /** Run an execution until it parks, ends, or is not due. */
   private async advance(arn: string): Promise<void> {
-    let ex = await this.load(arn);
+    const written = this.written.get(arn);
+    this.written.delete(arn);
+    let ex = written ?? (await this.load(arn));
     while (ex && ex.status === 'RUNNING') {
       const now = this.opts.clock.now();
       if (ex.deadline !== undefined && now >= ex.deadline) {
@@ -663,7 +672,9 @@ export class LocalEngine implements StepFunctionsPort {
       const now = this.opts.clock.now();
       if (ex.dueAt !== undefined && now >= ex.dueAt) throw new TaskTimedOut('the task of this token timed out');
       const next: Execution = { ...ex, phase: 'resume', dueAt: now, ...outcome };
-      if (await this.save(ex, next, now)) {
+      const saved = await this.save(ex, next, now);
+      if (saved) {
+        this.written.set(ex.executionArn, saved);
         await this.opts.table.delete(tokenKey(token), '_');
         this.kick(ex.executionArn);
         return;
@@ -689,8 +700,11 @@ export class LocalEngine implements StepFunctionsPort {
         values: { ':seq': prev.seq },
       },
     });
-    if (ok) this.noteDue(saved, now);
-    return ok ? saved : undefined;
+    if (!ok) return undefined;
+    this.noteDue(saved, now);
+    // A newer version than any hand-off: the engine is the only writer of its executions.
+    this.written.delete(saved.executionArn);
+    return saved;
   }
 
   /** The stored execution. Its due time is derived from it (dueOf) when a restart rebuilds the schedule. */
