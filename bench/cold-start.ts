@@ -1,23 +1,23 @@
 /**
- * Cold start: each Lambda bundle as CDK builds it (esbuild, minified, node22, CJS), its size and
- * the time a fresh Node process takes to load it, against a hello-world bundle in the same run.
+ * Cold start: each Lambda bundle as CDK builds it (esbuild with LAMBDA_BUNDLE, the options
+ * BatonFunction deploys with), its size and the time a fresh Node process takes to load it with
+ * the functions' NODE_OPTIONS (source maps on), against a hello-world bundle in the same run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { LAMBDA_BUNDLE, LAMBDA_NODE_OPTIONS } from '../lib/infra/lambda-bundle';
 import type { Figure } from './engine-throughput';
 
 function bundle(entry: string, outdir: string): string {
   const outfile = join(outdir, 'index.js');
   buildSync({
+    ...LAMBDA_BUNDLE,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
     entryPoints: [entry],
     bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
     outfile,
     logLevel: 'silent',
   });
@@ -36,7 +36,7 @@ function loadMs(file: string): number {
       ],
       {
         encoding: 'utf8',
-        env: { ...process.env, AWS_REGION: 'us-east-1' },
+        env: { ...process.env, AWS_REGION: 'us-east-1', NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
       },
     );
     runs.push(Number(r.stdout.trim()));

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { lambdaHandler } from '../lib/aws/handler';
 import { powertoolsLogger } from '../lib/aws/logger';
 import { lambdaDeps } from '../lib/aws/runtime';
+import { awsSfn } from '../lib/aws/sfn';
 import { route } from '../lib/server/routes';
 
 /** Request bodies are never logged: they carry profiles and events. */
@@ -17,7 +18,7 @@ export const handler = lambdaHandler(async (event: APIGatewayProxyEvent): Promis
         ? Buffer.from(event.body, 'base64').toString('utf8')
         : event.body;
   const result = await route(
-    lambdaDeps('api'),
+    lambdaDeps('api', { sfn: awsSfn }),
     { method: event.httpMethod, path: event.path, query, body },
     { local: false },
   );

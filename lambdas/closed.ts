@@ -23,7 +23,8 @@ export const handler = lambdaHandler(
     const { stateMachineArn, name, status, input } = event.detail;
     powertoolsLogger.appendKeys({ instance: name, status });
     // Input is null when it exceeded what the event can carry; the instance then stays as it is.
-    const ended = await executionClosed(lambdaDeps('closed'), { stateMachineArn, name, status, input: input ?? '' });
+    const deps = lambdaDeps('closed', {});
+    const ended = await executionClosed(deps, { stateMachineArn, name, status, input: input ?? '' });
     return { ended };
   },
 );

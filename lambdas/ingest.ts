@@ -8,6 +8,7 @@ import { lambdaHandler } from '../lib/aws/handler';
 import { powertoolsLogger } from '../lib/aws/logger';
 import { redact, redactText } from '../lib/aws/redact';
 import { lambdaDeps } from '../lib/aws/runtime';
+import { awsSfn } from '../lib/aws/sfn';
 import { isSqsEvent, processBatch } from '../lib/aws/sqs-batch';
 import { type FieldError, parseEnvelope } from '../lib/core/envelope';
 import { type IngestStatus, ingest } from '../lib/core/ingest';
@@ -33,7 +34,7 @@ async function ingestBusEvent(event: BusEvent): Promise<IngestResult> {
   }
   powertoolsLogger.appendKeys({ eventId: parsed.event.id, eventType: parsed.event.type });
   try {
-    return { status: await ingest(lambdaDeps('ingest'), parsed.event) };
+    return { status: await ingest(lambdaDeps('ingest', { sfn: awsSfn }), parsed.event) };
   } finally {
     powertoolsLogger.removeKeys(['eventId', 'eventType']);
   }

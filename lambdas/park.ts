@@ -8,5 +8,5 @@ import type { ParkInput } from '../lib/core/task-input';
 /** The token stays out of the logs: whoever holds it can resume the instance. */
 export const handler = lambdaHandler(async (input: ParkInput): Promise<{ parked: true }> => {
   powertoolsLogger.appendKeys({ journey: input.journey, step: input.step, instance: input.instance });
-  return park(lambdaDeps('park'), input);
+  return park(lambdaDeps('park', {}), input);
 });

@@ -4,7 +4,7 @@
  * inside a use case. CDK code never reads this module: it sets these variables.
  */
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DestinationsConfig, destinationsSchema } from '../channels/destinations';
 
 /** The variables, as the stack sets them on the functions. */

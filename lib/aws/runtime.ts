@@ -3,25 +3,19 @@
  * DynamoDB, Step Functions, SNS and SES. Deps are built once per process, on the first invocation,
  * from the journeys bundled beside the code, so every function serves the same journey versions
  * as the state machines deployed with it.
+ *
+ * Each function is given only the AWS ports its use cases call (ROLE_PORTS), by its handler file:
+ * this module imports no Step Functions, SNS, SES or EventBridge client, so a function's bundle
+ * carries only the clients it uses (lambdas/send.ts the senders, lambdas/dispatch.ts the
+ * destinations, and so on), which keeps its size and its cold start down.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import {
-  type Destination,
-  type DestinationConfig,
-  type DestinationRouter,
-  type DestinationsConfig,
-  unconfigured,
-  webhookDestination,
-} from '../channels/destinations';
-import { eventBridgeDestination } from '../channels/eventbridge-destination';
-import { sesEmailSender } from '../channels/ses-email';
-import { snsPushSender } from '../channels/sns-push';
-import { snsSmsSender } from '../channels/sns-sms';
+import type { DestinationRouter } from '../channels/destinations';
 import { JourneyCatalog } from '../core/catalog';
-import type { ChannelSender, Deps, Logger } from '../core/ports';
+import type { ChannelSender, Deps, Logger, StepFunctionsPort } from '../core/ports';
 import type { HandlerName } from '../journey/compile';
 import { formatProblems, type LoadedJourney, loadJourneys } from '../journey/load';
 import { channelsOf } from '../journey/steps';
@@ -29,7 +23,6 @@ import { Table } from '../store/table';
 import { type AwsConfig, awsConfig, ConfigError, ENV } from './config';
 import { loggerPort } from './logger';
 import { emitTimelineMetric } from './metrics';
-import { sfnPort } from './sfn';
 import { traced } from './tracer';
 
 /**
@@ -49,14 +42,51 @@ export interface AwsClients {
   ses?: SESv2Client;
 }
 
+/**
+ * The AWS ports only some functions call, as factories: awsSfn (lib/aws/sfn.ts), awsSenders
+ * (lib/aws/senders.ts) and awsDestinations (lib/aws/destinations.ts).
+ */
+export interface AwsPorts {
+  sfn: (clients: AwsClients) => StepFunctionsPort;
+  senders: (config: AwsConfig, clients: AwsClients) => Deps['senders'];
+  destinations: (config: AwsConfig) => DestinationRouter;
+}
+
+/**
+ * The ports each function's use cases call: Step Functions by entry, ingest, erasure and
+ * escalation (ingest, api, step), the senders by send, the destinations by dispatch.
+ */
+export const ROLE_PORTS = {
+  ingest: ['sfn'],
+  api: ['sfn'],
+  step: ['sfn'],
+  closed: [],
+  park: [],
+  send: ['senders'],
+  dispatch: ['destinations'],
+} as const satisfies Record<FunctionRole, readonly (keyof AwsPorts)[]>;
+
+/** The ports a function of this role must be given. */
+export type PortsOf<R extends FunctionRole> = Pick<AwsPorts, (typeof ROLE_PORTS)[R][number]>;
+
 export interface BuildOptions {
   clients?: AwsClients;
   log?: Logger;
 }
 
-/** Build the use cases' Deps for one function from its configuration. */
-export function buildDeps(config: AwsConfig, role: FunctionRole, opts: BuildOptions = {}): Deps {
+/** Build the use cases' Deps for one function from its configuration and its role's ports. */
+export function buildDeps<R extends FunctionRole>(
+  config: AwsConfig,
+  role: R,
+  ports: PortsOf<R>,
+  opts: BuildOptions = {},
+): Deps {
   const clients = opts.clients ?? {};
+  const given: Partial<AwsPorts> = ports;
+  const wanted: readonly (keyof AwsPorts)[] = ROLE_PORTS[role];
+  const missing = wanted.filter((p) => !given[p]);
+  if (missing.length) throw new Error(`the ${role} function was not given its ${missing.join(', ')} port`);
+  const port = <P extends keyof AwsPorts>(p: P): AwsPorts[P] | undefined => (wanted.includes(p) ? given[p] : undefined);
   const journeys = loadBundledJourneys(config.journeysDir);
   // Task handlers never need an ARN, and cannot be given one without a dependency cycle (the state
   // machines reference the task functions).
@@ -72,20 +102,10 @@ export function buildDeps(config: AwsConfig, role: FunctionRole, opts: BuildOpti
   return {
     table: new Table(clients.dynamodb ?? defaultDynamoClient(), config.tableName),
     clock: { now: () => Date.now() },
-    sfn: sfnPort(clients.sfn),
+    sfn: port('sfn')?.(clients) ?? notGiven.sfn(role),
     catalog,
-    senders: {
-      sms: snsSmsSender({
-        client: clients.sns,
-        senderId: config.smsSenderId,
-        originationNumber: config.smsOriginationNumber,
-      }),
-      email: config.sesFromAddress
-        ? sesEmailSender({ client: clients.ses, fromAddress: config.sesFromAddress })
-        : emailNotConfigured,
-      push: snsPushSender({ client: clients.sns }),
-    },
-    destinations: awsDestinations(config.destinations),
+    senders: port('senders')?.(config, clients) ?? notGiven.senders(role),
+    destinations: port('destinations')?.(config) ?? notGiven.destinations(role),
     log: opts.log ?? loggerPort(),
     onTimeline: emitTimelineMetric,
   };
@@ -94,8 +114,8 @@ export function buildDeps(config: AwsConfig, role: FunctionRole, opts: BuildOpti
 let processDeps: Deps | undefined;
 
 /** The Deps of this Lambda process, built on first use from process.env. */
-export function lambdaDeps(role: FunctionRole): Deps {
-  processDeps ??= buildDeps(awsConfig(), role);
+export function lambdaDeps<R extends FunctionRole>(role: R, ports: PortsOf<R>): Deps {
+  processDeps ??= buildDeps(awsConfig(), role, ports);
   return processDeps;
 }
 
@@ -104,6 +124,26 @@ let dynamoClient: DynamoDBClient | undefined;
 function defaultDynamoClient(): DynamoDBClient {
   dynamoClient ??= traced(new DynamoDBClient({}));
   return dynamoClient;
+}
+
+/** A port a function was not given (ROLE_PORTS says its use cases never call it): every call fails. */
+const notGiven = {
+  sfn(role: FunctionRole): StepFunctionsPort {
+    const fail = () => refuse(role, 'Step Functions');
+    return { startExecution: fail, sendTaskSuccess: fail, stopExecution: fail };
+  },
+  senders(role: FunctionRole): Deps['senders'] {
+    const sender: ChannelSender = { send: () => refuse(role, 'channel senders') };
+    return { sms: sender, email: sender, push: sender };
+  },
+  destinations(role: FunctionRole): DestinationRouter {
+    const destination = { deliver: () => refuse(role, 'destinations') };
+    return { action: () => destination, handoff: () => destination };
+  },
+};
+
+async function refuse(role: FunctionRole, what: string): Promise<never> {
+  throw new Error(`the ${role} function has no ${what} (see ROLE_PORTS in lib/aws/runtime.ts)`);
 }
 
 /** The bundled journeys; a broken or empty bundle fails the cold start rather than an event. */
@@ -141,27 +181,4 @@ function requireEmailSettings(config: AwsConfig, journeys: LoadedJourney[]): voi
   if (users.length) {
     throw new ConfigError(`${ENV.sesFromAddress} is required: journeys ${users.join(', ')} send email`);
   }
-}
-
-const emailNotConfigured: ChannelSender = {
-  async send() {
-    throw new ConfigError(`${ENV.sesFromAddress} is not set: this deployment cannot send email`);
-  },
-};
-
-/**
- * Actions and hand-offs go to the configured webhooks and EventBridge buses. Anything else is
- * refused (the journey's onError runs) rather than logged locally as `baton dev` does: on AWS
- * nobody reads that log.
- */
-function awsDestinations(config: DestinationsConfig | undefined): DestinationRouter {
-  const pick = (c: DestinationConfig | undefined, name: string): Destination => {
-    if (c?.type === 'webhook') return webhookDestination(c);
-    if (c?.type === 'eventbridge') return eventBridgeDestination(c);
-    return unconfigured(name);
-  };
-  return {
-    action: (target) => pick(config?.targets?.[target], target),
-    handoff: (channel) => pick(config?.handoffs?.[channel], `handoff.${channel}`),
-  };
 }

@@ -31,3 +31,8 @@ export function sfnPort(client: SFNClient = defaultSfnClient()): StepFunctionsPo
     },
   };
 }
+
+/** The sfn port of the functions that call Step Functions (see ROLE_PORTS in runtime.ts). */
+export function awsSfn(clients: { sfn?: SFNClient }): StepFunctionsPort {
+  return sfnPort(clients.sfn);
+}

@@ -2,7 +2,7 @@
  * Destinations of actions and hand-offs: systems outside Baton (a call center, a chat platform),
  * reached by webhook or an EventBridge bus, configured per deployment — never in journey files.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { show } from '../journey/schema';
 
 /** A call a destination could not take now (network, 408, 429, 5xx): retried with backoff. */

@@ -1,7 +1,8 @@
 /**
  * A Baton Lambda function: Node.js 22 on arm64, bundled locally by esbuild (never Docker) with
  * the workflows folder (journeys and templates) copied beside index.js, where it is loaded at run
- * time. The bundle is what the tests ran: the AWS SDK is bundled, not taken from the runtime.
+ * time. The bundle is what the tests ran: the AWS SDK is bundled, not taken from the runtime. The
+ * esbuild options are LAMBDA_BUNDLE's (lambda-bundle.ts), which bench/cold-start.ts measures.
  */
 import { join, relative, resolve } from 'node:path';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -10,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LAMBDA_BUNDLE, LAMBDA_NODE_OPTIONS } from './lambda-bundle';
 
 export interface BatonFunctionProps {
   /** The folder holding package-lock.json and the entry file. */
@@ -42,7 +44,7 @@ export class BatonFunction extends nodejs.NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...props.environment },
       // The Powertools tracer records the handler and its SDK calls; metrics go out as EMF logs.
       tracing: lambda.Tracing.ACTIVE,
       logGroup: new logs.LogGroup(scope, `${id}Logs`, {
@@ -53,11 +55,13 @@ export class BatonFunction extends nodejs.NodejsFunction {
       bundling: {
         forceDockerBundling: false,
         logLevel: nodejs.LogLevel.WARNING,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: nodejs.OutputFormat.CJS,
+        // CDK always bundles for platform node.
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourcemap,
+        sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+        target: LAMBDA_BUNDLE.target,
+        format: LAMBDA_BUNDLE.format === 'cjs' ? nodejs.OutputFormat.CJS : nodejs.OutputFormat.ESM,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
         bundleAwsSDK: true,
         commandHooks: {
           beforeBundling: () => [],

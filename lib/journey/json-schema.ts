@@ -1,5 +1,5 @@
 /** The editor JSON Schema of journey files, generated from the zod schema (never hand-edited). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { journeySchema } from './schema';
 
 /** JSON Schema (draft 2020-12) for workflows/*.json, referenced by their `$schema`. */

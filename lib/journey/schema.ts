@@ -2,7 +2,7 @@
  * The journey document (SPEC §3) as a zod schema: the single source of truth for the journey
  * types, for schema validation, and for the JSON Schema that editors use (`npm run schema`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** ISO 8601 duration such as PT1H, P1D or P1Y2M; months count 30 days and years 365. */
 export const DURATION_PATTERN = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;

@@ -6,7 +6,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsConfig } from '../../lib/aws/config';
-import { buildDeps } from '../../lib/aws/runtime';
+import { awsDestinations } from '../../lib/aws/destinations';
+import { type AwsPorts, buildDeps, type FunctionRole, ROLE_PORTS } from '../../lib/aws/runtime';
+import { awsSenders } from '../../lib/aws/senders';
+import { awsSfn } from '../../lib/aws/sfn';
 import { silentLogger } from '../../lib/core/ports';
 import { loadJourneys } from '../../lib/journey/load';
 
@@ -21,8 +24,9 @@ const config = (extra: Partial<AwsConfig> = {}): AwsConfig => ({
   sesFromAddress: 'shop@example.com',
   ...extra,
 });
-const build = (c: AwsConfig, role: Parameters<typeof buildDeps>[1]) =>
-  buildDeps(c, role, { clients, log: silentLogger });
+/** Every port: each role takes those ROLE_PORTS names, as its handler file gives them. */
+const ALL_PORTS: AwsPorts = { sfn: awsSfn, senders: awsSenders, destinations: awsDestinations };
+const build = (c: AwsConfig, role: FunctionRole) => buildDeps(c, role, ALL_PORTS, { clients, log: silentLogger });
 
 afterAll(() => clients.dynamodb.destroy());
 
@@ -93,4 +97,32 @@ test('an empty or invalid journeys folder fails the cold start', () => {
   expect(() => build(config({ journeysDir: empty }), 'park')).toThrow('no journeys in');
   writeFileSync(join(empty, 'broken.json'), '{');
   expect(() => build(config({ journeysDir: empty }), 'park')).toThrow('are invalid');
+});
+
+test('a function lacking a port its role calls does not start', () => {
+  expect(() => buildDeps(config(), 'send', {} as AwsPorts, { clients, log: silentLogger })).toThrow(
+    'the send function was not given its senders port',
+  );
+});
+
+test('a port outside the role is refused by name, not called', async () => {
+  const park = build(config(), 'park');
+  expect(ROLE_PORTS.park).toEqual([]);
+  await expect(park.sfn.stopExecution({ executionArn: 'x', error: 'e', cause: 'c' })).rejects.toThrow(
+    'the park function has no Step Functions',
+  );
+  await expect(
+    park.senders.email.send({
+      messageId: 'm-1',
+      channel: 'email',
+      to: 'ada@example.com',
+      body: 'hi',
+      customerId: 'c-1',
+      journey: 'j',
+      step: 's',
+    }),
+  ).rejects.toThrow('the park function has no channel senders');
+  await expect(park.destinations.action('hook').deliver({ idempotencyKey: 'k', type: 't', body: {} })).rejects.toThrow(
+    'the park function has no destinations',
+  );
 });
