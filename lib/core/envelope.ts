@@ -1,5 +1,5 @@
 /** The event envelope (SPEC §1): validated field by field so a rejection names the field and why. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPE_PATTERN, show } from '../journey/schema';
 import { pointerOf } from '../journey/validate';
 import { pathDeeperThan } from './nesting';

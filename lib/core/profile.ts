@@ -1,5 +1,5 @@
 /** The customer profile (SPEC §2): the only place personal data lives. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { show } from '../journey/schema';
 import { type FieldError, fieldErrors } from './envelope';
 import { isValidTimeZone } from './zoned-time';

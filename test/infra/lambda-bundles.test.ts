@@ -63,7 +63,6 @@ test.each(Object.entries(EXPECTED))('the %s bundle carries only what it calls', 
     [...expected.libraries, '@aws-lambda-powertools/tracer', '@aws-lambda-powertools/metrics'].sort(),
   );
   // zod is imported as a namespace (`import * as z`), so esbuild drops what the schemas never use:
-  // `import { z }` would bring every locale. lib/core/envelope.ts and profile.ts still do that,
-  // so ingest and api carry them.
-  expect(found.has('zod locales')).toBe(fn === 'ingest' || fn === 'api');
+  // `import { z }` anywhere would bring every locale back.
+  expect(found.has('zod locales')).toBe(false);
 });
