@@ -36,9 +36,11 @@ interface LevelDb {
   createKeyStream(options: unknown): Readable;
   createValueStream(options: unknown): Readable;
 }
+type TableCallback = (err: Error | null, table?: { TableStatus?: string }) => void;
 interface DynaliteStore {
   lifecycleManager?: { gracefulClose(cb: (err?: Error | null) => void): void };
   db: LevelDb;
+  getTable(name: string, checkStatus: boolean | TableCallback, cb?: TableCallback): void;
 }
 type Action = (store: DynaliteStore, data: unknown, cb: (err: DynaliteError | null, out?: unknown) => void) => void;
 interface DynaliteError extends Error {
@@ -109,6 +111,26 @@ function closeIterators(db: LevelDb): { open: number } {
   return count;
 }
 
+/**
+ * dynalite reads and decodes the table's description from LevelDB on every request. Item requests
+ * never change it, so an ACTIVE description is kept in memory until a table request (create,
+ * update, delete) may change it. Returns the function that forgets it.
+ */
+function cacheTables(store: DynaliteStore): () => void {
+  const active = new Map<string, { TableStatus?: string }>();
+  const read = store.getTable.bind(store);
+  store.getTable = (name, checkStatus, cb) => {
+    const done = (typeof checkStatus === 'function' ? checkStatus : cb) as TableCallback;
+    const known = active.get(name);
+    if (known) return process.nextTick(done, null, known);
+    read(name, checkStatus === done ? true : checkStatus, (err, table) => {
+      if (!err && table?.TableStatus === 'ACTIVE') active.set(name, table);
+      done(err, table);
+    });
+  };
+  return () => active.clear();
+}
+
 /** The SDK's exception for a dynalite error body, so callers' `instanceof` checks hold as on AWS. */
 function toSdkError(err: DynaliteError): Error {
   if (!err.statusCode || !err.body) return err;
@@ -136,11 +158,13 @@ export interface DynaliteClient {
 export function dynaliteClient(opts: { path?: string }): DynaliteClient {
   const store = db.create({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const iterators = closeIterators(store.db);
+  const forgetTables = cacheTables(store);
   async function send(command: { input: unknown; constructor: unknown }): Promise<unknown> {
     const name = OPERATIONS.get(command.constructor);
     if (!name)
       throw new Error(`the local store does not support ${String((command.constructor as { name?: string }).name)}`);
     const { action, types, custom } = operation(name);
+    if (name.endsWith('Table') && name !== 'describeTable') forgetTables();
     // The input as it would travel: JSON (undefined members dropped, nothing shared with the caller).
     let data = JSON.parse(JSON.stringify(command.input));
     try {
