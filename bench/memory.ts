@@ -1,7 +1,7 @@
 /**
  * Memory with many instances parked: a review journey whose first step waits for `review.posted`
- * (3 days), BENCH_PARKED (default 100,000) customers entering it through ingest, on the local
- * runtime with LevelDB on disk as `baton dev` runs it. Resident memory is read in a child process
+ * (3 days), BENCH_PARKED (default 100,000) customers entering it through ingest (32 at a time), on
+ * the local runtime with LevelDB on disk as `baton dev` runs it. Resident memory is read in a child process
  * that does only this, before the first entry (the baseline: the same runtime, empty) and once
  * every instance is parked, after a garbage collection.
  */
@@ -77,11 +77,13 @@ export async function parkMany(n: number, dir: string): Promise<Measured> {
       time,
       data: { orderId: `o-${i}` },
     });
-  // Entries in waves of 64 at a time, letting the engine run each wave to its park.
-  for (let i = 0; i < n; i += 64) {
-    await Promise.all(Array.from({ length: Math.min(64, n - i) }, (_, j) => enter(i + j)));
-    await rt.engine.idle();
-  }
+  // 32 entries in flight at a time while the engine runs the instances to their park.
+  let next = 0;
+  const lane = async () => {
+    while (next < n) await enter(next++);
+  };
+  await Promise.all(Array.from({ length: 32 }, lane));
+  await rt.engine.idle();
   const seconds = (performance.now() - t) / 1000;
   const parkedMb = rssMb();
   if (process.env.BENCH_MEMORY_DETAIL) process.stderr.write(`parked: ${JSON.stringify(process.memoryUsage())}\n`);
