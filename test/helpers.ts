@@ -98,12 +98,12 @@ export async function serveLocally(journeys: LoadedJourney[], clock: VirtualCloc
   const { startLocalRuntime } = await import('../lib/local/runtime');
   const { listen } = await import('../lib/server/http');
   const rt = await startLocalRuntime({ journeys, clock, concurrency });
-  const { server, port } = await listen(rt.deps, 0);
+  const local = await listen(rt.deps, 0);
   return {
     rt,
-    base: `http://127.0.0.1:${port}`,
+    base: `http://127.0.0.1:${local.port}`,
     stop: async () => {
-      await new Promise((r) => server.close(r));
+      await local.close();
       await rt.close();
     },
   };

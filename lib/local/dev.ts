@@ -3,11 +3,10 @@
  * on 127.0.0.1, and a scheduler that polls the store for due waits.
  */
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { Logger } from '../core/ports';
 import type { Profile } from '../core/profile';
 import type { LoadedJourney } from '../journey/load';
-import { listen } from '../server/http';
+import { type LocalServer, listen } from '../server/http';
 import { putProfile } from '../store/profiles';
 import { ContinuingClock } from './continuing-clock';
 import { watchJourneys } from './reload';
@@ -52,10 +51,9 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   };
   // The first poll also resumes whatever a previous run left due or running.
   await poll();
-  let server: Server;
-  let port: number;
+  let server: LocalServer;
   try {
-    ({ server, port } = await listen(runtime.deps, opts.port));
+    server = await listen(runtime.deps, opts.port);
   } catch (err) {
     stopped = true;
     clearTimeout(timer);
@@ -64,13 +62,14 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     throw err;
   }
   return {
-    port,
+    port: server.port,
     runtime,
     close: async () => {
       stopped = true;
       clearTimeout(timer);
       watcher?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Requests in progress finish before the store closes: an event is never cut short here.
+      await server.close();
       await runtime.engine.idle().catch(() => undefined);
       await runtime.close();
     },

@@ -48,14 +48,42 @@ export async function handle(deps: Deps, req: IncomingMessage, res: ServerRespon
   res.end(text);
 }
 
+export interface LocalServer {
+  server: Server;
+  port: number;
+  /**
+   * Stop taking requests, let every request in progress finish and answer, then drop the idle
+   * keep-alive connections. A client that gave up on a request does not cut its processing short:
+   * the store stays open until every handler is done.
+   */
+  close(): Promise<void>;
+}
+
 /** Listen on 127.0.0.1. */
-export async function listen(deps: Deps, port: number): Promise<{ server: Server; port: number }> {
+export async function listen(deps: Deps, port: number): Promise<LocalServer> {
+  const inFlight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    void handle(deps, req, res);
+    const handling: Promise<void> = handle(deps, req, res)
+      .catch((err) => {
+        // The client went away while its body was read: nothing was accepted, nothing to answer.
+        deps.log.warn('request abandoned', { error: (err as Error)?.name ?? 'Error' });
+        if (!res.headersSent) res.destroy();
+      })
+      .finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
-  return { server, port: (server.address() as AddressInfo).port };
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
 }

@@ -1,0 +1,46 @@
+/**
+ * Closing the local server lets the requests in progress finish before the store closes, even
+ * when their client has already given up: an event is never cut short by a shutdown.
+ */
+import { request } from 'node:http';
+import { VirtualClock } from '../../lib/engine/clock';
+import { startLocalRuntime } from '../../lib/local/runtime';
+import { listen } from '../../lib/server/http';
+import { keys } from '../../lib/store/keys';
+import { HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+
+const T0 = Date.parse('2026-11-20T15:00:00Z');
+
+it('finishes a batch whose client went away before closing the store', async () => {
+  const { file } = journeyInTempDir(simpleJourney(), HELLO_TEMPLATES);
+  let started!: () => void;
+  const processing = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  const rt = await startLocalRuntime({
+    journeys: [loadValid(file)],
+    clock: new VirtualClock(T0),
+    onTimeline: (e) => {
+      if (e.kind === 'entered') started();
+    },
+  });
+  const local = await listen(rt.deps, 0);
+  const events = Array.from({ length: 200 }, (_, i) => ({
+    id: `e-${i}`,
+    type: 'x.happened',
+    customerId: `c-${i}`,
+    channel: 'web',
+    time: new Date(T0).toISOString(),
+  }));
+  const req = request({ host: '127.0.0.1', port: local.port, path: '/events', method: 'POST' });
+  req.on('error', () => {}); // the client gives up below
+  req.setHeader('content-type', 'application/json');
+  req.end(JSON.stringify(events));
+  await processing;
+  req.destroy();
+  await local.close();
+  // Every event of the batch was processed to the end before close returned.
+  const done = (await rt.table.scanPrefix(keys.event(''))).filter((i) => i.status === 'done');
+  expect(done).toHaveLength(200);
+  await rt.close();
+});
