@@ -13,6 +13,7 @@ import type { CatalogEntry } from './catalog';
 import type { Envelope } from './envelope';
 import { erasureEpoch } from './erasure';
 import { instanceId } from './ids';
+import { markLive } from './instances';
 import { evaluate, holds } from './jsonata';
 import type { Deps } from './ports';
 import { iso, record, type TimelineEntry } from './timeline';
@@ -132,6 +133,9 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
     : (((existing ?? (await deps.table.get(pk, sk))) as InstanceRecord | undefined)?.startedAt ?? at);
   // Recorded before the start so that a fast instance's later lines never precede it.
   await record(deps, { ...line('entered'), at: startedAt }, `${instance}#entered`);
+
+  // Live before it starts, so that an event arriving once it runs can stop it (goal, exitOn).
+  await markLive(deps, event.customerId, existing ?? starting);
 
   const input = JSON.stringify({ customerId: event.customerId, trigger, context, events: {} });
   let executionArn = executionArnOf(entry.stateMachineArn, instance);

@@ -9,7 +9,7 @@ import { ENGAGING_FEEDBACK, recordEngagement } from './engagement';
 import { enterJourney, executionArnOf } from './entry';
 import { type Envelope, isStopWord } from './envelope';
 import { wakeEscalations } from './escalation';
-import { activeInstances, endInstance } from './instances';
+import { endInstance, liveInstances } from './instances';
 import { dataMatches } from './park';
 import type { Deps } from './ports';
 import { recordTouchpoint } from './sessions';
@@ -125,12 +125,12 @@ async function resumeWaits(deps: Deps, event: Envelope): Promise<Set<string>> {
  * event in a waitFor goes on along that step's `next` instead: the journey said what to do with it.
  */
 async function endOnGoals(deps: Deps, event: Envelope, resumed: Set<string>): Promise<void> {
-  for (const inst of await activeInstances(deps, event.customerId)) {
+  for (const inst of await liveInstances(deps, event.customerId)) {
     if (resumed.has(inst.instance)) continue;
     const stop = (inst.stops ?? []).find((s) => s.event === event.type && dataMatches(event.data, s.match));
     if (!stop) continue;
     try {
-      const executionArn = inst.executionArn ?? executionArnOf(inst.stateMachineArn, inst.instance);
+      const executionArn = executionArnOf(inst.stateMachineArn, inst.instance);
       await deps.sfn.stopExecution({
         executionArn,
         error: `Baton.${stop.reason}`,

@@ -24,10 +24,32 @@ export async function getInstance(
   return { ...(item as unknown as InstanceRecord), escalated };
 }
 
-/** The customer's instances that have not ended. */
+/** The customer's instances that have not ended, from their records (every instance the customer ever had is read). */
 export async function activeInstances(deps: Pick<Deps, 'table'>, customerId: string): Promise<InstanceRecord[]> {
   const items = await deps.table.queryAll(keys.customer(customerId), { prefix: keys.instancePrefix });
   return (items as unknown as InstanceRecord[]).filter((i) => i.status === 'starting' || i.status === 'active');
+}
+
+/** What an event needs of a running instance to stop it: written at entry, removed when it ends. */
+export type LiveInstance = Pick<InstanceRecord, 'journey' | 'instance' | 'stateMachineArn' | 'stops'>;
+
+/** Mark an instance live (idempotent: the same content on every retry). */
+export async function markLive(deps: Pick<Deps, 'table'>, customerId: string, live: LiveInstance): Promise<void> {
+  const { journey, instance, stateMachineArn, stops } = live;
+  await deps.table.put({
+    pk: keys.customer(customerId),
+    sk: keys.liveInstance(journey, instance),
+    journey,
+    instance,
+    stateMachineArn,
+    stops,
+  });
+}
+
+/** The customer's live instances: one small item each, however many instances have ended. */
+export async function liveInstances(deps: Pick<Deps, 'table'>, customerId: string): Promise<LiveInstance[]> {
+  const items = await deps.table.queryAll(keys.customer(customerId), { prefix: keys.liveInstancePrefix });
+  return items as unknown as LiveInstance[];
 }
 
 /**
@@ -58,6 +80,8 @@ export async function endInstance(
     // Ended already. If that was by this same step (a retry after a crash between the writes
     // below), finish the job with the recorded time: the same keys make it a no-op otherwise.
     const current = await deps.table.get(pk, sk);
+    // Ended for another reason: only make sure it no longer reads as live (a crash may have left it).
+    if (current?.status === 'ended') await deps.table.delete(pk, keys.liveInstance(journey, instance));
     if (current?.status !== 'ended' || current.reason !== reason || (current.endStep as string | undefined) !== step)
       return false;
     ended = current;
@@ -68,6 +92,7 @@ export async function endInstance(
     names: { '#i': 'instance' },
     values: { ':i': instance },
   });
+  if (first) await deps.table.delete(pk, keys.liveInstance(journey, instance));
   await record(
     deps,
     {

@@ -27,6 +27,12 @@ export const keys = {
   /** One journey instance of the customer. */
   instance: (journey: string, instance: string) => `I#${journey}#${instance}`,
   instancePrefix: 'I#',
+  /**
+   * Present from an instance's entry until it ends: what an event reads to find the instances it
+   * may stop (goal, exitOn), so that the read does not grow with the customer's past instances.
+   */
+  liveInstance: (journey: string, instance: string) => `IL#${journey}#${instance}`,
+  liveInstancePrefix: 'IL#',
   /** Held while the customer has an active instance of a `concurrent: single` journey. */
   activeLock: (journey: string) => `A#${journey}`,
   /** A parked waitFor, found by the events of its type. */
