@@ -32,7 +32,8 @@ export async function costPerJourney(): Promise<Figure[]> {
     const instances = lines.filter((l) => l.kind === 'entered').length;
     if (instances === 0) continue;
     const per = (x: number) => x / instances;
-    const entered = [...usage.engine.entered.values()].reduce((a, b) => a + b, 0);
+    // Every state entered is a start or a move: what Step Functions bills.
+    const entered = usage.engine.executions + usage.engine.transitions;
     const steps = [...usage.engine.entered].filter(([s]) => isStepState(s)).reduce((a, [, n]) => a + n, 0);
     const invocations = usage.engine.taskCalls + usage.ingested;
     // Everything but the transitions, which the baseline shares.

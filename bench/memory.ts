@@ -16,7 +16,7 @@ import { startLocalRuntime } from '../lib/local/runtime';
 import { keys } from '../lib/store/keys';
 import type { Figure } from './engine-throughput';
 
-export const REVIEW_JOURNEY = {
+const REVIEW_JOURNEY = {
   id: 'review',
   name: 'Review request',
   version: 1,

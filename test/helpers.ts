@@ -48,6 +48,11 @@ export const HELLO_TEMPLATES = {
   'hello.sms.liquid': 'Hi {{ profile.attributes.firstName }}!',
 };
 
+/** A simpleJourney with these overrides, written out with the hello templates and loaded. */
+export function helloJourney(overrides: Record<string, unknown> = {}): LoadedJourney {
+  return loadValid(journeyInTempDir(simpleJourney(overrides), HELLO_TEMPLATES).file);
+}
+
 /** Move virtual time forward to `ms`, firing every wait, timeout and retry due on the way, in order. */
 export async function advanceTo(engine: LocalEngine, clock: VirtualClock, ms: number): Promise<void> {
   for (;;) {

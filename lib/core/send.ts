@@ -15,7 +15,7 @@ import { messageId as messageIdOf } from './ids';
 import type { Deps } from './ports';
 import type { SendInput, SendOutput } from './task-input';
 import { render } from './templates';
-import { iso, record } from './timeline';
+import { iso, record, type TimelineEntry } from './timeline';
 import { nextHourOfWeek, windowEnd } from './zoned-time';
 
 type LedgerStatus = 'sending' | 'sent' | 'suppressed' | 'failed' | 'unknown';
@@ -140,48 +140,56 @@ function ledgerItem(input: SendInput, messageId: string, status: LedgerStatus, n
   };
 }
 
-/** The `sent` line of a ledger item, keyed by message so that it is written once. */
-async function recordSent(deps: Deps, ledger: Item): Promise<void> {
+/**
+ * The timeline line of a ledger item's outcome, keyed by message and `key` so that it is written
+ * once however often a retry records it.
+ */
+async function recordOutcome(
+  deps: Deps,
+  ledger: Item,
+  key: string,
+  line: Pick<TimelineEntry, 'at' | 'kind'> & Partial<TimelineEntry>,
+): Promise<void> {
+  const { at, kind, ...rest } = line;
   await record(
     deps,
     {
-      at: (ledger.sentAt as string | undefined) ?? (ledger.createdAt as string),
-      kind: 'sent',
+      // In the order every line prints: at and kind first, the channel after the step.
+      at,
+      kind,
       journey: ledger.journey as string,
       version: ledger.version as number,
       customerId: ledger.customerId as string,
       instance: ledger.instance as string,
       step: ledger.step as string,
-      channel: ledger.channel as string,
+      ...(rest.channel === undefined ? {} : { channel: rest.channel }),
       template: ledger.template as string,
       messageId: ledger.messageId as string,
+      ...rest,
     },
-    `${ledger.messageId as string}#sent`,
+    `${ledger.messageId as string}#${key}`,
   );
+}
+
+/** When a settled message went, or was decided. */
+const settledAt = (ledger: Item) => (ledger.sentAt as string | undefined) ?? (ledger.createdAt as string);
+
+/** The `sent` line of a ledger item. */
+async function recordSent(deps: Deps, ledger: Item): Promise<void> {
+  await recordOutcome(deps, ledger, 'sent', { at: settledAt(ledger), kind: 'sent', channel: ledger.channel as string });
 }
 
 /**
  * A visit whose message failed, or may or may not have gone out (unknown), says so in the
- * timeline as a note (never a `sent` line), keyed by message so that it is written once.
+ * timeline as a note (never a `sent` line).
  */
 async function recordUnsettled(deps: Deps, ledger: Item, status: 'failed' | 'unknown'): Promise<void> {
-  await record(
-    deps,
-    {
-      at: (ledger.sentAt as string | undefined) ?? (ledger.createdAt as string),
-      kind: 'note',
-      journey: ledger.journey as string,
-      version: ledger.version as number,
-      customerId: ledger.customerId as string,
-      instance: ledger.instance as string,
-      step: ledger.step as string,
-      channel: ledger.channel as string | undefined,
-      template: ledger.template as string,
-      messageId: ledger.messageId as string,
-      reason: `send-${status}`,
-    },
-    `${ledger.messageId as string}#unsettled`,
-  );
+  await recordOutcome(deps, ledger, 'unsettled', {
+    at: settledAt(ledger),
+    kind: 'note',
+    channel: ledger.channel as string | undefined,
+    reason: `send-${status}`,
+  });
 }
 
 /** A ledger item already exists: this visit was handled before. Never send again. */
@@ -226,24 +234,13 @@ async function suppress(
   return { outcome: 'suppressed', reason, messageId };
 }
 
-/** The `suppressed` line of a ledger item, at the time of the decision, keyed by message so that it is written once. */
+/** The `suppressed` line of a ledger item, at the time of the decision. */
 async function recordSuppressed(deps: Deps, ledger: Item): Promise<void> {
-  await record(
-    deps,
-    {
-      at: ledger.createdAt as string,
-      kind: 'suppressed',
-      journey: ledger.journey as string,
-      version: ledger.version as number,
-      customerId: ledger.customerId as string,
-      instance: ledger.instance as string,
-      step: ledger.step as string,
-      template: ledger.template as string,
-      messageId: ledger.messageId as string,
-      reason: ledger.reason as string,
-    },
-    `${ledger.messageId as string}#suppressed`,
-  );
+  await recordOutcome(deps, ledger, 'suppressed', {
+    at: ledger.createdAt as string,
+    kind: 'suppressed',
+    reason: ledger.reason as string,
+  });
 }
 
 /** The step visit a message belongs to. */

@@ -97,12 +97,12 @@ function closeIterators(db: LevelDb): { open: number } {
         );
       },
       destroy(err, callback) {
-        if (!closed) count.open--;
-        closed = true;
-        iterator.close().then(
-          () => callback(err),
-          () => callback(err),
-        );
+        const done = () => {
+          if (!closed) count.open--;
+          closed = true;
+          callback(err);
+        };
+        iterator.close().then(done, done);
       },
     });
   };
@@ -149,7 +149,7 @@ function toSdkError(err: DynaliteError): Error {
 
 export interface DynaliteClient {
   client: DynamoDBClient;
-  /** LevelDB iterators still open (queries and scans in progress). */
+  /** LevelDB iterators not yet closed (queries and scans in progress). */
   openIterators(): number;
   close(): Promise<void>;
 }

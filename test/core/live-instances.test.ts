@@ -6,25 +6,20 @@
 import type { Envelope } from '../../lib/core/envelope';
 import { liveInstances } from '../../lib/core/instances';
 import { simulate } from '../../lib/local/simulate';
-import { HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+import { helloJourney } from '../helpers';
 
-const journey = loadValid(
-  journeyInTempDir(
-    simpleJourney({
-      id: 'cart',
-      trigger: { event: 'checkout.abandoned', dedupeBy: ['trigger.data.cartId'] },
-      entry: { concurrent: 'multiple' },
-      goal: { event: 'order.placed', match: { cartId: 'trigger.data.cartId' } },
-      start: 'wait',
-      steps: {
-        wait: { type: 'wait', for: 'PT1H', next: 'hello' },
-        hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
-        done: { type: 'end' },
-      },
-    }),
-    HELLO_TEMPLATES,
-  ).file,
-);
+const journey = helloJourney({
+  id: 'cart',
+  trigger: { event: 'checkout.abandoned', dedupeBy: ['trigger.data.cartId'] },
+  entry: { concurrent: 'multiple' },
+  goal: { event: 'order.placed', match: { cartId: 'trigger.data.cartId' } },
+  start: 'wait',
+  steps: {
+    wait: { type: 'wait', for: 'PT1H', next: 'hello' },
+    hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
+    done: { type: 'end' },
+  },
+});
 
 const event = (id: string, type: string, cartId: string, time: string): Envelope => ({
   id,

@@ -16,7 +16,7 @@ import { VirtualClock } from '../../lib/engine/clock';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import { simulate } from '../../lib/local/simulate';
 import { putProfile } from '../../lib/store/profiles';
-import { HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+import { helloJourney } from '../helpers';
 
 const ZONES = [
   'America/New_York',
@@ -92,7 +92,7 @@ function input(over: Partial<SendInput>): SendInput {
 beforeAll(async () => {
   clock = new VirtualClock(Date.parse('2026-01-01T00:00:00Z'));
   rt = await startLocalRuntime({
-    journeys: [loadValid(journeyInTempDir(simpleJourney(), HELLO_TEMPLATES).file)],
+    journeys: [helloJourney()],
     clock,
     concurrency: 1,
   });
@@ -201,19 +201,14 @@ describe('exactly one message per step visit', () => {
 
 describe('consent', () => {
   const journey = () =>
-    loadValid(
-      journeyInTempDir(
-        simpleJourney({
-          start: 'w',
-          steps: {
-            w: { type: 'wait', for: 'PT1H', next: 'hello' },
-            hello: { type: 'send', channel: 'sms', template: 'hello', next: 'done' },
-            done: { type: 'end' },
-          },
-        }),
-        HELLO_TEMPLATES,
-      ).file,
-    );
+    helloJourney({
+      start: 'w',
+      steps: {
+        w: { type: 'wait', for: 'PT1H', next: 'hello' },
+        hello: { type: 'send', channel: 'sms', template: 'hello', next: 'done' },
+        done: { type: 'end' },
+      },
+    });
 
   it('an opt-out that arrives during the wait stops the marketing SMS; one after it does not recall it', async () => {
     await fc.assert(

@@ -25,7 +25,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
 import { putProfile } from '../../lib/store/profiles';
 import type { Item } from '../../lib/store/table';
-import { advanceTo, HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+import { advanceTo, helloJourney } from '../helpers';
 
 class SimulatedCrash extends Error {
   override readonly name = 'SimulatedCrash';
@@ -126,40 +126,30 @@ describe('a crash between any two side effects of ingest, then redelivery', () =
   // One trigger enters two journeys: a `single` one with cooldown, limit, goal and a session
   // touchpoint, and a `multiple` one; both wait an hour, send, and end.
   const journeys = [
-    loadValid(
-      journeyInTempDir(
-        simpleJourney({
-          id: 'cart',
-          trigger: { event: 'checkout.abandoned', dedupeBy: ['trigger.data.cartId'] },
-          entry: { concurrent: 'single', cooldown: 'P1D', limit: 5 },
-          context: { cartId: 'trigger.data.cartId' },
-          goal: { event: 'order.placed', match: { cartId: 'trigger.data.cartId' } },
-          start: 'wait',
-          steps: {
-            wait: { type: 'wait', for: 'PT1H', next: 'hello' },
-            hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
-            done: { type: 'end' },
-          },
-        }),
-        HELLO_TEMPLATES,
-      ).file,
-    ),
-    loadValid(
-      journeyInTempDir(
-        simpleJourney({
-          id: 'browse',
-          trigger: { event: 'checkout.abandoned' },
-          entry: { concurrent: 'multiple' },
-          start: 'wait',
-          steps: {
-            wait: { type: 'wait', for: 'PT2H', next: 'hello' },
-            hello: { type: 'send', channel: 'sms', template: 'hello', purpose: 'transactional', next: 'done' },
-            done: { type: 'end' },
-          },
-        }),
-        HELLO_TEMPLATES,
-      ).file,
-    ),
+    helloJourney({
+      id: 'cart',
+      trigger: { event: 'checkout.abandoned', dedupeBy: ['trigger.data.cartId'] },
+      entry: { concurrent: 'single', cooldown: 'P1D', limit: 5 },
+      context: { cartId: 'trigger.data.cartId' },
+      goal: { event: 'order.placed', match: { cartId: 'trigger.data.cartId' } },
+      start: 'wait',
+      steps: {
+        wait: { type: 'wait', for: 'PT1H', next: 'hello' },
+        hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
+        done: { type: 'end' },
+      },
+    }),
+    helloJourney({
+      id: 'browse',
+      trigger: { event: 'checkout.abandoned' },
+      entry: { concurrent: 'multiple' },
+      start: 'wait',
+      steps: {
+        wait: { type: 'wait', for: 'PT2H', next: 'hello' },
+        hello: { type: 'send', channel: 'sms', template: 'hello', purpose: 'transactional', next: 'done' },
+        done: { type: 'end' },
+      },
+    }),
   ];
   const trigger: Envelope = {
     id: 'evt-1',
@@ -222,15 +212,10 @@ describe('a crash between any two side effects of ingest, then redelivery', () =
 });
 
 describe('a crash between any two side effects of a send, then the task retried', () => {
-  const journey = loadValid(
-    journeyInTempDir(
-      simpleJourney({
-        id: 'nudge',
-        settings: { frequencyCap: { max: 3, per: 'P1D', scope: 'customer' } },
-      }),
-      HELLO_TEMPLATES,
-    ).file,
-  );
+  const journey = helloJourney({
+    id: 'nudge',
+    settings: { frequencyCap: { max: 3, per: 'P1D', scope: 'customer' } },
+  });
   const input = (over: Partial<SendInput> = {}): SendInput => ({
     journey: 'nudge',
     version: 1,

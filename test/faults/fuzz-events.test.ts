@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { VirtualClock } from '../../lib/engine/clock';
 import type { LocalRuntime } from '../../lib/local/runtime';
-import { HELLO_TEMPLATES, journeyInTempDir, loadValid, serveLocally, simpleJourney } from '../helpers';
+import { helloJourney, serveLocally } from '../helpers';
 
 const SEED = 20260808;
 const DEADLINE_MS = 10_000;
@@ -21,8 +21,7 @@ let base: string;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  const { file } = journeyInTempDir(simpleJourney(), HELLO_TEMPLATES);
-  ({ rt, base, stop } = await serveLocally([loadValid(file)], new VirtualClock(Date.parse('2026-11-20T15:00:00Z'))));
+  ({ rt, base, stop } = await serveLocally([helloJourney()], new VirtualClock(Date.parse('2026-11-20T15:00:00Z'))));
 });
 afterAll(() => stop());
 

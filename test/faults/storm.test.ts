@@ -11,7 +11,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import { route } from '../../lib/server/routes';
 import { keys } from '../../lib/store/keys';
 import { putProfile } from '../../lib/store/profiles';
-import { advanceTo, HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+import { advanceTo, helloJourney } from '../helpers';
 
 const STORM = 1_000;
 const T0 = Date.parse('2026-11-20T18:00:00Z');
@@ -19,23 +19,18 @@ const HOUR = 3_600_000;
 
 /** Send an email at once, then stay active for a day: a second entry while it waits would show. */
 function stormJourney(overrides: Record<string, unknown> = {}) {
-  return loadValid(
-    journeyInTempDir(
-      simpleJourney({
-        id: 'storm',
-        trigger: { event: 'checkout.abandoned', dedupeBy: ['trigger.data.cartId'] },
-        entry: { concurrent: 'single' },
-        start: 'hello',
-        steps: {
-          hello: { type: 'send', channel: 'email', template: 'hello', next: 'linger' },
-          linger: { type: 'wait', for: 'P1D', next: 'done' },
-          done: { type: 'end' },
-        },
-        ...overrides,
-      }),
-      HELLO_TEMPLATES,
-    ).file,
-  );
+  return helloJourney({
+    id: 'storm',
+    trigger: { event: 'checkout.abandoned', dedupeBy: ['trigger.data.cartId'] },
+    entry: { concurrent: 'single' },
+    start: 'hello',
+    steps: {
+      hello: { type: 'send', channel: 'email', template: 'hello', next: 'linger' },
+      linger: { type: 'wait', for: 'P1D', next: 'done' },
+      done: { type: 'end' },
+    },
+    ...overrides,
+  });
 }
 
 let rt: LocalRuntime;

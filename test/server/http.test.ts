@@ -1,15 +1,14 @@
 /** The local HTTP API: per-entry results for POST /events, the outbox, profiles and timelines. */
 import { VirtualClock } from '../../lib/engine/clock';
 import type { LocalRuntime } from '../../lib/local/runtime';
-import { HELLO_TEMPLATES, journeyInTempDir, loadValid, serveLocally, simpleJourney } from '../helpers';
+import { helloJourney, serveLocally } from '../helpers';
 
 let rt: LocalRuntime;
 let base: string;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  const { file } = journeyInTempDir(simpleJourney(), HELLO_TEMPLATES);
-  ({ rt, base, stop } = await serveLocally([loadValid(file)], new VirtualClock(Date.parse('2026-11-20T15:00:00Z'))));
+  ({ rt, base, stop } = await serveLocally([helloJourney()], new VirtualClock(Date.parse('2026-11-20T15:00:00Z'))));
 });
 afterAll(() => stop());
 

@@ -7,18 +7,17 @@ import { VirtualClock } from '../../lib/engine/clock';
 import { startLocalRuntime } from '../../lib/local/runtime';
 import { listen } from '../../lib/server/http';
 import { keys } from '../../lib/store/keys';
-import { HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+import { helloJourney } from '../helpers';
 
 const T0 = Date.parse('2026-11-20T15:00:00Z');
 
 it('finishes a batch whose client went away before closing the store', async () => {
-  const { file } = journeyInTempDir(simpleJourney(), HELLO_TEMPLATES);
   let started!: () => void;
   const processing = new Promise<void>((resolve) => {
     started = resolve;
   });
   const rt = await startLocalRuntime({
-    journeys: [loadValid(file)],
+    journeys: [helloJourney()],
     clock: new VirtualClock(T0),
     onTimeline: (e) => {
       if (e.kind === 'entered') started();
