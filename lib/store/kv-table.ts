@@ -1,0 +1,164 @@
+/**
+ * The part the two local adapters share: the port's conditions, updates, item rules, paging and
+ * TTL, applied in JavaScript over an ordered key-value store. Each operation reads, checks and
+ * writes without yielding to the event loop, so it is atomic in this process (the only writer of
+ * a data dir); the adapter below makes the write durable before the promise resolves.
+ */
+import { applyUpdate, compareUtf8, holds } from './conditions';
+import { checkedItem, checkKey } from './item-rules';
+import {
+  type Cond,
+  type Item,
+  isExpired,
+  type Page,
+  type QueryOptions,
+  queryEvery,
+  type Table,
+  type Update,
+  type Usage,
+  type WriteOp,
+} from './port';
+
+/** One change handed to the adapter: the new item, or null to delete. */
+export interface KvWrite {
+  pk: string;
+  sk: string;
+  item: Item | null;
+}
+
+/** Which sort keys of a partition a range read covers. */
+export interface SkRange {
+  /** Inclusive lower bound (undefined: the first key). */
+  from?: string;
+  /** Exclusive lower bound: continue after this key. */
+  after?: string;
+  /** Only keys starting with this. */
+  prefix?: string;
+  /** Inclusive upper bound. */
+  to?: string;
+  /** Exclusive upper bound: continue before this key (newest first). */
+  before?: string;
+  reverse: boolean;
+  limit: number;
+}
+
+/** A table over an ordered key-value store. */
+export abstract class KvTable implements Table {
+  readonly usage: Usage = { reads: 0, writes: 0 };
+
+  constructor(protected readonly now: () => number) {}
+
+  /** The item stored under a key (expired or not), as the latest write left it. */
+  protected abstract read(pk: string, sk: string): Item | undefined;
+  /** At most `limit` items of a partition in the range, in key order (reversed when asked). */
+  protected abstract range(pk: string, range: SkRange): Item[];
+  /** Items whose partition key starts with `prefix`, from after `afterPk`/`afterSk`, at most `limit`. */
+  protected abstract scan(prefix: string, after: { pk: string; sk: string } | undefined, limit: number): Item[];
+  /** Apply writes (visible to reads at once) and resolve once they are durable. */
+  protected abstract commit(writes: KvWrite[]): Promise<void>;
+
+  async get(pk: string, sk: string): Promise<Item | undefined> {
+    this.usage.reads++;
+    checkKey(pk, sk);
+    const item = this.read(pk, sk);
+    return item && !isExpired(item, this.now()) ? copy(item) : undefined;
+  }
+
+  async put(item: Item, opts: { ifAbsent?: boolean; if?: Cond } = {}): Promise<boolean> {
+    this.usage.writes++;
+    const checked = checkedItem(item);
+    const cond = opts.ifAbsent ? ({ itemAbsent: true } as Cond) : opts.if;
+    if (cond && !holds(cond, this.read(item.pk, item.sk))) return false;
+    await this.commit([{ pk: item.pk, sk: item.sk, item: checked }]);
+    return true;
+  }
+
+  async update(pk: string, sk: string, changes: Update, opts: { if?: Cond } = {}): Promise<Item | undefined> {
+    this.usage.writes++;
+    checkKey(pk, sk);
+    const prev = this.read(pk, sk);
+    if (opts.if && !holds(opts.if, prev)) return undefined;
+    const next = checkedItem(applyUpdate(prev, pk, sk, changes));
+    await this.commit([{ pk, sk, item: next }]);
+    return copy(next);
+  }
+
+  async delete(pk: string, sk: string, opts: { if?: Cond } = {}): Promise<boolean> {
+    this.usage.writes++;
+    checkKey(pk, sk);
+    if (opts.if && !holds(opts.if, this.read(pk, sk))) return false;
+    await this.commit([{ pk, sk, item: null }]);
+    return true;
+  }
+
+  async write(ops: WriteOp[]): Promise<void> {
+    this.usage.writes += ops.length;
+    const writes = ops.map((op): KvWrite => {
+      if ('put' in op) return { pk: op.put.pk, sk: op.put.sk, item: checkedItem(op.put) };
+      checkKey(op.delete.pk, op.delete.sk);
+      return { pk: op.delete.pk, sk: op.delete.sk, item: null };
+    });
+    if (writes.length) await this.commit(writes);
+  }
+
+  async query(pk: string, opts: QueryOptions = {}): Promise<Page> {
+    this.usage.reads++;
+    const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+    const reverse = opts.newestFirst ?? false;
+    const start = opts.startKey?.sk as string | undefined;
+    const rows = this.range(pk, {
+      prefix: opts.prefix,
+      from: opts.from,
+      to: opts.to,
+      after: reverse ? undefined : start,
+      before: reverse ? start : undefined,
+      reverse,
+      limit,
+    });
+    const now = this.now();
+    const last = rows.at(-1);
+    return {
+      items: rows.filter((i) => !isExpired(i, now)).map(copy),
+      // As DynamoDB: a page cut by the limit has a next key, even when nothing follows it.
+      ...(rows.length >= limit && last ? { nextKey: { pk: last.pk, sk: last.sk } } : {}),
+    };
+  }
+
+  queryAll(pk: string, opts: Omit<QueryOptions, 'startKey' | 'limit'> = {}): Promise<Item[]> {
+    return queryEvery(this, pk, opts);
+  }
+
+  async *scanPrefixPages(prefix: string): AsyncGenerator<Item[]> {
+    let after: { pk: string; sk: string } | undefined;
+    for (;;) {
+      this.usage.reads++;
+      const rows = this.scan(prefix, after, SCAN_PAGE);
+      const now = this.now();
+      yield rows.filter((i) => !isExpired(i, now)).map(copy);
+      if (rows.length < SCAN_PAGE) return;
+      const last = rows[rows.length - 1];
+      after = { pk: last.pk, sk: last.sk };
+    }
+  }
+}
+
+const SCAN_PAGE = 500;
+
+/** A deep copy of a stored item: callers may change what they read without changing the store. */
+function copy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copy) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in value) out[k] = copy((value as Record<string, unknown>)[k]);
+  return out as T;
+}
+
+/** Whether a sort key lies in a range (bounds and prefix; not the limit). */
+export function inRange(sk: string, r: Omit<SkRange, 'reverse' | 'limit'>): boolean {
+  if (r.prefix !== undefined && !sk.startsWith(r.prefix)) return false;
+  if (r.from !== undefined && compareUtf8(sk, r.from) < 0) return false;
+  if (r.to !== undefined && compareUtf8(sk, r.to) > 0) return false;
+  if (r.after !== undefined && compareUtf8(sk, r.after) <= 0) return false;
+  if (r.before !== undefined && compareUtf8(sk, r.before) >= 0) return false;
+  return true;
+}
