@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileJourney, renderAsl } from '../../lib/journey/compile';
+import { version } from '../../package.json';
 import { journeyInTempDir, loadValid, ROOT, simpleJourney, spawnDev } from '../helpers';
 
 const BATON = join(ROOT, 'bin', 'baton.cjs');
@@ -58,12 +59,44 @@ describe('baton CLI', () => {
     expect(r.out).toBe('');
   });
 
-  it('usage errors exit 2 and say why', () => {
-    expect(baton('simulate', 'workflows/cart-recovery.json')).toMatchObject({
+  it("usage errors exit 2, say why and point to the command's help", () => {
+    expect(baton('simulate', 'workflows/cart-recovery.json')).toEqual({
       code: 2,
-      err: expect.stringContaining('--events'),
+      out: '',
+      err: "baton: required option '--events <file>' not specified\nrun baton simulate --help for its usage\n",
     });
-    expect(baton('frobnicate')).toMatchObject({ code: 2, err: expect.stringContaining('unknown command frobnicate') });
+    expect(baton('dev', '--port', 'x')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--port takes 0-65535'),
+    });
+  });
+
+  it('unknown commands and options: one line saying so, one line of help, exit 1', () => {
+    expect(baton('frobnicate')).toEqual({
+      code: 1,
+      out: '',
+      err: "baton: unknown command 'frobnicate'\nrun baton --help for the commands\n",
+    });
+    expect(baton('validate', '--strict')).toEqual({
+      code: 1,
+      out: '',
+      err: "baton: unknown option '--strict'\nrun baton validate --help for its usage\n",
+    });
+    expect(baton('graph', 'cart-recovery', '--formats', 'svg')).toMatchObject({
+      code: 1,
+      err: "baton: unknown option '--formats' (Did you mean --format?)\nrun baton graph --help for its usage\n",
+    });
+  });
+
+  it('every command answers --help with its own usage; baton --version prints the version', () => {
+    for (const command of ['validate', 'compile', 'graph', 'simulate', 'dev', 'schema']) {
+      const r = baton(command, '--help');
+      expect(r).toMatchObject({ code: 0, err: '' });
+      expect(r.out).toMatch(new RegExp(`^Usage: baton ${command} `));
+      if (command === 'dev') expect(r.out).toContain('--reset-clock');
+    }
+    expect(baton('--help').out).toMatch(/^Usage: baton \[options\] \[command\]/);
+    expect(baton('--version')).toEqual({ code: 0, out: `${version}\n`, err: '' });
   });
 });
 
