@@ -52,6 +52,34 @@ describe('baton CLI', () => {
     ).toEqual(['entered', 'entered', 'entered', 'ignored', 'sent', 'sent', 'suppressed']);
   });
 
+  it('simulate without --profiles notes on stderr that its sends will find no profiles; the lines stay on stdout', () => {
+    const r = baton(
+      'simulate',
+      'workflows/cart-recovery.json',
+      '--events',
+      'samples/cart-events.jsonl',
+      '--until',
+      'PT2H',
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      'note: no --profiles: sends will find no profiles (no address, no consent), so every send is suppressed\n',
+    );
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.kind)).toEqual([
+      'entered',
+      'entered',
+      'entered',
+      'ignored',
+      'suppressed',
+      'suppressed',
+      'suppressed',
+    ]);
+  });
+
   it('simulate: names the line and field of a bad event and runs nothing', () => {
     const r = baton('simulate', 'workflows/cart-recovery.json', '--events', join(__dirname, 'bad-events.jsonl'));
     expect(r.code).toBe(1);
