@@ -6,8 +6,9 @@
  * The store keeps a mark: an engine time this run's clock will not pass until the mark is saved
  * (renewed a little ahead, every half lease), and the real time at which the clock reaches it. So
  * whatever time the engine ever saw, even just before a kill -9, is at most the mark. A restart
- * continues from the mark plus the real time since then at x1: the stop costs no sped-up time, and
- * a kill costs at most one lease of it (a second of real time by default).
+ * continues from the mark plus the real time since then at x1: time while stopped never runs at
+ * --speed, and a kill moves the clock on by at most one lease of sped-up time (a real second by
+ * default).
  */
 import type { Clock } from '../core/ports';
 import type { Table } from '../store/table';

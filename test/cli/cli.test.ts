@@ -1,6 +1,6 @@
 /** The `baton` command as users run it: exit codes, exact output, and `baton dev` surviving kill -9. */
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileJourney, renderAsl } from '../../lib/journey/compile';
@@ -43,6 +43,10 @@ describe('baton CLI', () => {
     expect(a.code).toBe(0);
     expect(a.out.trim().split('\n')).toHaveLength(12);
     expect(baton(...args).out).toBe(a.out);
+    // The README's tour shows this output whole: it must be what the command prints.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const shown = /npx baton simulate workflows\/cart-recovery\.json .*\n```\n\n```json\n([\s\S]*?)```/.exec(readme);
+    expect(shown?.[1]).toBe(a.out);
     const cut = baton(...args, '--until', 'PT2H');
     expect(
       cut.out
