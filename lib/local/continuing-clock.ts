@@ -40,6 +40,7 @@ export interface ClockStart {
   continued: boolean;
 }
 
+/** The engine clock of `baton dev`: real time x `speed`, continued across runs on one data directory. */
 export class ContinuingClock implements Clock {
   private readonly realNow: () => number;
   private readonly leaseMs: number;

@@ -14,8 +14,9 @@ export interface BannerInput {
   profilesFile?: string;
 }
 
-/** A duration for people: the two largest units, like "9 days 2 h" or "5 min". */
+/** A duration for people: the two largest units, like "9 days 2 h" or "5 min" (or "36 ms"). */
 export function humanDuration(ms: number): string {
+  if (Math.abs(ms) < 1000) return `${Math.round(Math.abs(ms))} ms`;
   const units: [string, number][] = [
     ['days', 86_400_000],
     ['h', 3_600_000],
