@@ -65,12 +65,17 @@ export async function advanceTo(engine: LocalEngine, clock: VirtualClock, ms: nu
   clock.advanceTo(ms);
 }
 
-/** Start `baton dev` in a child process on a free port; resolves with its base URL once it listens. */
+/**
+ * Start `baton dev` in a child process on a free port; resolves with its base URL once it has
+ * printed its start-up lines, and with what it printed so far (`output()`, both streams).
+ */
 export function spawnDev(opts: {
   dataDir: string;
   workflows: string;
   speed: number;
-}): Promise<{ child: ChildProcess; base: string }> {
+  /** More arguments, like ['--profiles', file]. */
+  args?: string[];
+}): Promise<{ child: ChildProcess; base: string; output(): { out: string; err: string } }> {
   const child = spawn(
     process.execPath,
     [
@@ -84,17 +89,24 @@ export function spawnDev(opts: {
       String(opts.speed),
       '--workflows',
       opts.workflows,
+      ...(opts.args ?? []),
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let out = '';
+  let err = '';
+  const output = () => ({ out, err });
+  child.stderr!.on('data', (d) => {
+    err += String(d);
+  });
   return new Promise((resolve, reject) => {
-    let out = '';
     child.stdout!.on('data', (d) => {
       out += String(d);
       const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
+      // The engine time line is the last of the start-up lines that always appears.
+      if (m && /^Engine time: .*\n/m.test(out)) resolve({ child, base: `http://127.0.0.1:${m[1]}`, output });
     });
-    child.once('exit', (code) => reject(new Error(`baton dev exited ${code}: ${out}`)));
+    child.once('exit', (code) => reject(new Error(`baton dev exited ${code}: ${out}${err}`)));
   });
 }
 

@@ -5,6 +5,8 @@ import type { JourneyCatalog } from './catalog';
 /** Milliseconds since the epoch: wall clock in production, virtual in simulate and tests. */
 export interface Clock {
   now(): number;
+  /** How many times faster than real time it runs (`baton dev --speed`); absent when time is virtual. */
+  readonly speed?: number;
 }
 
 /** The Step Functions calls Baton makes; AWS SDK errors keep their names (ExecutionAlreadyExists, ...). */

@@ -1,7 +1,8 @@
 /**
- * The web console of `baton dev` (local only): the page at `/` and the one API it needs beyond
- * SPEC §5 — the journeys with their diagrams and per-step counts. Everything else the page shows
- * comes from the ordinary routes (outbox, dispatches, profile, context, timeline).
+ * The web console of `baton dev` (local only): the page at `/` and the two APIs it needs beyond
+ * SPEC §5 — the journeys with their diagrams and per-step counts, and the engine's time and speed.
+ * Everything else the page shows comes from the ordinary routes (outbox, dispatches, profile,
+ * context, timeline).
  */
 import type { Deps } from '../core/ports';
 import { journeyGraph } from '../journey/graph';
@@ -35,6 +36,7 @@ export interface ConsoleJourney {
 export async function consoleRoute(deps: Deps, req: ApiRequest): Promise<ApiResponse | undefined> {
   if (req.method !== 'GET') return undefined;
   if (req.path === '/') return { status: 200, contentType: 'text/html; charset=utf-8', body: CONSOLE_PAGE };
+  if (req.path === '/console/api/clock') return { status: 200, body: engineClock(deps) };
   if (req.path !== '/console/api/journeys') return undefined;
   try {
     return { status: 200, body: { journeys: await consoleJourneys(deps) } };
@@ -42,6 +44,11 @@ export async function consoleRoute(deps: Deps, req: ApiRequest): Promise<ApiResp
     deps.log.error('console request failed', { path: req.path, error: (err as Error)?.name ?? 'Error' });
     return errorBody(500, 'internal', 'the counts could not be read; retry');
   }
+}
+
+/** The engine's time as the console header shows it; `speed` is null when time is virtual. */
+export function engineClock(deps: Pick<Deps, 'clock'>): { now: string; speed: number | null } {
+  return { now: new Date(deps.clock.now()).toISOString(), speed: deps.clock.speed ?? null };
 }
 
 /** Every journey of the catalog with its diagram and counts. */

@@ -30,6 +30,7 @@ interface LevelIterator {
   close(): Promise<void>;
 }
 interface LevelDb {
+  open(): Promise<void>;
   close(cb: (err?: Error | null) => void): void;
   keys(options: unknown): LevelIterator;
   values(options: unknown): LevelIterator;
@@ -147,8 +148,21 @@ function toSdkError(err: DynaliteError): Error {
   });
 }
 
+/** The data directory's LevelDB is held by another process (another `baton dev`, most likely). */
+export class StoreLockedError extends Error {
+  override readonly name = 'StoreLockedError';
+  constructor(
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the store in ${path} is open in another process`, options);
+  }
+}
+
 export interface DynaliteClient {
   client: DynamoDBClient;
+  /** Open the store now: a store another process holds fails here with a StoreLockedError. */
+  open(): Promise<void>;
   /** LevelDB iterators not yet closed (queries and scans in progress). */
   openIterators(): number;
   close(): Promise<void>;
@@ -182,6 +196,11 @@ export function dynaliteClient(opts: { path?: string }): DynaliteClient {
   return {
     client,
     openIterators: () => iterators.open,
+    // LevelDB opens on first use, where a lock held elsewhere surfaces only as "Database is closed".
+    open: () =>
+      store.db.open().catch((err: { cause?: { code?: string } }) => {
+        throw err?.cause?.code === 'LEVEL_LOCKED' ? new StoreLockedError(opts.path ?? 'memory', { cause: err }) : err;
+      }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         const done = (err?: Error | null) => (err ? reject(err) : resolve());

@@ -25,6 +25,7 @@ export interface LocalStore {
 /** dynalite in this process (data on disk under `path`, else in memory), with the table ensured. */
 export async function openLocalStore(opts: { path?: string; tableName?: string } = {}): Promise<LocalStore> {
   const store = dynaliteClient({ path: opts.path });
+  await store.open();
   const table = new Table(store.client, opts.tableName ?? 'baton');
   await table.ensureExists();
   return { table, close: store.close };

@@ -162,4 +162,12 @@ const cart = (id: string, customerId: string, value: number) => ({
     await page.getByRole('region', { name: 'Context' }).waitFor();
     expect(page.url()).toBe(`${base}/#customer/c-ana`);
   });
+
+  it("shows the engine's time and speed in the header", async () => {
+    await page.goto(`${base}/#journeys`);
+    const engineTime = page.locator('#engine-time').filter({ hasText: 'Engine time' });
+    await engineTime.waitFor();
+    // The tests' clock is virtual: it stands where the arrangement left it, 61 minutes after T0.
+    expect(await engineTime.innerText()).toBe('Engine time 2026-11-20 16:01:00Z (virtual)');
+  });
 });
