@@ -158,7 +158,11 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
             op: 'handoff',
             visit: jsonata('$states.context.State.EnteredTime'),
             to: step.to,
-            carry: Object.fromEntries(step.carry.map((k) => [k, jsonata(valueToJsonata(`context.${k}`, scope))])),
+            // One object constructor, which leaves out a key the context lacks: Step Functions fails a
+            // field whose own expression returns nothing (States.QueryEvaluationError).
+            carry: jsonata(
+              `{${step.carry.map((k) => `${jsonataLiteral(k)}: ${valueToJsonata(`context.${k}`, scope)}`).join(', ')}}`,
+            ),
             ...(step.reason === undefined ? {} : { reason: jsonata(valueToJsonata(step.reason, scope)) }),
           },
           id,
