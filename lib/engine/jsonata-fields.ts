@@ -103,7 +103,7 @@ export function queryError(expr: string, field: string, what: string, cause?: un
 }
 
 /** The JSON type of a value, as AWS names it in a cause. */
-export function jsonType(v: unknown): string {
+function jsonType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   return typeof v;

@@ -69,7 +69,7 @@ export interface StateRun {
   holdToken(token: string): Promise<void>;
 }
 
-export const WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+const WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 /** Seconds and TimeoutSeconds take integers up to this (https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html). */
 const MAX_SECONDS = 99_999_999;
