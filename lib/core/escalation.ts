@@ -54,7 +54,7 @@ export function nextThreshold(
 export async function escalationCheck(
   deps: Deps,
   input: EscalationInput,
-): Promise<{ escalate: number } | { timeoutSeconds: number; pauseEnd: string }> {
+): Promise<{ escalate: number; pauseEnd: null } | { timeoutSeconds: number; pauseEnd: string }> {
   const now = deps.clock.now();
   const [session, instance] = await Promise.all([
     currentSession(deps.table, input.customerId),
@@ -81,7 +81,9 @@ export async function escalationCheck(
       },
       `${input.instance}#escalated#${input.rules[firing].id}`,
     );
-    return { escalate: firing };
+    // pauseEnd is there, null, because the state assigns $states.result.pauseEnd: Step Functions
+    // fails a JSONata expression that returns nothing (States.QueryEvaluationError).
+    return { escalate: firing, pauseEnd: null };
   }
   const end = await pauseEnd(deps, input, now);
   const threshold = nextThreshold(input.rules, session, facts, fired);

@@ -158,7 +158,11 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
             op: 'handoff',
             visit: jsonata('$states.context.State.EnteredTime'),
             to: step.to,
-            carry: Object.fromEntries(step.carry.map((k) => [k, jsonata(valueToJsonata(`context.${k}`, scope))])),
+            // One object constructor, which leaves out a key the context lacks: Step Functions fails a
+            // field whose own expression returns nothing (States.QueryEvaluationError).
+            carry: jsonata(
+              `{${step.carry.map((k) => `${jsonataLiteral(k)}: ${valueToJsonata(`context.${k}`, scope)}`).join(', ')}}`,
+            ),
             ...(step.reason === undefined ? {} : { reason: jsonata(valueToJsonata(step.reason, scope)) }),
           },
           id,
@@ -240,7 +244,9 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
       return compilePause(journey, { ...pause, untilLocalTime: step.untilLocalTime }, scope);
     const until = step.until ?? '';
     const expr = isTimestamp(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
-    return compilePause(journey, { ...pause, pauseEnd: expr, untilGiven: true }, scope);
+    // A missing time is null, which the check reads as passed: an expression that returns nothing fails the state.
+    const pauseEnd = `($t := ${expr}; $exists($t) ? $t : null)`;
+    return compilePause(journey, { ...pause, pauseEnd, untilGiven: true }, scope);
   }
   if (step.for !== undefined) return { [id]: { Type: 'Wait', Seconds: durationSeconds(step.for), Next: step.next } };
   const resume = `${id}.wait`;
@@ -274,10 +280,13 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
             `($t := ${expr}; $type($t) = "string" and $contains($t, ${RFC3339}) and $toMillis($t) > $millis())`,
           ),
           Next: resume,
+          // On the rule, not the state: the Default path must not evaluate a time that may be missing
+          // (Step Functions fails an expression that returns nothing). Written back in UTC with seconds,
+          // the form a Wait Timestamp must have.
+          Output: { resumeAt: jsonata(`$fromMillis($toMillis(${expr}))`) },
         },
       ],
       Default: passed,
-      Output: { resumeAt: jsonata(expr) },
     },
     [resume]: { Type: 'Wait', Timestamp: jsonata('$states.input.resumeAt'), Next: step.next },
     [passed]: task(
