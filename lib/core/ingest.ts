@@ -11,9 +11,9 @@ import { type Envelope, isStopWord } from './envelope';
 import { wakeEscalations } from './escalation';
 import { endInstance, liveInstances } from './instances';
 import { dataMatches } from './park';
+import { isSettled, markEventDone, pendingEventRecord } from './pending-events';
 import type { Deps } from './ports';
 import { recordTouchpoint } from './sessions';
-import { iso } from './timeline';
 import { hourOfWeek } from './zoned-time';
 
 export type IngestStatus = 'accepted' | 'duplicate';
@@ -21,14 +21,14 @@ export type IngestStatus = 'accepted' | 'duplicate';
 /** Errors Step Functions gives for a task token that can no longer be completed. */
 const DEAD_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
+/** Process one valid event; `duplicate` when its id was seen and needs nothing more. */
 export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus> {
   const eventKey = keys.event(event.id);
   // One conditional write for a new event (the common case); a known one is read to see how far it got.
-  const fresh = await deps.table.put(
-    { pk: eventKey, sk: keys.single, status: 'processing', type: event.type },
-    { ifAbsent: true },
-  );
-  if (!fresh && (await deps.table.get(eventKey, keys.single))?.status === 'done') return 'duplicate';
+  // The record keeps the envelope until the event is done, so that a run cut short can be finished
+  // without a redelivery (finishPendingEvents at `baton dev`'s start).
+  const fresh = await deps.table.put(pendingEventRecord(event, deps.clock.now()), { ifAbsent: true });
+  if (!fresh && isSettled(await deps.table.get(eventKey, keys.single))) return 'duplicate';
   // Not done: new, or a delivery that died half-way (or is running right now). Every step below is
   // idempotent, so processing it again completes it and never repeats an effect; an event that was
   // accepted is therefore never lost to a crash.
@@ -39,7 +39,7 @@ export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus>
   for (const entry of deps.catalog.triggeredBy(event.type)) {
     await enterJourney(deps, entry, event);
   }
-  await deps.table.update(eventKey, keys.single, { set: { status: 'done', doneAt: iso(deps.clock.now()) } });
+  await markEventDone(deps.table, event.id, deps.clock.now());
   return 'accepted';
 }
 

@@ -50,8 +50,14 @@ export interface Deps {
   /** Where actions and hand-offs go. */
   destinations: import('../channels/destinations').DestinationRouter;
   log: Logger;
-  /** Locally: delete what the local outbox and dispatch log hold for a customer (erasure). */
-  eraseLocal?: (customerId: string) => Promise<void>;
+  /**
+   * Locally: delete what only the local runtime holds for a customer — the outbox, the dispatch
+   * log, the engine's records of these executions (erasure; on AWS, Step Functions keeps its
+   * history and nothing can delete it).
+   */
+  eraseLocal?: (customerId: string, executionArns: string[]) => Promise<void>;
+  /** Locally: make what an erasure deleted unrecoverable from the store's files. */
+  purgeErased?: () => Promise<void>;
   /** Called with every timeline entry as it is recorded (simulate prints them). */
   onTimeline?: (entry: import('./timeline').TimelineEntry) => void;
 }

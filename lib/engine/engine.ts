@@ -223,6 +223,24 @@ export class LocalEngine implements StepFunctionsPort {
     }
   }
 
+  /**
+   * Delete everything the engine keeps of an execution — its checkpoint (input, state input,
+   * variables: the customer's trigger, context and waitFor events) and its task token — for an
+   * erasure. Stop it first: a running one would go on from memory no further than its next save.
+   */
+  async forgetExecution(executionArn: string): Promise<void> {
+    const ex = await this.load(executionArn);
+    if (ex) {
+      // The token of a task still starting is not saved yet, and it may hold a result already.
+      const starting = (this.scope(ex, 0).states.context as { Task: { Token: string } }).Task.Token;
+      for (const token of new Set([ex.token, starting])) if (token) await this.opts.table.delete(tokenKey(token), '_');
+    }
+    await this.opts.table.delete(execKey(executionArn), '_');
+    this.written.delete(executionArn);
+    if (this.due) this.due.delete(executionArn);
+    else this.dueWhileLoading.set(executionArn, undefined);
+  }
+
   /** The checkpointed execution, as DescribeExecution would show it. */
   async describeExecution(executionArn: string): Promise<Execution> {
     const ex = await this.load(executionArn);

@@ -1,8 +1,10 @@
 /**
  * `baton dev`: the local engine on the wall clock (optionally faster), data on disk, the HTTP API
- * on 127.0.0.1, and a scheduler that polls the store for due waits.
+ * on 127.0.0.1, and a scheduler that polls the store for due waits. At start it finishes whatever
+ * a previous run left half-done: the events it accepted, then the executions it was running.
  */
 import { mkdirSync } from 'node:fs';
+import { finishPendingEvents } from '../core/finish-pending';
 import type { Logger } from '../core/ports';
 import type { Profile } from '../core/profile';
 import type { LoadedJourney } from '../journey/load';
@@ -60,6 +62,9 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const seed = await seedNewDataDir(runtime.table, opts.profiles, clock.now());
   const clockStart = await clock.continueFrom(runtime.table, { reset: opts.resetClock });
   clock.keepRenewing((err) => opts.log.error('engine time could not be saved', { error: String(err) }));
+  // Events a crash cut short are finished before anything else happens, in the order they came in.
+  const finished = await finishPendingEvents(runtime.deps);
+  if (finished) opts.log.info('finished events a previous run had accepted and not completed', { events: finished });
   const watcher = opts.workflowsDir ? watchJourneys(runtime, opts.workflowsDir, opts.log) : undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
