@@ -22,24 +22,31 @@ const SECRET_ID = /^[A-Za-z0-9/_+=.@:-]{1,2048}$/;
 // SSM names: letters, digits, . - _ and / for hierarchies; an ARN adds ':'.
 const PARAMETER_NAME = /^[A-Za-z0-9/_.:-]{1,2048}$/;
 
-export const headerValueSchema = z.union([
-  z.string(),
-  z
-    .object({
-      secret: z.string().regex(SECRET_ID, {
-        error: (i) => `must be a Secrets Manager secret name or ARN, found ${JSON.stringify(i.input)}`,
-      }),
-    })
-    .strict(),
-  z
-    .object({
-      ssmSecureString: z.string().regex(PARAMETER_NAME, {
-        error: (i) =>
-          `must be an SSM parameter name such as /baton/cc-token, or its ARN, found ${JSON.stringify(i.input)}`,
-      }),
-    })
-    .strict(),
-]);
+export const headerValueSchema = z.union(
+  [
+    z.string(),
+    z
+      .object({
+        secret: z.string().regex(SECRET_ID, {
+          error: (i) => `must be a Secrets Manager secret name or ARN, found ${JSON.stringify(i.input)}`,
+        }),
+      })
+      .strict(),
+    z
+      .object({
+        ssmSecureString: z.string().regex(PARAMETER_NAME, {
+          error: (i) =>
+            `must be an SSM parameter name such as /baton/cc-token, or its ARN, found ${JSON.stringify(i.input)}`,
+        }),
+      })
+      .strict(),
+  ],
+  {
+    error: (i) =>
+      `must be the header's text, {"secret": "<Secrets Manager secret name or ARN>"} or ` +
+      `{"ssmSecureString": "<SSM parameter name>"}, found ${JSON.stringify(i.input)}`,
+  },
+);
 
 /** Whether a header value is a reference rather than the value itself. */
 export function isSecretRef(value: HeaderValue): value is SecretRef {
