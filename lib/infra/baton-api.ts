@@ -139,12 +139,12 @@ export function resolveThrottle(given: BatonApiThrottle = {}): Required<BatonApi
   };
   if (typeof t.rateLimit !== 'number' || !(t.rateLimit > 0 && t.rateLimit <= 10_000)) {
     throw new InvalidPropsError(
-      `apiThrottle.rateLimit must be requests per second above 0 and at most 10000 (API Gateway's account quota), found ${t.rateLimit}`,
+      `apiThrottle.rateLimit (context baton:apiThrottleRate) must be requests per second above 0 and at most 10000 (API Gateway's account quota), found ${t.rateLimit}`,
     );
   }
   if (!Number.isInteger(t.burstLimit) || t.burstLimit < 1 || t.burstLimit > 5000) {
     throw new InvalidPropsError(
-      `apiThrottle.burstLimit must be a whole number of requests from 1 to 5000 (API Gateway's account burst), found ${t.burstLimit}`,
+      `apiThrottle.burstLimit (context baton:apiThrottleBurst) must be a whole number of requests from 1 to 5000 (API Gateway's account burst), found ${t.burstLimit}`,
     );
   }
   return t;

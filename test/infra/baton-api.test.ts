@@ -40,10 +40,18 @@ test('a given rate and burst replace the defaults, each on its own', () => {
 });
 
 test.each([
-  [{ rateLimit: 0 }, 'apiThrottle.rateLimit must be requests per second above 0 and at most 10000', 'found 0'],
+  [
+    { rateLimit: 0 },
+    'apiThrottle.rateLimit (context baton:apiThrottleRate) must be requests per second above 0 and at most 10000',
+    'found 0',
+  ],
   [{ rateLimit: 20_000 }, 'apiThrottle.rateLimit', 'found 20000'],
   [{ rateLimit: Number.NaN }, 'apiThrottle.rateLimit', 'found NaN'],
-  [{ burstLimit: 2.5 }, 'apiThrottle.burstLimit must be a whole number of requests from 1 to 5000', 'found 2.5'],
+  [
+    { burstLimit: 2.5 },
+    'apiThrottle.burstLimit (context baton:apiThrottleBurst) must be a whole number of requests from 1 to 5000',
+    'found 2.5',
+  ],
   [{ burstLimit: 0 }, 'apiThrottle.burstLimit', 'found 0'],
   [{ burstLimit: 6000 }, 'apiThrottle.burstLimit', 'found 6000'],
 ])('%j is refused with the field, the value and what is allowed', (throttle, field, found) => {
