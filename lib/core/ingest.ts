@@ -12,7 +12,7 @@ import { wakeEscalations } from './escalation';
 import { endInstance, liveInstances } from './instances';
 import { dataMatches } from './park';
 import type { Deps } from './ports';
-import { recordTouchpoint } from './sessions';
+import { recordTouchpoint, sessionTimeoutsOf } from './sessions';
 import { iso } from './timeline';
 import { hourOfWeek } from './zoned-time';
 
@@ -33,7 +33,11 @@ export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus>
   // idempotent, so processing it again completes it and never repeats an effect; an event that was
   // accepted is therefore never lost to a crash.
   await applyReserved(deps, event);
-  if (await recordTouchpoint(deps.table, event)) await wakeEscalations(deps, event.customerId);
+  const touchpoint = await recordTouchpoint(deps.table, event, {
+    now: deps.clock.now(),
+    timeouts: sessionTimeoutsOf(deps.catalog.all().map((e) => e.journey)),
+  });
+  if (touchpoint) await wakeEscalations(deps, event.customerId);
   const resumed = await resumeWaits(deps, event);
   await endOnGoals(deps, event, resumed);
   for (const entry of deps.catalog.triggeredBy(event.type)) {
