@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { EVENT_TYPE_PATTERN, show } from '../journey/schema';
 import { pointerOf } from '../journey/validate';
 import { pathDeeperThan } from './nesting';
+import type { ConsentStatus } from './profile';
 
 export const MAX_DATA_BYTES = 32 * 1024;
 /** Deeper data cannot be stored (DynamoDB nests 32 levels) and would overflow validators' stacks. */
@@ -19,6 +20,8 @@ function isRfc3339(text: string): boolean {
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   return days !== undefined && day >= 1 && day <= days && !Number.isNaN(Date.parse(text));
 }
+/** A channel word: the envelope's `channel`, and a consent change's `data.channel`. */
+const CHANNEL_WORD = /^[a-z][a-z0-9_-]{0,31}$/;
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,127}$/;
 
 const id = (what: string) =>
@@ -52,7 +55,7 @@ export const envelopeSchema = z
         error: (i) =>
           i.input === undefined ? 'channel is required' : `channel must be a string, found ${show(i.input)}`,
       })
-      .regex(/^[a-z][a-z0-9_-]{0,31}$/, {
+      .regex(CHANNEL_WORD, {
         error: (i) =>
           `channel must be a lower-case word such as web, app, email, sms, push, phone, chat, store or social, found ${show(i.input)}`,
       }),
@@ -86,24 +89,95 @@ export function fieldErrors(issues: z.core.$ZodIssue[], allowed: string): FieldE
   );
 }
 
-/** Validate one envelope; errors carry the JSON pointer of the field. */
-export function parseEnvelope(input: unknown): { ok: true; event: Envelope } | { ok: false; errors: FieldError[] } {
+/**
+ * The engine clock an event is read against (SPEC §1, event time vs engine time): the wall clock of
+ * `POST /events` and the AWS ingest, in ms; or `'replay'` for `baton simulate`, which ingests each
+ * event when its virtual clock reaches the event's own time, so no event is ever ahead of it there
+ * and only the floor applies.
+ */
+export type EngineNow = number | 'replay';
+
+/** The earliest event time accepted: older ones are placeholders or parsing accidents (year 0001). */
+export const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);
+/** How far an event time may run ahead of the engine clock: sources' clocks drift, never by a day. */
+export const MAX_AHEAD_MS = 24 * 3_600_000;
+
+/** Validate one envelope read at engine time `now`; errors carry the JSON pointer of the field. */
+export function parseEnvelope(
+  input: unknown,
+  now: EngineNow,
+): { ok: true; event: Envelope } | { ok: false; errors: FieldError[] } {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, errors: [{ path: '', message: `an event must be a JSON object, found ${show(input)}` }] };
   }
   const r = envelopeSchema.safeParse(input);
-  const data = (input as { data?: unknown }).data;
-  const dataProblems = data && typeof data === 'object' && !Array.isArray(data) ? dataErrors(data) : [];
-  if (r.success && !dataProblems.length) return { ok: true, event: r.data };
+  const { data, time, type } = input as { data?: unknown; time?: unknown; type?: unknown };
+  const problems = [
+    ...(data && typeof data === 'object' && !Array.isArray(data) ? dataErrors(data) : []),
+    ...timeErrors(time, now),
+    ...(type === 'consent.updated' ? consentErrors(data) : []),
+  ];
+  if (r.success && !problems.length) return { ok: true, event: r.data };
   return {
     ok: false,
     errors: [
       ...(r.success
         ? []
         : fieldErrors(r.error.issues, 'an event has id, type, customerId, channel, time, sessionId and data')),
-      ...dataProblems,
+      ...problems,
     ],
   };
+}
+
+/** A well-formed time outside the range the engine accepts (a malformed one is the schema's to report). */
+function timeErrors(time: unknown, now: EngineNow): FieldError[] {
+  if (typeof time !== 'string' || !isRfc3339(time)) return [];
+  const at = Date.parse(time);
+  const earliest = new Date(EARLIEST_EVENT_TIME).toISOString();
+  if (now === 'replay') {
+    return at < EARLIEST_EVENT_TIME
+      ? [{ path: '/time', message: `time must be ${earliest} or later, found ${show(time)}` }]
+      : [];
+  }
+  if (at >= EARLIEST_EVENT_TIME && at <= now + MAX_AHEAD_MS) return [];
+  const latest = new Date(now + MAX_AHEAD_MS).toISOString();
+  return [
+    {
+      path: '/time',
+      message: `time must be between ${earliest} and ${latest} (24 hours after the engine clock), found ${show(time)}`,
+    },
+  ];
+}
+
+/** profile.ts's CONSENT_VALUES, typed against it (importing it would make the two modules a cycle). */
+const CONSENT_VALUES: readonly ConsentStatus[] = ['opted_in', 'opted_out'];
+
+/** The change a consent.updated event carries (SPEC §1); parseEnvelope rejects one without it. */
+export function consentChangeOf(event: Envelope): { channel: string; status: ConsentStatus } | undefined {
+  if (event.type !== 'consent.updated') return undefined;
+  const { channel, status } = (event.data ?? {}) as { channel?: unknown; status?: unknown };
+  return typeof channel === 'string' && CHANNEL_WORD.test(channel) && CONSENT_VALUES.includes(status as ConsentStatus)
+    ? { channel, status: status as ConsentStatus }
+    : undefined;
+}
+
+/** A consent.updated event that does not say which channel and what status: no guess is safe. */
+function consentErrors(data: unknown): FieldError[] {
+  const { channel, status } = (data && typeof data === 'object' ? data : {}) as { channel?: unknown; status?: unknown };
+  const errors: FieldError[] = [];
+  if (typeof channel !== 'string' || !CHANNEL_WORD.test(channel)) {
+    errors.push({
+      path: '/data/channel',
+      message: `consent.updated needs data.channel, a lower-case channel word such as sms, email or push, found ${channel === undefined ? 'nothing' : show(channel)}`,
+    });
+  }
+  if (!CONSENT_VALUES.includes(status as ConsentStatus)) {
+    errors.push({
+      path: '/data/status',
+      message: `consent.updated needs data.status, ${CONSENT_VALUES.join(' or ')}, found ${status === undefined ? 'nothing' : show(status)}`,
+    });
+  }
+  return errors;
 }
 
 /** Numbers JSON.parse keeps exactly and DynamoDB can store; anything else must travel as a string. */

@@ -7,13 +7,13 @@ import { keys } from '../store/keys';
 import { getProfile, setConsent } from '../store/profiles';
 import { ENGAGING_FEEDBACK, recordEngagement } from './engagement';
 import { enterJourney, executionArnOf } from './entry';
-import { type Envelope, isStopWord } from './envelope';
+import { consentChangeOf, type Envelope, isStopWord } from './envelope';
 import { wakeEscalations } from './escalation';
 import { endInstance, liveInstances } from './instances';
 import { dataMatches } from './park';
 import { isSettled, markEventDone, pendingEventRecord } from './pending-events';
 import type { Deps } from './ports';
-import { recordTouchpoint } from './sessions';
+import { recordTouchpoint, sessionTimeoutsOf } from './sessions';
 import { hourOfWeek } from './zoned-time';
 
 export type IngestStatus = 'accepted' | 'duplicate';
@@ -33,7 +33,11 @@ export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus>
   // idempotent, so processing it again completes it and never repeats an effect; an event that was
   // accepted is therefore never lost to a crash.
   await applyReserved(deps, event);
-  if (await recordTouchpoint(deps.table, event)) await wakeEscalations(deps, event.customerId);
+  const touchpoint = await recordTouchpoint(deps.table, event, {
+    now: deps.clock.now(),
+    timeouts: sessionTimeoutsOf(deps.catalog.all().map((e) => e.journey)),
+  });
+  if (touchpoint) await wakeEscalations(deps, event.customerId);
   const resumed = await resumeWaits(deps, event);
   await endOnGoals(deps, event, resumed);
   for (const entry of deps.catalog.triggeredBy(event.type)) {
@@ -55,14 +59,9 @@ const FEEDBACK_RANK: Record<string, number> = {
 async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
   const data = event.data ?? {};
   if (event.type === 'consent.updated') {
-    const { channel, status } = data as { channel?: unknown; status?: unknown };
-    if (typeof channel === 'string' && (status === 'opted_in' || status === 'opted_out')) {
-      await setConsent(deps.table, event.customerId, { channel, status, at: event.time, eventId: event.id });
-    } else {
-      deps.log.warn('consent.updated ignored: data.channel and data.status (opted_in|opted_out) are required', {
-        eventId: event.id,
-      });
-    }
+    // parseEnvelope rejected a consent.updated without a channel and a status: this one has both.
+    const change = consentChangeOf(event);
+    if (change) await setConsent(deps.table, event.customerId, { ...change, at: event.time, eventId: event.id });
     return;
   }
   if (!event.type.startsWith('message.')) return;

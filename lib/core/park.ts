@@ -27,6 +27,8 @@ export async function park(deps: Pick<Deps, 'table' | 'clock'>, input: ParkInput
       token: input.token,
       journey: input.journey,
       instance: input.instance,
+      // When the pause wakes by itself: a touchpoint that brings a threshold sooner wakes it (escalation.ts).
+      timesOutAt: now + input.timeoutSeconds * 1000,
       expiresAt: Math.ceil(now / 1000) + input.timeoutSeconds + 3600,
     });
   }

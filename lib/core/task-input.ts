@@ -21,6 +21,8 @@ export interface LookupData {
   trigger: Record<string, unknown>;
   context: Record<string, unknown>;
   events: Record<string, unknown>;
+  /** The journey's `settings.sessionTimeout` in seconds, when it sets one (`session.*` reads it). */
+  sessionTimeoutSeconds?: number;
 }
 
 export interface FinishInput extends TaskBase {
@@ -58,6 +60,8 @@ export interface EscalationInput extends TaskBase {
   /** The check's state and entry time: a re-run of the same check after a crash repeats its decision. */
   visit: string;
   rules: import('../journey/escalation-rules').CompiledRule[];
+  /** The journey's `settings.sessionTimeout` in seconds, when it sets one. */
+  sessionTimeoutSeconds?: number;
   /** When the pause ends (ISO), if known; null or invalid: it has ended. */
   pauseEnd?: string | null;
   /** For a wait untilLocalTime: the time of day, computed in the customer's zone at the first check. */

@@ -14,7 +14,7 @@
  */
 import type { AslState } from './compile-steps';
 import { FAILED_STATE, jsonata, placeholder, TASK_RETRY, taskBase } from './compile-steps';
-import { compiledRules } from './escalation-rules';
+import { compiledRules, sessionSettings } from './escalation-rules';
 import type { Scope } from './expressions';
 import { variableScope } from './expressions';
 import type { Journey } from './schema';
@@ -56,6 +56,7 @@ export function compilePause(journey: Journey, spec: PauseSpec, scope: Scope): R
       op: 'escalation',
       visit: jsonata(`$states.context.State.Name & "@" & $states.context.State.EnteredTime`),
       rules,
+      ...sessionSettings(journey),
       ...(firstCheck
         ? {
             first: true,

@@ -7,6 +7,7 @@
 
 import { compilePause } from './compile-pause';
 import { durationSeconds } from './duration';
+import { sessionSettings } from './escalation-rules';
 import {
   conditionPaths,
   conditionToJsonata,
@@ -181,7 +182,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
             payload: Object.fromEntries(
               Object.entries(step.payload ?? {}).map(([k, v]) => [k, valueToJsonata(v, variableScope)]),
             ),
-            ...lookupData(scope),
+            ...lookupData(journey, scope),
           },
           id,
           step.next,
@@ -199,7 +200,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
             ...base,
             op: 'update',
             set: Object.fromEntries(Object.entries(step.set).map(([k, v]) => [k, valueToJsonata(v, variableScope)])),
-            ...lookupData(scope),
+            ...lookupData(journey, scope),
           },
           id,
           step.next,
@@ -220,9 +221,14 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
   }
 }
 
-/** The instance data a handler needs to evaluate expressions itself. */
-function lookupData(scope: Scope) {
-  return { trigger: jsonata(scope('trigger')), context: jsonata(scope('context')), events: jsonata(scope('events')) };
+/** The instance data a handler needs to evaluate expressions itself, and how the journey reads sessions. */
+function lookupData(journey: Journey, scope: Scope) {
+  return {
+    trigger: jsonata(scope('trigger')),
+    context: jsonata(scope('context')),
+    events: jsonata(scope('events')),
+    ...sessionSettings(journey),
+  };
 }
 
 /** A strict RFC 3339 check, so that a bad value never reaches $toMillis (which would throw). */
@@ -384,7 +390,7 @@ function compileBranch(journey: Journey, id: string, step: StepOf<'branch'>, sco
         ...taskBase(journey, id, scope),
         op: 'evaluate',
         conditions: step.cases.map((c) => conditionToJsonata(c.if, variableScope)),
-        ...lookupData(scope),
+        ...lookupData(journey, scope),
       },
       id,
       route,

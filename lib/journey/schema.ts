@@ -304,6 +304,11 @@ export const journeySchema = z
         maxDuration: duration
           .optional()
           .describe('an instance still running then ends with reason timeout (at most 1 year)'),
+        sessionTimeout: duration
+          .optional()
+          .describe(
+            'a session is live while its touchpoints are at most this far apart and its last one is at most this old (default PT30M, at most P1D, whole seconds)',
+          ),
       })
       .strict()
       .optional(),

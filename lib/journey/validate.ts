@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { pathDeeperThan } from '../core/nesting';
 import { isValidTimeZone } from '../core/zoned-time';
 import { durationSeconds, ONE_YEAR_SECONDS } from './duration';
+import { MAX_SESSION_TIMEOUT_SECONDS } from './escalation-rules';
 import { comparisonOperator, conditionComparisons, conditionPaths, parseExpr, type Root } from './expressions';
 import { assertNever, type Journey, journeySchema, STEP_ID_PATTERN, type Step, show, stepSchema } from './schema';
 import { channelsOf, stepMaxSeconds, stepTargets } from './steps';
@@ -579,6 +580,18 @@ function settingsProblems(journey: Journey): Problem[] {
       pointer: '/settings',
       code: 'missing-timezone',
       message: `settings.timezone is required when the journey ${quiet ? 'has quiet hours' : 'uses local times'}: it is the zone used for customers whose profile has none`,
+    });
+  }
+  const timeout = journey.settings?.sessionTimeout;
+  const timeoutSeconds = timeout === undefined ? undefined : durationSeconds(timeout);
+  if (
+    timeoutSeconds !== undefined &&
+    (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_SESSION_TIMEOUT_SECONDS)
+  ) {
+    problems.push({
+      pointer: '/settings/sessionTimeout',
+      code: 'bad-session-timeout',
+      message: `sessionTimeout must be whole seconds from PT1S to P1D, such as "PT30M", found ${show(timeout)} (${timeoutSeconds} s)`,
     });
   }
   if (quiet && quiet.start === quiet.end) {

@@ -35,7 +35,7 @@ export async function postEvents(deps: Deps, body: unknown): Promise<{ status: n
   }
   const results: EntryResult[] = [];
   for (const entry of entries) {
-    const parsed = parseEnvelope(entry);
+    const parsed = parseEnvelope(entry, deps.clock.now());
     if (!parsed.ok) {
       const id =
         entry && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string'
@@ -134,8 +134,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler; localOnly?: b
       if (parsed.profile.customerId !== id) {
         return errorBody(400, 'bad-profile', `customerId ${parsed.profile.customerId} does not match the path's ${id}`);
       }
-      await saveProfile(deps, parsed.profile);
-      return { status: 200, body: parsed.profile };
+      return { status: 200, body: await saveProfile(deps, parsed.profile) };
     },
   },
   {

@@ -147,8 +147,15 @@ const goodTimes = fc.constantFrom(
   '2026-11-20T15:00:00Z',
   '2026-11-20T15:00:00.123456Z',
   '2026-11-20T10:00:00-05:00',
-  '2028-02-29T23:59:59+14:00',
+  '2024-02-29T23:59:59+14:00',
   '2026-11-20t15:00:00z',
+);
+/** Well-formed, but before 2000 or more than 24 h after the server's clock (2026-11-20T15:00Z). */
+const outOfRangeTimes = fc.constantFrom(
+  '0001-01-01T00:00:00Z',
+  '1999-12-31T23:59:59Z',
+  '2026-11-21T15:00:01Z',
+  '2028-02-29T23:59:59+14:00',
 );
 const unicode = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 });
 const tooLong = fc.integer({ min: 129, max: 5000 }).map((n) => 'a'.repeat(n));
@@ -176,6 +183,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   tooLong.map((value) => ({ field: 'type', value, valid: false, says: 'at most 128' })),
   badTimes.map((value) => ({ field: 'time', value, valid: false, says: 'RFC 3339' })),
   goodTimes.map((value) => ({ field: 'time', value, valid: true })),
+  outOfRangeTimes.map((value) => ({ field: 'time', value, valid: false, says: 'between 2000-01-01' })),
   fc
     .tuple(fc.constantFrom('id', 'customerId', 'sessionId', 'type', 'channel'), unicode)
     .filter(([, s]) => !/^[A-Za-z0-9._:@+=-]+$/.test(s))

@@ -136,6 +136,31 @@ describe('validateJourney', () => {
     expect(problemsOf(doc)).toEqual([expect.objectContaining({ pointer: '/settings/timezone' })]);
   });
 
+  it('takes a session timeout of whole seconds from PT1S to P1D, naming the value found otherwise', () => {
+    for (const sessionTimeout of ['PT30M', 'PT1S', 'P1D', 'PT90S']) {
+      expect(problemsOf(simpleJourney({ settings: { sessionTimeout } }))).toEqual([]);
+    }
+    for (const [sessionTimeout, seconds] of [
+      ['PT0S', '0'],
+      ['PT1.5S', '1.5'],
+      ['P2D', '172800'],
+    ]) {
+      expect(problemsOf(simpleJourney({ settings: { sessionTimeout } }))).toEqual([
+        {
+          pointer: '/settings/sessionTimeout',
+          code: 'bad-session-timeout',
+          message: `sessionTimeout must be whole seconds from PT1S to P1D, such as "PT30M", found "${sessionTimeout}" (${seconds} s)`,
+        },
+      ]);
+    }
+    expect(problemsOf(simpleJourney({ settings: { sessionTimeout: '30 minutes' } }))).toEqual([
+      expect.objectContaining({
+        pointer: '/settings/sessionTimeout',
+        message: expect.stringContaining('"30 minutes"'),
+      }),
+    ]);
+  });
+
   it('never throws on arbitrary input', () => {
     for (const doc of [
       null,
