@@ -46,11 +46,14 @@ export async function setConsent(
   await recordConsentChange(table, customerId, change, change.eventId);
 }
 
+/** A consent as the history records it: `removed` when a profile written through the API dropped it. */
+export type ConsentHistoryStatus = ConsentStatus | 'removed';
+
 /** One entry of the consent history; `unique` keeps two changes at one instant apart (and a replay idempotent). */
 export async function recordConsentChange(
   table: Table,
   customerId: string,
-  change: { channel: string; status: ConsentStatus; at: string; eventId: string },
+  change: { channel: string; status: ConsentHistoryStatus; at: string; eventId: string },
   unique: string,
 ): Promise<void> {
   await table.put({
@@ -69,7 +72,7 @@ export async function consentHistory(table: Table, customerId: string) {
   return items.map((i) => ({
     at: i.at as string,
     channel: i.channel as string,
-    status: i.status as ConsentStatus,
+    status: i.status as ConsentHistoryStatus,
     source: i.eventId as string,
   }));
 }

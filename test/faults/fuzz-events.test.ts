@@ -32,7 +32,12 @@ interface Answer {
 
 /** POST a raw body; fails the property if the server does not answer in time or answers non-JSON. */
 async function post(body: string | Uint8Array): Promise<Answer> {
-  const res = await fetch(`${base}/events`, { method: 'POST', body, signal: AbortSignal.timeout(DEADLINE_MS) });
+  const res = await fetch(`${base}/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(DEADLINE_MS),
+  });
   expect(res.headers.get('content-type')).toBe('application/json');
   return { status: res.status, body: JSON.parse(await res.text()) };
 }

@@ -29,7 +29,11 @@ let browser: Browser;
 let page: Page;
 
 async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   await rt.engine.idle();
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
