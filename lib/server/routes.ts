@@ -155,7 +155,8 @@ const routes: Route[] = [
       const parsed = parseProfile(value);
       if (!parsed.ok) return errorBody(400, 'bad-profile', 'the profile is not valid', parsed.errors);
       if (parsed.profile.customerId !== id) {
-        return errorBody(400, 'bad-profile', `customerId ${parsed.profile.customerId} does not match the path's ${id}`);
+        const message = `customerId must be the path's ${show(id)} or left out, found ${show(parsed.profile.customerId)}`;
+        return errorBody(400, 'bad-profile', 'the profile is not valid', [{ path: '/customerId', message }]);
       }
       await saveProfile(deps, parsed.profile);
       return { status: 200, body: parsed.profile };
