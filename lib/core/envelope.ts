@@ -2,6 +2,8 @@
 import * as z from 'zod';
 import { EVENT_TYPE_PATTERN, show } from '../journey/schema';
 import { pointerOf } from '../journey/validate';
+import { CHANNEL_PATTERN, ID_PATTERN, idProblem } from './id-rule';
+import { reservedDataErrors } from './reserved-data';
 import { storableErrors } from './storable';
 
 export const MAX_DATA_BYTES = 32 * 1024;
@@ -19,19 +21,6 @@ function isRfc3339(text: string): boolean {
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   return days !== undefined && day >= 1 && day <= days && !Number.isNaN(Date.parse(text));
 }
-/**
- * The rule of every id the API takes (event, customer, session), in a body or in a path: short and
- * plain, so `C#<id>` stays far inside DynamoDB's 2,048-byte partition key and no id needs escaping.
- */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,127}$/;
-
-/** Why `value` is not a valid id, naming it `what`; undefined when it is one. */
-export function idProblem(what: string, value: unknown): string | undefined {
-  if (typeof value === 'string' && ID_PATTERN.test(value)) return undefined;
-  const length = typeof value === 'string' && value.length > 128 ? `${value.length} characters: ` : '';
-  return `${what} must be 1-128 characters of letters, digits and ._:@+=- starting with a letter or digit, found ${length}${show(value)}`;
-}
-
 /** The id rule as a schema: required, a string, and ID_PATTERN. */
 export const idSchema = (what: string) =>
   z
@@ -40,9 +29,6 @@ export const idSchema = (what: string) =>
         i.input === undefined ? `${what} is required` : `${what} must be a string, found ${show(i.input)}`,
     })
     .regex(ID_PATTERN, { error: (i) => idProblem(what, i.input) });
-
-/** A channel: web, app, email, sms, push, phone, chat, store, social or another lower-case word. */
-export const CHANNEL_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
 
 export const envelopeSchema = z
   .object({
@@ -106,7 +92,8 @@ export function parseEnvelope(input: unknown): { ok: true; event: Envelope } | {
   const r = envelopeSchema.safeParse(input);
   const data = (input as { data?: unknown }).data;
   const dataProblems = data && typeof data === 'object' && !Array.isArray(data) ? dataErrors(data) : [];
-  if (r.success && !dataProblems.length) return { ok: true, event: r.data };
+  const reservedProblems = r.success && !dataProblems.length ? reservedDataErrors(r.data.type, r.data.data) : [];
+  if (r.success && !dataProblems.length && !reservedProblems.length) return { ok: true, event: r.data };
   return {
     ok: false,
     errors: [
@@ -114,6 +101,7 @@ export function parseEnvelope(input: unknown): { ok: true; event: Envelope } | {
         ? []
         : fieldErrors(r.error.issues, 'an event has id, type, customerId, channel, time, sessionId and data')),
       ...dataProblems,
+      ...reservedProblems,
     ],
   };
 }

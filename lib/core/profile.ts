@@ -2,7 +2,8 @@
 import * as z from 'zod';
 import { show } from '../journey/schema';
 import { pointerOf } from '../journey/validate';
-import { CHANNEL_PATTERN, type FieldError, fieldErrors, idSchema } from './envelope';
+import { type FieldError, fieldErrors, idSchema } from './envelope';
+import { CHANNEL_PATTERN } from './id-rule';
 import { RESERVED_KEYS, storableErrors } from './storable';
 import { isValidTimeZone } from './zoned-time';
 

@@ -2,7 +2,7 @@
  * The path and query parameters of the API, each checked before any use case runs: a bad one is a
  * 400 that names it, the value found and what is allowed (never a 500, a reset or a silent odd answer).
  */
-import { idProblem } from '../core/envelope';
+import { idProblem } from '../core/id-rule';
 import { show } from '../journey/schema';
 import { type ApiResponse, errorBody } from './response';
 

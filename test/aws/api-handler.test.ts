@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambdas/api';
 import type { LocalStore } from '../../lib/store/local-dynamo';
-import { HOSTILE_CASES } from '../server/hostile-cases';
+import { HOSTILE_CASES, hostileReservedBatch } from '../server/hostile-cases';
 import { useLambdaEnv } from './lambda-env';
 
 const sfnMock = mockClient(SFNClient);
@@ -123,6 +123,13 @@ describe('hostile input to the API Lambda', () => {
       for (const part of c.says) expect(text).toContain(part);
     },
   );
+
+  test('reserved events whose data the engine cannot act on are rejected, the good one beside them accepted', async () => {
+    const { batch, results } = hostileReservedBatch('c-reserved');
+    expect((await send(rawEvent('POST', '/events', JSON.stringify(batch)))).body).toEqual({ failedCount: 4, results });
+    const history = (await send(rawEvent('GET', '/customers/c-reserved/consent'))).body.history;
+    expect(history).toEqual([expect.objectContaining({ channel: 'email', status: 'opted_out' })]);
+  });
 
   test('the local-only routes are not found, whatever their parameters', async () => {
     for (const c of HOSTILE_CASES.filter((h) => h.localOnly))

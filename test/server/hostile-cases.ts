@@ -193,3 +193,51 @@ export const HOSTILE_CASES: HostileCase[] = [
     says: ['query parameter limit is given 2 times; give it once'],
   },
 ];
+
+/**
+ * One batch of reserved events whose data the engine cannot act on (once a 500 that failed the
+ * whole batch, or a consent silently dropped), then a good one: each bad entry is rejected naming
+ * the field, and the good one beside them is accepted.
+ */
+export function hostileReservedBatch(customerId: string) {
+  const event = (id: string, type: string, data: unknown) => ({
+    id,
+    type,
+    customerId,
+    channel: 'web',
+    time: '2026-11-20T15:00:00Z',
+    data,
+  });
+  return {
+    batch: [
+      event(`${customerId}-r1`, 'consent.updated', { channel: 'constructor', status: 'opted_in' }),
+      event(`${customerId}-r2`, 'consent.updated', { channel: '__proto__', status: 'opted_in' }),
+      event(`${customerId}-r3`, 'consent.updated', { channel: 'sms', status: 'yes' }),
+      event(`${customerId}-r4`, 'message.delivered', { messageId: 'm'.repeat(3000) }),
+      event(`${customerId}-ok`, 'consent.updated', { channel: 'email', status: 'opted_out' }),
+    ],
+    results: [
+      {
+        id: `${customerId}-r1`,
+        status: 'rejected',
+        errors: [{ path: '/data/channel', message: expect.stringContaining('found "constructor"') }],
+      },
+      {
+        id: `${customerId}-r2`,
+        status: 'rejected',
+        errors: [{ path: '/data/channel', message: expect.stringContaining('found "__proto__"') }],
+      },
+      {
+        id: `${customerId}-r3`,
+        status: 'rejected',
+        errors: [{ path: '/data/status', message: expect.stringContaining('opted_in or opted_out, found "yes"') }],
+      },
+      {
+        id: `${customerId}-r4`,
+        status: 'rejected',
+        errors: [{ path: '/data/messageId', message: expect.stringContaining('found 3000 characters') }],
+      },
+      { id: `${customerId}-ok`, status: 'accepted' },
+    ],
+  };
+}

@@ -8,7 +8,7 @@
 import { MAX_PROFILE_BYTES } from '../../lib/core/profile';
 import { VirtualClock } from '../../lib/engine/clock';
 import { helloJourney, serveLocally } from '../helpers';
-import { HOSTILE_CASES, nested } from './hostile-cases';
+import { HOSTILE_CASES, hostileReservedBatch, nested } from './hostile-cases';
 import { answered, rawRequest } from './raw-http';
 
 let base: string;
@@ -37,6 +37,14 @@ describe('hostile input to the local server', () => {
       for (const part of c.says) expect(text).toContain(part);
     },
   );
+
+  it('rejects reserved events whose data the engine cannot act on, and accepts the good one beside them', async () => {
+    const { batch, results } = hostileReservedBatch('c-reserved');
+    const a = await send('POST', '/events', JSON.stringify(batch));
+    expect(a.json).toEqual({ failedCount: 4, results });
+    const history = (await send('GET', '/customers/c-reserved/consent')).json?.history;
+    expect(history).toEqual([expect.objectContaining({ channel: 'email', status: 'opted_out' })]);
+  });
 
   it('had no effect: the customer the bad profiles were for has none', async () => {
     expect((await send('GET', '/customers/c-hostile/profile')).status).toBe(404);
