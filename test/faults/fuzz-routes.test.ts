@@ -180,6 +180,46 @@ describe('fuzzed requests to every route', () => {
     );
   });
 
+  it('reserved events with arbitrary data: answered per entry, a rejected one naming the field', async () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom('constructor', '__proto__', 'toString', 'sms', 'SMS', ''),
+      fc.integer({ min: 129, max: 3000 }).map((n) => 'm'.repeat(n)),
+      fc.jsonValue({ maxDepth: 1 }),
+    );
+    const reserved = fc.record({
+      type: fc.constantFrom('consent.updated', 'message.delivered', 'message.replied', 'message.clicked'),
+      data: fc.record({ channel: text, status: text, messageId: text, text }, { requiredKeys: [] }),
+    });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(reserved, { minLength: 1, maxLength: 5 }), async (events) => {
+        const batch = events.map((e) => ({
+          id: `rsv-${++n}`,
+          customerId: 'c-fuzz-3',
+          channel: 'sms',
+          time: '2026-11-20T15:00:00Z',
+          ...e,
+        }));
+        const a = await expectSound({
+          method: 'POST',
+          path: '/events',
+          query: '',
+          body: JSON.stringify(batch),
+          contentType: 'application/json',
+        });
+        expect(a.status).toBe(200);
+        const results = a.json?.results as { status: string; errors?: { path: string; message: string }[] }[];
+        expect(results).toHaveLength(batch.length);
+        for (const r of results) {
+          expect(['accepted', 'rejected']).toContain(r.status);
+          for (const e of r.errors ?? []) expect(e.path).toMatch(/^\/data\//);
+        }
+      }),
+      { seed: SEED, numRuns: 150 },
+    );
+  });
+
   it('profiles: accepted ones read back exactly as answered, refused ones name the field', async () => {
     const statuses = new Set<number>();
     await fc.assert(
