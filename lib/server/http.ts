@@ -1,4 +1,7 @@
-/** `baton dev`'s HTTP server on 127.0.0.1: reads the body (bounded) and routes it. */
+/**
+ * `baton dev`'s HTTP server on 127.0.0.1: reads the body (bounded), refuses what a web page sent
+ * on another site's behalf (local-origin.ts), and routes the rest.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Deps } from '../core/ports';
