@@ -4,9 +4,10 @@ import type { Deps } from './ports';
 import type { Profile } from './profile';
 
 /**
- * Store a validated profile at the engine's clock; every consent value it changes is recorded in
- * the history with source `profile-api`, and taken unless a later change is recorded. Returns the
- * profile as stored.
+ * Store a validated profile at the engine's clock in place of the one before (a PUT replaces the
+ * whole profile). Every consent value it changes, and every consent it no longer has (`removed`),
+ * is recorded in the history with source `profile-api`, and taken unless a later change of that
+ * channel is recorded: the history never loses a withdrawal. Returns the profile as stored.
  */
 export async function saveProfile(deps: Pick<Deps, 'table' | 'clock'>, profile: Profile): Promise<Profile> {
   const now = deps.clock.now();

@@ -85,16 +85,8 @@ export async function listTimeline(
   customerId: string,
   opts: { limit?: number; cursor?: string } = {},
 ): Promise<TimelinePage | undefined> {
-  let startKey: Record<string, unknown> | undefined;
-  if (opts.cursor) {
-    try {
-      startKey = JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8'));
-    } catch {
-      return undefined;
-    }
-    if (!startKey || startKey.pk !== keys.customer(customerId) || !String(startKey.sk).startsWith(keys.timelinePrefix))
-      return undefined;
-  }
+  const startKey = opts.cursor ? cursorKey(opts.cursor, customerId) : undefined;
+  if (opts.cursor && !startKey) return undefined;
   const page = await table.query(keys.customer(customerId), {
     prefix: keys.timelinePrefix,
     newestFirst: true,
@@ -105,6 +97,31 @@ export async function listTimeline(
     entries: page.items.map((i) => i.entry as TimelineEntry),
     ...(page.nextKey ? { next: Buffer.from(JSON.stringify(page.nextKey)).toString('base64url') } : {}),
   };
+}
+
+/** DynamoDB's longest sort key. */
+const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * The key a cursor of ours holds, or undefined for anything else: exactly `{pk, sk}`, strings, in
+ * this customer's timeline (DynamoDB fails a query, a 500, on any other start key).
+ */
+function cursorKey(cursor: string, customerId: string): { pk: string; sk: string } | undefined {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!key || typeof key !== 'object' || Array.isArray(key)) return undefined;
+  const { pk, sk, ...rest } = key as Record<string, unknown>;
+  const ok =
+    Object.keys(rest).length === 0 &&
+    pk === keys.customer(customerId) &&
+    typeof sk === 'string' &&
+    sk.startsWith(keys.timelinePrefix) &&
+    Buffer.byteLength(sk) <= MAX_SORT_KEY_BYTES;
+  return ok ? { pk, sk } : undefined;
 }
 
 function normalize(e: TimelineEntry): TimelineEntry {

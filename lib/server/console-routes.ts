@@ -9,7 +9,7 @@ import { journeyGraph } from '../journey/graph';
 import { renderSvg } from '../journey/graph-svg';
 import { CONSOLE_PAGE } from './console/page';
 import { type ByReason, journeyCounts } from './console-stats';
-import { type ApiRequest, type ApiResponse, errorBody } from './routes';
+import { type ApiRequest, type ApiResponse, errorBody, methodNotAllowed, optionsAnswer } from './response';
 
 export interface ConsoleStep {
   id: string;
@@ -32,12 +32,17 @@ export interface ConsoleJourney {
   steps: ConsoleStep[];
 }
 
+/** The console's paths, which take GET only. */
+const CONSOLE_PATHS = ['/', '/console/api/journeys', '/console/api/clock'];
+const ALLOWED = ['GET', 'OPTIONS'];
+
 /** Answer a console request, or undefined when the request is not the console's. */
 export async function consoleRoute(deps: Deps, req: ApiRequest): Promise<ApiResponse | undefined> {
-  if (req.method !== 'GET') return undefined;
+  if (!CONSOLE_PATHS.includes(req.path)) return undefined;
+  if (req.method === 'OPTIONS') return optionsAnswer(ALLOWED);
+  if (req.method !== 'GET') return methodNotAllowed(req.method, req.path, ALLOWED);
   if (req.path === '/') return { status: 200, contentType: 'text/html; charset=utf-8', body: CONSOLE_PAGE };
   if (req.path === '/console/api/clock') return { status: 200, body: engineClock(deps) };
-  if (req.path !== '/console/api/journeys') return undefined;
   try {
     return { status: 200, body: { journeys: await consoleJourneys(deps) } };
   } catch (err) {

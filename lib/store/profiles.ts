@@ -17,6 +17,12 @@ export interface ConsentChange {
   eventId: string;
 }
 
+/** A consent as the history records it: `removed` when a profile written through the API dropped it. */
+export type ConsentHistoryStatus = ConsentStatus | 'removed';
+
+/** A change the history records: a consent change, or a consent the preference center removed. */
+export type ConsentHistoryChange = Omit<ConsentChange, 'status'> & { status: ConsentHistoryStatus };
+
 /** When each channel's consent last changed, in ms. */
 type ConsentTimes = Record<string, number>;
 
@@ -54,13 +60,16 @@ export async function putProfile(table: Table, profile: Profile, nowMs: number):
  */
 export function consentChangeWins(
   at: number,
-  status: ConsentStatus,
+  status: ConsentHistoryStatus,
   recorded: { at?: number; status?: ConsentStatus },
 ): boolean {
   if (recorded.at === undefined) return true;
   if (at !== recorded.at) return at > recorded.at;
-  return status === 'opted_out' && recorded.status !== 'opted_out';
+  // At one instant the most restrictive wins, so the outcome never depends on arrival order.
+  return RESTRICTION[status] > RESTRICTION[recorded.status ?? 'removed'];
 }
+
+const RESTRICTION: Record<ConsentHistoryStatus, number> = { opted_in: 0, removed: 1, opted_out: 2 };
 
 /**
  * Read-modify-write of the profile item: `next` sees the stored profile and consent times and
@@ -121,18 +130,18 @@ export async function setConsent(table: Table, customerId: string, change: Conse
 }
 
 /**
- * Store a profile from the preference center at engine time `nowMs`. Its fields replace the
- * stored ones; each consent value it changes is a change at `nowMs`, taken unless a later one is
- * recorded (an event may be dated ahead of the engine clock), and a channel it leaves out keeps
- * its consent: a form that forgets a channel must not undo an opt-out. Returns the stored profile,
- * its version and the consent changes it asked for.
+ * Store a profile from the preference center at engine time `nowMs`: it replaces the stored one
+ * (a PUT replaces the whole profile). Each consent value it changes, and each consent it no
+ * longer has (`removed`), is a change at `nowMs`, taken unless a later change of that channel is
+ * recorded (an event may be dated ahead of the engine clock). Returns the stored profile, its
+ * version and the consent changes it asked for.
  */
 export async function savePreferences(
   table: Table,
   profile: Profile,
   nowMs: number,
-): Promise<{ profile: Profile; version: number; changes: ConsentChange[] }> {
-  let changes: ConsentChange[] = [];
+): Promise<{ profile: Profile; version: number; changes: ConsentHistoryChange[] }> {
+  let changes: ConsentHistoryChange[] = [];
   const at = new Date(nowMs).toISOString();
   const stored = await updateProfileItem(
     table,
@@ -141,11 +150,14 @@ export async function savePreferences(
       const consent = { ...current.consent };
       const times = { ...consentAt };
       changes = [];
-      for (const [channel, status] of Object.entries(profile.consent ?? {})) {
-        if (current.consent?.[channel] === status) continue;
+      const asked: Record<string, ConsentHistoryStatus> = { ...profile.consent };
+      for (const channel of Object.keys(current.consent ?? {})) asked[channel] ??= 'removed';
+      for (const [channel, status] of Object.entries(asked)) {
+        if ((current.consent?.[channel] ?? 'removed') === status) continue;
         changes.push({ channel, status, at, eventId: 'profile-api' });
         if (consentChangeWins(nowMs, status, { at: consentAt[channel], status: current.consent?.[channel] })) {
-          consent[channel] = status;
+          if (status === 'removed') delete consent[channel];
+          else consent[channel] = status;
           times[channel] = nowMs;
         }
       }
@@ -182,7 +194,7 @@ export async function setAttributes(
 export async function recordConsentChange(
   table: Table,
   customerId: string,
-  change: ConsentChange,
+  change: ConsentHistoryChange,
   unique: string,
 ): Promise<void> {
   const instant = new Date(Date.parse(change.at)).toISOString();
@@ -202,7 +214,7 @@ export async function consentHistory(table: Table, customerId: string) {
   return items.map((i) => ({
     at: i.at as string,
     channel: i.channel as string,
-    status: i.status as ConsentStatus,
+    status: i.status as ConsentHistoryStatus,
     source: i.eventId as string,
   }));
 }

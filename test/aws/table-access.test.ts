@@ -126,7 +126,13 @@ async function callApi(rt: LocalRuntime, events: Envelope[]) {
   const call = as('api', (method: string, path: string, body?: unknown) =>
     route(
       rt.deps,
-      { method, path, query: new URLSearchParams(), body: body === undefined ? undefined : JSON.stringify(body) },
+      {
+        method,
+        path,
+        query: new URLSearchParams(),
+        contentType: 'application/json',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      },
       { local: false },
     ),
   );

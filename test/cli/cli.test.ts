@@ -159,6 +159,7 @@ describe('baton dev', () => {
     const first = await startDev(dataDir);
     await fetch(`${first.base}/customers/c-9/profile`, {
       method: 'PUT',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         email: 'kim@example.com',
         consent: { email: 'opted_in' },
@@ -167,6 +168,7 @@ describe('baton dev', () => {
     });
     const posted = await fetch(`${first.base}/events`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         id: 'w-1',
         type: 'account.created',

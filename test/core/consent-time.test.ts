@@ -28,7 +28,11 @@ beforeAll(async () => {
 afterAll(() => stop());
 
 async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -161,18 +165,21 @@ describe('the preference center (PUT /customers/{id}/profile)', () => {
     ]);
   });
 
-  it('keeps the consent of a channel the body leaves out', async () => {
+  it('removes the consent of a channel the body leaves out (PUT replaces), unless a later change is recorded', async () => {
     await ingest(rt.deps, stopReply('c-form', -1));
     const put = await call('PUT', '/customers/c-form/profile', {
       email: 'form@example.com',
       consent: { email: 'opted_in' },
     });
-    expect(put.body).toEqual({
-      customerId: 'c-form',
-      email: 'form@example.com',
-      consent: { sms: 'opted_out', email: 'opted_in' },
-    });
-    await call('PUT', '/customers/c-form/profile', { email: 'form@example.com' });
+    expect(put.body).toEqual({ customerId: 'c-form', email: 'form@example.com', consent: { email: 'opted_in' } });
+    expect((await consentHistory(rt.table, 'c-form')).map((h) => [h.channel, h.status, h.source])).toEqual([
+      ['sms', 'opted_out', expect.stringMatching(/^stop-/)],
+      ['email', 'opted_in', 'profile-api'],
+      ['sms', 'removed', 'profile-api'],
+    ]);
+    // An opt-out dated after the engine clock is a later fact than the form: leaving sms out keeps it.
+    await ingest(rt.deps, consentEvent('c-form', 1, 'sms', 'opted_out'));
+    await call('PUT', '/customers/c-form/profile', { email: 'form@example.com', consent: { email: 'opted_in' } });
     expect((await getProfile(rt.table, 'c-form'))?.consent).toEqual({ sms: 'opted_out', email: 'opted_in' });
   });
 });

@@ -82,6 +82,7 @@ describe('POST /events', () => {
   it('rejects out-of-range times per entry and enters the good entries beside them', async () => {
     const res = await fetch(`${base}/events`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify([
         envelope('ancient', '0001-01-01T00:00:00Z'),
         envelope('good', '2026-11-20T15:00:00Z'),

@@ -45,6 +45,7 @@ async function attempt(base: string, method: string, path: string, body?: unknow
   try {
     const res = await fetch(`${base}${path}`, {
       method,
+      headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });

@@ -68,7 +68,11 @@ describe('erasure on an on-disk store', () => {
   let dataDir: string;
 
   async function call(base: string, method: string, path: string, body?: unknown) {
-    const res = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     await rt.engine.idle();
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
