@@ -48,6 +48,7 @@ describe('baton dev start-up', () => {
 
     const optOut = await fetch(`${first.base}/events`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         id: 'optout-1',
         type: 'consent.updated',
