@@ -17,9 +17,9 @@ import {
   valueToJsonata,
   variableScope,
 } from './expressions';
+import { instantJsonata, isUntilLiteral } from './instant';
 import { assertNever, type Journey, type Step, type StepOf } from './schema';
 import { channelOrder } from './steps';
-import { isTimestamp } from './validate';
 
 /** The placeholders a compiled document contains, by handler. */
 export const HANDLER_PLACEHOLDERS = {
@@ -221,9 +221,10 @@ function lookupData(scope: Scope) {
   return { trigger: jsonata(scope('trigger')), context: jsonata(scope('context')), events: jsonata(scope('events')) };
 }
 
-/** A strict RFC 3339 check, so that a bad value never reaches $toMillis (which would throw). */
-const RFC3339 =
-  '/^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$/';
+/** JSONata for a wait's `until`: a literal time, or a path to one. */
+function untilJsonata(until: string, scope: Scope): string {
+  return isUntilLiteral(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
+}
 
 function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: Scope): Record<string, AslState> {
   if (journey.escalation?.length) {
@@ -238,9 +239,8 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
     }
     if (step.untilLocalTime !== undefined)
       return compilePause(journey, { ...pause, untilLocalTime: step.untilLocalTime }, scope);
-    const until = step.until ?? '';
-    const expr = isTimestamp(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
-    return compilePause(journey, { ...pause, pauseEnd: expr, untilGiven: true }, scope);
+    const pauseEnd = instantJsonata(untilJsonata(step.until ?? '', scope));
+    return compilePause(journey, { ...pause, pauseEnd, untilGiven: true }, scope);
   }
   if (step.for !== undefined) return { [id]: { Type: 'Wait', Seconds: durationSeconds(step.for), Next: step.next } };
   const resume = `${id}.wait`;
@@ -262,27 +262,32 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
     };
   }
   const until = step.until ?? '';
-  const expr = isTimestamp(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
+  const instant = instantJsonata(untilJsonata(until, scope));
   const passed = `${id}.passed`;
   return {
-    // A time already past (or missing) continues at once and says so; it never stalls or fails.
+    // Only a time still ahead waits, and the Wait gets it in canonical form; a time already past,
+    // missing or malformed continues at once and says which: it never stalls or fails.
     [id]: {
       Type: 'Choice',
       Choices: [
         {
-          Condition: jsonata(
-            `($t := ${expr}; $type($t) = "string" and $contains($t, ${RFC3339}) and $toMillis($t) > $millis())`,
-          ),
+          Condition: jsonata(`($i := ${instant}; $type($i) = "string" and $toMillis($i) > $millis())`),
           Next: resume,
+          Output: { resumeAt: jsonata(instant) },
         },
       ],
       Default: passed,
-      Output: { resumeAt: jsonata(expr) },
     },
     [resume]: { Type: 'Wait', Timestamp: jsonata('$states.input.resumeAt'), Next: step.next },
     [passed]: task(
       'step',
-      { ...taskBase(journey, id, variableScope), op: 'note', note: 'until-passed' },
+      {
+        ...taskBase(journey, id, variableScope),
+        op: 'note',
+        note: jsonata(
+          `$type(${instantJsonata(untilJsonata(until, variableScope))}) = "string" ? "until-passed" : "until-invalid"`,
+        ),
+      },
       id,
       step.next,
     ),

@@ -7,6 +7,7 @@ import { pathDeeperThan } from '../core/nesting';
 import { isValidTimeZone } from '../core/zoned-time';
 import { durationSeconds, ONE_YEAR_SECONDS } from './duration';
 import { comparisonOperator, conditionComparisons, conditionPaths, parseExpr, type Root } from './expressions';
+import { instantMillis, isCalendarDate, isUntilLiteral } from './instant';
 import { assertNever, type Journey, journeySchema, STEP_ID_PATTERN, type Step, show, stepSchema } from './schema';
 import { channelsOf, stepMaxSeconds, stepTargets } from './steps';
 
@@ -401,11 +402,7 @@ function problemsOfStep(journey: Journey, id: string, step: Step, env: Validatio
           message: `a wait takes exactly one of for, until, untilLocalTime; found ${given.length ? given.join(', ') : 'none'}`,
         });
       }
-      if (step.until !== undefined && !isTimestamp(step.until)) {
-        problems.push(
-          ...pathProblems(journey, at('until'), step.until, STATE_ROOTS, 'wait until (an RFC 3339 time or a path)'),
-        );
-      }
+      if (step.until !== undefined) problems.push(...untilProblems(journey, at('until'), step.until));
       break;
     }
     case 'waitFor':
@@ -456,9 +453,20 @@ function problemsOfStep(journey: Journey, id: string, step: Step, env: Validatio
   return problems;
 }
 
-/** Whether a wait `until` is a literal time rather than a path. */
-export function isTimestamp(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T/.test(text);
+/** A wait's `until`: a time the run can read (a literal, checked now), or a path (checked when it is read). */
+function untilProblems(journey: Journey, pointer: string, until: string): Problem[] {
+  const parsed = parseExpr(until);
+  const literal = isUntilLiteral(until) ? until : parsed.kind === 'literal' ? parsed.value : undefined;
+  if (literal === undefined)
+    return pathProblems(journey, pointer, until, STATE_ROOTS, 'wait until (an RFC 3339 time or a path)');
+  if (typeof literal === 'string' && instantMillis(literal) !== undefined && isCalendarDate(literal)) return [];
+  return [
+    {
+      pointer,
+      code: 'bad-time',
+      message: `${show(until)} is not an RFC 3339 time with an offset such as "2026-03-01T10:00:00Z" or "2026-03-01T10:00:00-05:00" (seconds may be left out), nor a path such as trigger.data.appointmentAt`,
+    },
+  ];
 }
 
 /** Steps that take time before moving on; a loop must contain one. */
@@ -511,14 +519,30 @@ function durationProblems(journey: Journey): Problem[] {
       });
     }
   };
+  // These become a TimeoutSeconds, which Step Functions wants at least 1.
+  const noTimeAtAll = (pointer: string, value: string, what: string) => {
+    if (durationSeconds(value) === 0) {
+      problems.push({
+        pointer,
+        code: 'zero-duration',
+        message: `${show(value)} is no time at all; ${what} is at least PT1S`,
+      });
+    }
+  };
   for (const [id, step] of Object.entries(journey.steps)) {
     if (step.type === 'wait' && step.for) longerThanAYear(pointerOf(['steps', id, 'for']), step.for);
-    if (step.type === 'waitFor') longerThanAYear(pointerOf(['steps', id, 'timeout']), step.timeout);
+    if (step.type === 'waitFor') {
+      longerThanAYear(pointerOf(['steps', id, 'timeout']), step.timeout);
+      noTimeAtAll(pointerOf(['steps', id, 'timeout']), step.timeout, 'a waitFor timeout');
+    }
     if (step.type === 'send' && typeof step.timing === 'object')
       longerThanAYear(pointerOf(['steps', id, 'timing', 'within']), step.timing.within);
   }
   const maxDuration = journey.settings?.maxDuration;
-  if (maxDuration) longerThanAYear('/settings/maxDuration', maxDuration);
+  if (maxDuration) {
+    longerThanAYear('/settings/maxDuration', maxDuration);
+    noTimeAtAll('/settings/maxDuration', maxDuration, 'maxDuration');
+  }
   if (journey.entry?.cooldown) longerThanAYear('/entry/cooldown', journey.entry.cooldown);
   // With maxDuration the instance ends in time whatever the path; without, the longest path counts.
   if (maxDuration) return problems;
