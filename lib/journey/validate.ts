@@ -47,12 +47,16 @@ export function validateJourney(doc: unknown, env: ValidationEnv): ValidationRes
   const parsed = journeySchema.safeParse(doc);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => schemaProblems(issue, doc));
-    problems.push(...referenceProblems(looseSteps(doc), looseStart(doc)));
+    problems.push(...referenceProblems(looseSteps(doc), looseStart(doc), looseGotos(doc)));
     return { ok: false, problems: dedupe(problems) };
   }
   const journey = parsed.data;
   const problems = [
-    ...referenceProblems(journey.steps, journey.start),
+    ...referenceProblems(
+      journey.steps,
+      journey.start,
+      (journey.escalation ?? []).map((r) => r.goto),
+    ),
     ...stepProblems(journey, env),
     ...loopProblems(journey),
     ...durationProblems(journey),
@@ -133,7 +137,21 @@ function looseStart(doc: unknown): string | undefined {
   return typeof start === 'string' ? start : undefined;
 }
 
-function referenceProblems(steps: Record<string, Step>, start: string | undefined): Problem[] {
+/** Escalation gotos of a document that failed the schema, as far as they can be read. */
+function looseGotos(doc: unknown): string[] {
+  const rules = valueAt(doc, ['escalation']);
+  if (!Array.isArray(rules)) return [];
+  return rules.flatMap((r) => {
+    const goto = valueAt(r, ['goto']);
+    return typeof goto === 'string' ? [goto] : [];
+  });
+}
+
+/**
+ * Unknown step names, and steps no path reaches: from start, or from an escalation's goto (a
+ * rule moves the instance there from any pause).
+ */
+function referenceProblems(steps: Record<string, Step>, start: string | undefined, gotos: string[]): Problem[] {
   const problems: Problem[] = [];
   const ids = Object.keys(steps);
   for (const id of ids) {
@@ -165,13 +183,14 @@ function referenceProblems(steps: Record<string, Step>, start: string | undefine
     }
   }
   if (start !== undefined && start in steps) {
-    const seen = reachable(steps, start);
+    const seen = reachable(steps, [start, ...gotos]);
+    const from = gotos.length ? `start ${show(start)} or an escalation goto` : `start ${show(start)}`;
     for (const id of ids) {
       if (!seen.has(id)) {
         problems.push({
           pointer: pointerOf(['steps', id]),
           code: 'unreachable-step',
-          message: `step ${show(id)} is unreachable: no path from start ${show(start)} leads to it`,
+          message: `step ${show(id)} is unreachable: no path from ${from} leads to it`,
         });
       }
     }
@@ -179,9 +198,9 @@ function referenceProblems(steps: Record<string, Step>, start: string | undefine
   return problems;
 }
 
-function reachable(steps: Record<string, Step>, start: string): Set<string> {
+function reachable(steps: Record<string, Step>, from: string[]): Set<string> {
   const seen = new Set<string>();
-  const todo = [start];
+  const todo = [...from];
   while (todo.length) {
     const id = todo.pop()!;
     if (seen.has(id) || !(id in steps)) continue;

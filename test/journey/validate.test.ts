@@ -37,6 +37,27 @@ describe('validateJourney', () => {
     );
   });
 
+  it('counts a step reached only through an escalation goto as reachable, and what only it leads to', () => {
+    const doc = simpleJourney({
+      escalation: [{ id: 'long', when: { touchpoints: 3 }, goto: 'callback' }],
+      steps: {
+        hello: { type: 'send', channel: 'email', template: 'hello', next: 'pause' },
+        pause: { type: 'wait', for: 'P1D', next: 'done' },
+        callback: { type: 'handoff', to: 'phone', carry: [], next: 'after-call' },
+        'after-call': { type: 'end' },
+        orphan: { type: 'end' },
+        done: { type: 'end' },
+      },
+    });
+    expect(problemsOf(doc)).toEqual([
+      {
+        pointer: '/steps/orphan',
+        code: 'unreachable-step',
+        message: 'step "orphan" is unreachable: no path from start "hello" or an escalation goto leads to it',
+      },
+    ]);
+  });
+
   it('reports schema problems with the value found and what is allowed, all at once', () => {
     const doc = simpleJourney({
       id: 'Bad Id',
