@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from '../lib/core/ports';
+import { checkTemplate } from '../lib/core/templates';
 import { compileJourney, renderAsl } from '../lib/journey/compile';
 import { durationSeconds } from '../lib/journey/duration';
 import { journeyGraph } from '../lib/journey/graph';
@@ -14,6 +15,9 @@ import { startDev } from '../lib/local/dev';
 import { type InputProblem, readEvents, readProfiles } from '../lib/local/inputs';
 import { renderFunnel } from '../lib/local/report';
 import { simulate } from '../lib/local/simulate';
+
+/** Journeys are loaded with their templates parsed and checked. */
+const WITH_TEMPLATES = { checkTemplate };
 
 const USAGE = `usage: baton <command>
 
@@ -46,7 +50,7 @@ function journeyPath(arg: string): string {
 }
 
 function loadOrFail(paths: string[]): LoadedJourney[] {
-  const { loaded, failures } = loadJourneys(paths);
+  const { loaded, failures } = loadJourneys(paths, WITH_TEMPLATES);
   if (failures.length) fail(formatProblems(failures));
   return loaded;
 }
@@ -77,7 +81,7 @@ async function main(argv: string[]): Promise<void> {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
       void values;
       const paths = positionals.length ? positionals : ['workflows'];
-      const { loaded, failures } = loadJourneys(paths);
+      const { loaded, failures } = loadJourneys(paths, WITH_TEMPLATES);
       if (failures.length) fail(formatProblems(failures));
       process.stdout.write(
         `${loaded.length} journey${loaded.length === 1 ? '' : 's'} valid: ${loaded.map((l) => l.journey.id).join(', ')}\n`,
@@ -88,7 +92,7 @@ async function main(argv: string[]): Promise<void> {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
       if (positionals.length !== 1) throw new UsageError('compile takes one journey file or id');
       const file = journeyPath(positionals[0]);
-      const r = loadJourneyFile(file);
+      const r = loadJourneyFile(file, WITH_TEMPLATES);
       if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
       process.stdout.write(renderAsl(compileJourney(r.loaded.journey)));
       return;
@@ -104,7 +108,7 @@ async function main(argv: string[]): Promise<void> {
         throw new UsageError(`--format takes mermaid or svg, found ${values.format}`);
       }
       const file = journeyPath(positionals[0]);
-      const r = loadJourneyFile(file);
+      const r = loadJourneyFile(file, WITH_TEMPLATES);
       if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
       const graph = journeyGraph(r.loaded.journey);
       process.stdout.write(values.format === 'svg' ? renderSvg(graph) : renderMermaid(graph));
@@ -164,7 +168,7 @@ async function main(argv: string[]): Promise<void> {
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port takes 0-65535, found ${values.port}`);
       if (!(speed > 0)) throw new UsageError(`--speed takes a positive number, found ${values.speed}`);
-      const { loaded, failures } = loadJourneys([values.workflows]);
+      const { loaded, failures } = loadJourneys([values.workflows], WITH_TEMPLATES);
       for (const line of formatProblems(failures)) process.stderr.write(`not loaded: ${line}\n`);
       const pr = values.profiles ? readProfiles(values.profiles) : { profiles: [], problems: [] };
       problemsOrFail(pr.problems);

@@ -26,7 +26,9 @@ export interface LookupData {
 export interface FinishInput extends TaskBase {
   op: 'finish';
   reason: 'completed' | 'failed' | 'holdout';
+  /** A failed step's error name, and its cause (a Lambda's JSON, or text). */
   error?: string;
+  cause?: string | null;
 }
 
 export interface EvaluateInput extends TaskBase, LookupData {

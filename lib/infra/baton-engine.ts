@@ -19,6 +19,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../aws/config';
 import type { DestinationsConfig } from '../channels/destinations';
+import { checkTemplate } from '../core/templates';
 import type { HandlerName } from '../journey/compile';
 import { formatProblems, type LoadedJourney, loadJourneys } from '../journey/load';
 import { channelsOf } from '../journey/steps';
@@ -369,7 +370,7 @@ function dataKey(scope: Construct): kms.Key {
 }
 
 function loadWorkflows(dir: string): LoadedJourney[] {
-  const { loaded, failures } = loadJourneys([dir]);
+  const { loaded, failures } = loadJourneys([dir], { checkTemplate });
   if (failures.length) throw new Error(`invalid journeys in ${dir}:\n${formatProblems(failures).join('\n')}`);
   if (!loaded.length) throw new Error(`no journeys in ${dir}`);
   return loaded;

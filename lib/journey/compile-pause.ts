@@ -13,7 +13,7 @@
  * A States.Timeout of the park goes to recheck, which ends the pause or escalates.
  */
 import type { AslState } from './compile-steps';
-import { FAILED_STATE, jsonata, placeholder, TASK_RETRY, taskBase } from './compile-steps';
+import { FAILED_STATE, failureAssign, jsonata, placeholder, TASK_RETRY, taskBase } from './compile-steps';
 import { compiledRules } from './escalation-rules';
 import type { Scope } from './expressions';
 import { variableScope } from './expressions';
@@ -36,11 +36,7 @@ export interface PauseSpec {
 }
 
 function failureCatch(step: string) {
-  return {
-    ErrorEquals: ['States.ALL'],
-    Next: FAILED_STATE,
-    Assign: { failure: { step, error: jsonata('$states.errorOutput.Error') } },
-  };
+  return { ErrorEquals: ['States.ALL'], Next: FAILED_STATE, Assign: failureAssign(step) };
 }
 
 /** The states of an interruptible pause. `scope` is how its first state reads the instance variables. */

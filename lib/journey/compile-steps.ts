@@ -67,12 +67,22 @@ export function taskBase(journey: Journey, step: string, scope: Scope) {
   };
 }
 
-function failureCatch(id: string) {
+/**
+ * What a step's failure keeps for its timeline line: the error name and its cause (null when
+ * there is none: a field whose expression gives nothing fails the state on AWS).
+ */
+export function failureAssign(step: string) {
   return {
-    ErrorEquals: ['States.ALL'],
-    Next: FAILED_STATE,
-    Assign: { failure: { step: id, error: jsonata('$states.errorOutput.Error') } },
+    failure: {
+      step,
+      error: jsonata('$states.errorOutput.Error'),
+      cause: jsonata('$exists($states.errorOutput.Cause) ? $states.errorOutput.Cause : null'),
+    },
   };
+}
+
+function failureCatch(id: string) {
+  return { ErrorEquals: ['States.ALL'], Next: FAILED_STATE, Assign: failureAssign(id) };
 }
 
 /** A Task on a handler with the standard retry and failure catch. */

@@ -2,14 +2,16 @@
  * Journey validation (SPEC §3 "Validation"): pure, returns every problem at once as data, each with
  * the JSON pointer of the culprit and a message naming the value found and what is allowed.
  */
-import type { z } from 'zod';
 import { pathDeeperThan } from '../core/nesting';
+import type { TemplateCheck } from '../core/templates';
 import { isValidTimeZone } from '../core/zoned-time';
 import { durationSeconds, ONE_YEAR_SECONDS } from './duration';
 import { comparisonOperator, conditionComparisons, conditionPaths, parseExpr, type Root } from './expressions';
 import { instantMillis, isCalendarDate, isUntilLiteral } from './instant';
-import { assertNever, type Journey, journeySchema, STEP_ID_PATTERN, type Step, show, stepSchema } from './schema';
+import { assertNever, type Journey, journeySchema, STEP_ID_PATTERN, type Step, show } from './schema';
+import { looseGotos, looseStart, looseSteps, pointerOf, schemaProblems, valueAt } from './schema-problems';
 import { channelsOf, stepMaxSeconds, stepTargets } from './steps';
+import { templateProblems } from './template-problems';
 
 export interface Problem {
   pointer: string;
@@ -21,12 +23,16 @@ export interface Problem {
 export interface ValidationEnv {
   /** Whether `templates/<template>.<channel>.liquid` exists beside the journey file. */
   templateExists(template: string, channel: string): boolean;
+  /** The template parsed, with what it reads (lib/core/templates checkTemplate); not checked without it. */
+  checkTemplate?(template: string, channel: string): TemplateCheck | undefined;
 }
 
 /** Deeper than any journey needs; deep enough to keep every recursive check below far from the stack's limit. */
 const MAX_DEPTH = 64;
 
 export type ValidationResult = { ok: true; journey: Journey; problems: [] } | { ok: false; problems: Problem[] };
+
+export { pointerOf };
 
 /** Validate a parsed JSON document as a journey. */
 export function validateJourney(doc: unknown, env: ValidationEnv): ValidationResult {
@@ -61,90 +67,15 @@ export function validateJourney(doc: unknown, env: ValidationEnv): ValidationRes
     ...loopProblems(journey),
     ...durationProblems(journey),
     ...settingsProblems(journey),
+    ...(env.checkTemplate
+      ? templateProblems(journey, env.checkTemplate).map(({ step, code, message }) => ({
+          pointer: pointerOf(['steps', step, 'template']),
+          code,
+          message,
+        }))
+      : []),
   ];
   return problems.length ? { ok: false, problems: dedupe(problems) } : { ok: true, journey, problems: [] };
-}
-
-/** JSON pointer (RFC 6901) for a path of keys. */
-export function pointerOf(path: readonly PropertyKey[]): string {
-  return path.map((k) => `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-}
-
-function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = doc;
-  for (const k of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[k];
-  }
-  return cur;
-}
-
-function schemaProblems(issue: z.core.$ZodIssue, doc: unknown): Problem[] {
-  const found = valueAt(doc, issue.path);
-  if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeys(issue.path, doc);
-    return issue.keys.map((key) => ({
-      pointer: pointerOf([...issue.path, key]),
-      code: 'unknown-field',
-      message: `unknown field ${show(key)}${allowed ? `; allowed here: ${allowed.join(', ')}` : ''}`,
-    }));
-  }
-  if (issue.code === 'invalid_union' && 'discriminator' in issue) {
-    return [
-      {
-        pointer: pointerOf(issue.path),
-        code: 'unknown-step-type',
-        message: `unknown step type ${show(found)}; expected one of ${(issue as { options?: unknown[] }).options?.map((o) => show(o)).join(', ')}`,
-      },
-    ];
-  }
-  if (found === undefined && issue.code === 'invalid_type') {
-    return [
-      {
-        pointer: pointerOf(issue.path),
-        code: 'missing-field',
-        message: `required field is missing (${issue.message})`,
-      },
-    ];
-  }
-  const message = issue.message.includes('found') ? issue.message : `${issue.message}; found ${show(found)}`;
-  return [{ pointer: pointerOf(issue.path), code: 'schema', message }];
-}
-
-function allowedKeys(path: readonly PropertyKey[], doc: unknown): string[] | undefined {
-  if (path.length === 0) return Object.keys(journeySchema.shape);
-  if (path.length === 2 && path[0] === 'steps') {
-    const type = valueAt(doc, [...path, 'type']);
-    const option = stepSchema.options.find((o) => o.shape.type.value === type);
-    return option ? Object.keys(option.shape) : undefined;
-  }
-  return undefined;
-}
-
-function looseSteps(doc: unknown): Record<string, Step> {
-  const steps = valueAt(doc, ['steps']);
-  if (!steps || typeof steps !== 'object' || Array.isArray(steps)) return {};
-  const out: Record<string, Step> = {};
-  for (const [id, step] of Object.entries(steps)) {
-    if (step && typeof step === 'object' && typeof (step as { type?: unknown }).type === 'string')
-      out[id] = step as Step;
-  }
-  return out;
-}
-
-function looseStart(doc: unknown): string | undefined {
-  const start = valueAt(doc, ['start']);
-  return typeof start === 'string' ? start : undefined;
-}
-
-/** Escalation gotos of a document that failed the schema, as far as they can be read. */
-function looseGotos(doc: unknown): string[] {
-  const rules = valueAt(doc, ['escalation']);
-  if (!Array.isArray(rules)) return [];
-  return rules.flatMap((r) => {
-    const goto = valueAt(r, ['goto']);
-    return typeof goto === 'string' ? [goto] : [];
-  });
 }
 
 /**
