@@ -6,6 +6,7 @@
 import { executionArnOf } from '../engine/arns';
 import { durationSeconds } from '../journey/duration';
 import { conditionPaths, conditionToJsonata, valueToJsonata, variableScope } from '../journey/expressions';
+import { type Keep, triggerKeep } from '../journey/reads';
 import type { Journey, ValueExpr } from '../journey/schema';
 import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
@@ -16,6 +17,8 @@ import { instanceId } from './ids';
 import { markLive } from './instances';
 import { evaluate, holds } from './jsonata';
 import type { Deps } from './ports';
+import { project } from './projection';
+import { journeyTemplateTriggerPaths } from './template-reads';
 import { iso, record, type TimelineEntry } from './timeline';
 
 export { executionArnOf };
@@ -137,7 +140,10 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
   // Live before it starts, so that an event arriving once it runs can stop it (goal, exitOn).
   await markLive(deps, event.customerId, existing ?? starting);
 
-  const input = JSON.stringify({ customerId: event.customerId, trigger, context, events: {} });
+  // The execution carries only what its steps and templates read of the trigger: its input stays
+  // in Step Functions' history for 90 days, beyond erasure's reach.
+  const carried = project(trigger, triggerKeepOf(entry));
+  const input = JSON.stringify({ customerId: event.customerId, trigger: carried, context, events: {} });
   let executionArn = executionArnOf(entry.stateMachineArn, instance);
   try {
     ({ executionArn } = await deps.sfn.startExecution({
@@ -154,6 +160,17 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
     condition: { expression: '#s = :starting', names: { '#s': 'status' }, values: { ':starting': 'starting' } },
   });
   return 'entered';
+}
+
+const triggerKeeps = new WeakMap<CatalogEntry, Keep | undefined>();
+
+/** What an execution of this journey version keeps of its trigger; computed once per catalog entry. */
+function triggerKeepOf(entry: CatalogEntry): Keep | undefined {
+  if (!triggerKeeps.has(entry)) {
+    const templatePaths = journeyTemplateTriggerPaths(entry.journey, entry.templatesDir);
+    triggerKeeps.set(entry, triggerKeep(entry.journey, templatePaths));
+  }
+  return triggerKeeps.get(entry);
 }
 
 /** How long a lock whose holder never recorded its instance (a crashed entry) blocks others. */

@@ -17,6 +17,7 @@ import { FAILED_STATE, failureAssign, jsonata, placeholder, TASK_RETRY, taskBase
 import { compiledRules } from './escalation-rules';
 import type { Scope } from './expressions';
 import { variableScope } from './expressions';
+import type { Keep } from './reads';
 import type { Journey } from './schema';
 
 export interface PauseSpec {
@@ -28,8 +29,8 @@ export interface PauseSpec {
   pauseEnd?: string;
   untilLocalTime?: string;
   untilGiven?: boolean;
-  /** waitFor: the event that ends the pause early, with its match values (JSONata). */
-  event?: { type: string; match: Record<string, string> };
+  /** waitFor: the event that ends the pause early, with its match values (JSONata) and what of it to keep. */
+  event?: { type: string; match: Record<string, string>; keep?: Keep };
   /** Where to go when the awaited event arrives (waitFor), or when the pause is over. */
   next: string;
   done: string;
@@ -96,6 +97,7 @@ export function compilePause(journey: Journey, spec: PauseSpec, scope: Scope): R
             ? {
                 event: spec.event.type,
                 match: Object.fromEntries(Object.entries(spec.event.match).map(([k, v]) => [k, jsonata(v)])),
+                ...(spec.event.keep ? { keep: spec.event.keep } : {}),
               }
             : {}),
           timeoutSeconds: jsonata('$states.input.timeoutSeconds'),

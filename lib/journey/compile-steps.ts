@@ -18,6 +18,7 @@ import {
   variableScope,
 } from './expressions';
 import { instantJsonata, isUntilLiteral } from './instant';
+import { eventKeep, type Keep } from './reads';
 import { assertNever, type Journey, type Step, type StepOf } from './schema';
 import { channelOrder } from './steps';
 
@@ -125,6 +126,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
               match: Object.fromEntries(
                 Object.entries(step.match ?? {}).map(([k, v]) => [k, valueToJsonata(v, variableScope)]),
               ),
+              keep: eventKeep(journey, id),
             },
             next: step.next,
             done: step.onTimeout,
@@ -145,6 +147,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
               match: Object.fromEntries(
                 Object.entries(step.match ?? {}).map(([k, v]) => [k, jsonata(valueToJsonata(v, scope))]),
               ),
+              ...keepArgument(journey, id),
               timeoutSeconds: durationSeconds(step.timeout),
             },
           },
@@ -224,6 +227,15 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
     default:
       return assertNever(step);
   }
+}
+
+/**
+ * The fields of the awaited event the journey reads: ingest sends only those back with the task
+ * token, so the rest never enters the execution (and its history). Absent: the event whole.
+ */
+export function keepArgument(journey: Journey, step: string): { keep?: Keep } {
+  const keep = eventKeep(journey, step);
+  return keep ? { keep } : {};
 }
 
 /** The instance data a handler needs to evaluate expressions itself. */
