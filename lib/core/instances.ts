@@ -106,7 +106,6 @@ export async function endInstance(
       instance,
       ...(step ? { step } : {}),
       reason,
-      // A retry of a failed step's end writes nothing new: the line's key is the same.
       ...(error ? { error } : {}),
     },
     `${instance}#exited`,

@@ -55,24 +55,19 @@ function load(dir: string, template: string, channel: string): Template[] {
   return t;
 }
 
-/** A variable a template reads: its path up to the first segment known only when rendering. */
+/**
+ * A variable a template reads: its path up to the first segment known only when rendering
+ * (`trigger.data[key]` reads `trigger.data`, and an index its collection).
+ */
 export interface TemplateRead {
   path: string[];
-  /** The path goes on with a segment computed at render time (`trigger.data[key]`) or an index. */
-  open: boolean;
   line: number;
   column: number;
 }
 
 export type TemplateCheck =
-  | {
-      ok: true;
-      /** Every variable the template reads from its data (not its own assigns and loop variables). */
-      reads: TemplateRead[];
-      /** It includes or renders other templates, whose reads are not known from this one. */
-      partials: boolean;
-    }
-  | { ok: false; line?: number; column?: number; message: string };
+  /** `reads`: every variable the template reads from its data (not its own assigns and loop variables). */
+  { ok: true; reads: TemplateRead[] } | { ok: false; line?: number; column?: number; message: string };
 
 /** Parse a template as `render` will, and list what it reads; a syntax error says where. */
 export function checkTemplate(text: string): TemplateCheck {
@@ -87,11 +82,10 @@ export function checkTemplate(text: string): TemplateCheck {
     variables.map((v) => {
       const cut = v.segments.findIndex((s) => typeof s !== 'string');
       const path = (cut < 0 ? v.segments : v.segments.slice(0, cut)) as string[];
-      return { path, open: cut >= 0, line: v.location.row, column: v.location.col };
+      return { path, line: v.location.row, column: v.location.col };
     }),
   );
-  // Partials are read at render time from wherever Liquid finds them: their reads are unknown here.
-  return { ok: true, reads, partials: /(\{%-?|^)\s*(include|render|layout)\b/m.test(text) };
+  return { ok: true, reads };
 }
 
 export interface Rendered {

@@ -233,7 +233,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
  * The fields of the awaited event the journey reads: ingest sends only those back with the task
  * token, so the rest never enters the execution (and its history). Absent: the event whole.
  */
-export function keepArgument(journey: Journey, step: string): { keep?: Keep } {
+function keepArgument(journey: Journey, step: string): { keep?: Keep } {
   const keep = eventKeep(journey, step);
   return keep ? { keep } : {};
 }
