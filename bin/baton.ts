@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Logger } from '../lib/core/ports';
+import { checkTemplate } from '../lib/core/templates';
 import { compileJourney, renderAsl } from '../lib/journey/compile';
 import { durationSeconds } from '../lib/journey/duration';
 import { journeyGraph } from '../lib/journey/graph';
@@ -17,6 +18,9 @@ import { type InputProblem, readEvents, readProfiles } from '../lib/local/inputs
 import { renderFunnel } from '../lib/local/report';
 import { simulate } from '../lib/local/simulate';
 import { version } from '../package.json';
+
+/** Journeys are loaded with their templates parsed and checked. */
+const WITH_TEMPLATES = { checkTemplate };
 
 /** A command used wrongly: said in one line with a pointer to the command's help, exit 2. */
 class UsageError extends Error {
@@ -37,7 +41,7 @@ function journeyPath(arg: string): string {
 }
 
 function loadOrFail(paths: string[]): LoadedJourney[] {
-  const { loaded, failures } = loadJourneys(paths);
+  const { loaded, failures } = loadJourneys(paths, WITH_TEMPLATES);
   if (failures.length) fail(formatProblems(failures));
   return loaded;
 }
@@ -62,7 +66,7 @@ const consoleLog: Logger = {
 };
 
 function validate(paths: string[]): void {
-  const { loaded, failures } = loadJourneys(paths.length ? paths : ['workflows']);
+  const { loaded, failures } = loadJourneys(paths.length ? paths : ['workflows'], WITH_TEMPLATES);
   if (failures.length) fail(formatProblems(failures));
   process.stdout.write(
     `${loaded.length} journey${loaded.length === 1 ? '' : 's'} valid: ${loaded.map((l) => l.journey.id).join(', ')}\n`,
@@ -71,14 +75,14 @@ function validate(paths: string[]): void {
 
 function compile(journey: string): void {
   const file = journeyPath(journey);
-  const r = loadJourneyFile(file);
+  const r = loadJourneyFile(file, WITH_TEMPLATES);
   if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
   process.stdout.write(renderAsl(compileJourney(r.loaded.journey)));
 }
 
 function graph(journey: string, opts: { format: 'mermaid' | 'svg' }): void {
   const file = journeyPath(journey);
-  const r = loadJourneyFile(file);
+  const r = loadJourneyFile(file, WITH_TEMPLATES);
   if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
   const g = journeyGraph(r.loaded.journey);
   process.stdout.write(opts.format === 'svg' ? renderSvg(g) : renderMermaid(g));
@@ -136,7 +140,7 @@ async function runDev(values: DevValues): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port takes 0-65535, found ${values.port}`);
   if (!(speed > 0)) throw new UsageError(`--speed takes a positive number, found ${values.speed}`);
-  const { loaded, failures } = loadJourneys([values.workflows]);
+  const { loaded, failures } = loadJourneys([values.workflows], WITH_TEMPLATES);
   for (const line of formatProblems(failures)) process.stderr.write(`not loaded: ${line}\n`);
   const pr = values.profiles ? readProfiles(values.profiles) : { profiles: [], problems: [] };
   problemsOrFail(pr.problems);

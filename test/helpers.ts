@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkTemplate } from '../lib/core/templates';
 import type { VirtualClock } from '../lib/engine/clock';
 import type { LocalEngine } from '../lib/engine/engine';
 import type { LoadedJourney } from '../lib/journey/load';
@@ -12,7 +13,7 @@ export const ROOT = join(__dirname, '..');
 
 /** Load a journey file that must be valid. */
 export function loadValid(file: string): LoadedJourney {
-  const r = loadJourneyFile(file);
+  const r = loadJourneyFile(file, { checkTemplate });
   if (!r.ok) throw new Error(`${file} is invalid: ${JSON.stringify(r.problems)}`);
   return r.loaded;
 }

@@ -6,6 +6,7 @@
 import { executionArnOf } from '../engine/arns';
 import { durationSeconds } from '../journey/duration';
 import { conditionPaths, conditionToJsonata, valueToJsonata, variableScope } from '../journey/expressions';
+import { type Keep, triggerKeep } from '../journey/reads';
 import type { Journey, ValueExpr } from '../journey/schema';
 import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
@@ -16,6 +17,8 @@ import { instanceId } from './ids';
 import { markLive } from './instances';
 import { evaluate, holds } from './jsonata';
 import type { Deps } from './ports';
+import { project } from './projection';
+import { journeyTemplateTriggerPaths } from './template-reads';
 import { iso, record, type TimelineEntry } from './timeline';
 
 export { executionArnOf };
@@ -118,7 +121,10 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
       reason: 'exit-event',
     });
   }
-  const input = JSON.stringify({ customerId: event.customerId, trigger, context, events: {} });
+  // The execution carries only what its steps and templates read of the trigger: its input stays
+  // in Step Functions' history for 90 days, beyond erasure's reach.
+  const carried = project(trigger, triggerKeepOf(entry));
+  const input = JSON.stringify({ customerId: event.customerId, trigger: carried, context, events: {} });
   const starting: InstanceRecord = {
     journey: journey.id,
     version: journey.version,
@@ -165,6 +171,17 @@ async function completeEntry(deps: Deps, customerId: string, rec: InstanceRecord
     set: { status: 'active', executionArn, input: undefined },
     condition: { expression: '#s = :starting', names: { '#s': 'status' }, values: { ':starting': 'starting' } },
   });
+}
+
+const triggerKeeps = new WeakMap<CatalogEntry, Keep | undefined>();
+
+/** What an execution of this journey version keeps of its trigger; computed once per catalog entry. */
+function triggerKeepOf(entry: CatalogEntry): Keep | undefined {
+  if (!triggerKeeps.has(entry)) {
+    const templatePaths = journeyTemplateTriggerPaths(entry.journey, entry.templatesDir);
+    triggerKeeps.set(entry, triggerKeep(entry.journey, templatePaths));
+  }
+  return triggerKeeps.get(entry);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   DEFAULT_SESSION_TIMEOUT_SECONDS,
   sessionTimeoutSeconds,
 } from '../journey/escalation-rules';
+import { instantMillis } from '../journey/instant';
 import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
 import { ESCALATED, getInstance } from './instances';
@@ -108,12 +109,12 @@ async function pauseEnd(deps: Deps, input: EscalationInput, now: number): Promis
     const zone = (await getProfile(deps.table, input.customerId))?.timezone ?? input.timezone ?? 'UTC';
     return nextLocalTime(now, zone, input.untilLocalTime);
   }
-  const end =
-    typeof input.pauseEnd === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(input.pauseEnd)
-      ? Date.parse(input.pauseEnd)
-      : Number.NaN;
-  if (Number.isNaN(end) || end <= now) {
-    if (input.first && input.untilGiven) await recordNote(deps, input, 'until-passed');
+  // The same rule as a wait without escalation: a time ahead pauses; a time past, missing or
+  // malformed ends the pause at once, and a wait `until` says which in the timeline.
+  const end = instantMillis(input.pauseEnd);
+  if (end === undefined || end <= now) {
+    if (input.first && input.untilGiven)
+      await recordNote(deps, input, end === undefined ? 'until-invalid' : 'until-passed');
     return now;
   }
   return end;

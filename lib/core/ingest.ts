@@ -3,6 +3,7 @@
  * words), then resume waiting instances, end instances on goals, and start new ones. Every step
  * is idempotent, so a redelivered or concurrently duplicated event changes nothing twice.
  */
+import type { Keep } from '../journey/reads';
 import { keys } from '../store/keys';
 import { getProfile, setConsent } from '../store/profiles';
 import { ENGAGING_FEEDBACK, recordEngagement } from './engagement';
@@ -13,6 +14,7 @@ import { endInstance, liveInstances } from './instances';
 import { dataMatches } from './park';
 import { isSettled, markEventDone, pendingEventRecord } from './pending-events';
 import type { Deps } from './ports';
+import { project } from './projection';
 import { recordTouchpoint, sessionTimeoutsOf } from './sessions';
 import { hourOfWeek } from './zoned-time';
 
@@ -108,8 +110,11 @@ async function resumeWaits(deps: Deps, event: Envelope): Promise<Set<string>> {
   const waits = await deps.table.queryAll(pk, { prefix: keys.waitPrefix(event.type) });
   for (const wait of waits) {
     if (!dataMatches(event.data, wait.match as Record<string, unknown>)) continue;
+    // Only the fields the journey reads enter the execution; a wait parked before the journey
+    // said which (no `keep`) gets the whole event, as it did then.
+    const output = project(event, wait.keep as Keep | undefined);
     try {
-      await deps.sfn.sendTaskSuccess({ taskToken: wait.token as string, output: JSON.stringify(event) });
+      await deps.sfn.sendTaskSuccess({ taskToken: wait.token as string, output: JSON.stringify(output) });
       resumed.add(wait.instance as string);
     } catch (err) {
       if (!DEAD_TOKEN_ERRORS.has((err as Error).name)) throw err;

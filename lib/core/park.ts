@@ -16,6 +16,7 @@ export async function park(deps: Pick<Deps, 'table' | 'clock'>, input: ParkInput
       instance: input.instance,
       step: input.step,
       match: input.match,
+      ...(input.keep ? { keep: input.keep } : {}),
       parkedAt: new Date(now).toISOString(),
       // A wait past its timeout is dead: read as absent, swept locally, expired by DynamoDB TTL on AWS.
       expiresAt: Math.ceil(now / 1000) + input.timeoutSeconds + 3600,

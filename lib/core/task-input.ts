@@ -1,3 +1,5 @@
+import type { Keep } from '../journey/reads';
+
 /** What the compiled state machine passes to every handler (see lib/journey/compile.ts taskBase). */
 export interface TaskBase {
   journey: string;
@@ -11,6 +13,8 @@ export interface ParkInput extends TaskBase {
   token: string;
   event: string;
   match: Record<string, unknown>;
+  /** The fields of the event the journey reads; absent: the whole event. */
+  keep?: Keep;
   timeoutSeconds: number;
   /** The pause can be interrupted by an escalation: keep the token where ingest can wake it. */
   wake?: boolean;
@@ -28,7 +32,9 @@ export interface LookupData {
 export interface FinishInput extends TaskBase {
   op: 'finish';
   reason: 'completed' | 'failed' | 'holdout';
+  /** A failed step's error name, and its cause (a Lambda's JSON, or text). */
   error?: string;
+  cause?: string | null;
 }
 
 export interface EvaluateInput extends TaskBase, LookupData {

@@ -54,6 +54,8 @@ export interface TimelineEntry {
   template?: string;
   messageId?: string;
   reason?: string;
+  /** Why a failed instance failed (an `exited` line with reason `failed`). */
+  error?: string;
 }
 
 /**
@@ -133,7 +135,7 @@ function normalize(e: TimelineEntry): TimelineEntry {
     customerId: e.customerId,
     instance: e.instance,
   };
-  for (const k of ['step', 'channel', 'template', 'messageId', 'reason'] as const)
+  for (const k of ['step', 'channel', 'template', 'messageId', 'reason', 'error'] as const)
     if (e[k] !== undefined) out[k] = e[k];
   return out;
 }

@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../aws/config';
 import { TABLE_ACCESS } from '../aws/table-access';
 import type { DestinationsConfig } from '../channels/destinations';
+import { checkTemplate } from '../core/templates';
 import type { HandlerName } from '../journey/compile';
 import { formatProblems, type LoadedJourney, loadJourneys } from '../journey/load';
 import { channelsOf } from '../journey/steps';
@@ -403,7 +404,7 @@ function dataKey(scope: Construct): kms.Key {
 }
 
 function loadWorkflows(dir: string): LoadedJourney[] {
-  const { loaded, failures } = loadJourneys([dir]);
+  const { loaded, failures } = loadJourneys([dir], { checkTemplate });
   if (failures.length) throw new Error(`invalid journeys in ${dir}:\n${formatProblems(failures).join('\n')}`);
   if (!loaded.length) throw new Error(`no journeys in ${dir}`);
   return loaded;

@@ -18,9 +18,10 @@ import {
   valueToJsonata,
   variableScope,
 } from './expressions';
+import { instantJsonata, isUntilLiteral } from './instant';
+import { eventKeep, type Keep } from './reads';
 import { assertNever, type Journey, type Step, type StepOf } from './schema';
 import { channelOrder } from './steps';
-import { isTimestamp } from './validate';
 
 /** The placeholders a compiled document contains, by handler. */
 export const HANDLER_PLACEHOLDERS = {
@@ -68,12 +69,22 @@ export function taskBase(journey: Journey, step: string, scope: Scope) {
   };
 }
 
-function failureCatch(id: string) {
+/**
+ * What a step's failure keeps for its timeline line: the error name and its cause (null when
+ * there is none: a field whose expression gives nothing fails the state on AWS).
+ */
+export function failureAssign(step: string) {
   return {
-    ErrorEquals: ['States.ALL'],
-    Next: FAILED_STATE,
-    Assign: { failure: { step: id, error: jsonata('$states.errorOutput.Error') } },
+    failure: {
+      step,
+      error: jsonata('$states.errorOutput.Error'),
+      cause: jsonata('$exists($states.errorOutput.Cause) ? $states.errorOutput.Cause : null'),
+    },
   };
+}
+
+function failureCatch(id: string) {
+  return { ErrorEquals: ['States.ALL'], Next: FAILED_STATE, Assign: failureAssign(id) };
 }
 
 /** A Task on a handler with the standard retry and failure catch. */
@@ -116,6 +127,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
               match: Object.fromEntries(
                 Object.entries(step.match ?? {}).map(([k, v]) => [k, valueToJsonata(v, variableScope)]),
               ),
+              keep: eventKeep(journey, id),
             },
             next: step.next,
             done: step.onTimeout,
@@ -136,6 +148,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
               match: Object.fromEntries(
                 Object.entries(step.match ?? {}).map(([k, v]) => [k, jsonata(valueToJsonata(v, scope))]),
               ),
+              ...keepArgument(journey, id),
               timeoutSeconds: durationSeconds(step.timeout),
             },
           },
@@ -221,6 +234,15 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
   }
 }
 
+/**
+ * The fields of the awaited event the journey reads: ingest sends only those back with the task
+ * token, so the rest never enters the execution (and its history). Absent: the event whole.
+ */
+function keepArgument(journey: Journey, step: string): { keep?: Keep } {
+  const keep = eventKeep(journey, step);
+  return keep ? { keep } : {};
+}
+
 /** The instance data a handler needs to evaluate expressions itself, and how the journey reads sessions. */
 function lookupData(journey: Journey, scope: Scope) {
   return {
@@ -231,9 +253,10 @@ function lookupData(journey: Journey, scope: Scope) {
   };
 }
 
-/** A strict RFC 3339 check, so that a bad value never reaches $toMillis (which would throw). */
-const RFC3339 =
-  '/^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$/';
+/** JSONata for a wait's `until`: a literal time, or a path to one. */
+function untilJsonata(until: string, scope: Scope): string {
+  return isUntilLiteral(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
+}
 
 function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: Scope): Record<string, AslState> {
   if (journey.escalation?.length) {
@@ -248,10 +271,7 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
     }
     if (step.untilLocalTime !== undefined)
       return compilePause(journey, { ...pause, untilLocalTime: step.untilLocalTime }, scope);
-    const until = step.until ?? '';
-    const expr = isTimestamp(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
-    // A missing time is null, which the check reads as passed: an expression that returns nothing fails the state.
-    const pauseEnd = `($t := ${expr}; $exists($t) ? $t : null)`;
+    const pauseEnd = instantJsonata(untilJsonata(step.until ?? '', scope));
     return compilePause(journey, { ...pause, pauseEnd, untilGiven: true }, scope);
   }
   if (step.for !== undefined) return { [id]: { Type: 'Wait', Seconds: durationSeconds(step.for), Next: step.next } };
@@ -274,22 +294,18 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
     };
   }
   const until = step.until ?? '';
-  const expr = isTimestamp(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
+  const instant = instantJsonata(untilJsonata(until, scope));
   const passed = `${id}.passed`;
   return {
-    // A time already past (or missing) continues at once and says so; it never stalls or fails.
+    // Only a time still ahead waits, and the Wait gets it in canonical form; a time already past,
+    // missing or malformed continues at once and says which: it never stalls or fails.
     [id]: {
       Type: 'Choice',
       Choices: [
         {
-          Condition: jsonata(
-            `($t := ${expr}; $type($t) = "string" and $contains($t, ${RFC3339}) and $toMillis($t) > $millis())`,
-          ),
+          Condition: jsonata(`($i := ${instant}; $type($i) = "string" and $toMillis($i) > $millis())`),
           Next: resume,
-          // On the rule, not the state: the Default path must not evaluate a time that may be missing
-          // (Step Functions fails an expression that returns nothing). Written back in UTC with seconds,
-          // the form a Wait Timestamp must have.
-          Output: { resumeAt: jsonata(`$fromMillis($toMillis(${expr}))`) },
+          Output: { resumeAt: jsonata(instant) },
         },
       ],
       Default: passed,
@@ -297,7 +313,13 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
     [resume]: { Type: 'Wait', Timestamp: jsonata('$states.input.resumeAt'), Next: step.next },
     [passed]: task(
       'step',
-      { ...taskBase(journey, id, variableScope), op: 'note', note: 'until-passed' },
+      {
+        ...taskBase(journey, id, variableScope),
+        op: 'note',
+        note: jsonata(
+          `$type(${instantJsonata(untilJsonata(until, variableScope))}) = "string" ? "until-passed" : "until-invalid"`,
+        ),
+      },
       id,
       step.next,
     ),
