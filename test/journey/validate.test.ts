@@ -169,7 +169,6 @@ describe('validateJourney', () => {
     }
     for (const [sessionTimeout, seconds] of [
       ['PT0S', '0'],
-      ['PT1.5S', '1.5'],
       ['P2D', '172800'],
     ]) {
       expect(problemsOf(simpleJourney({ settings: { sessionTimeout } }))).toEqual([
@@ -180,6 +179,10 @@ describe('validateJourney', () => {
         },
       ]);
     }
+    // A fraction of a second is refused as every duration is: Step Functions counts whole seconds.
+    expect(problemsOf(simpleJourney({ settings: { sessionTimeout: 'PT1.5S' } }))).toEqual([
+      expect.objectContaining({ pointer: '/settings/sessionTimeout', message: expect.stringContaining('"PT1.5S"') }),
+    ]);
     expect(problemsOf(simpleJourney({ settings: { sessionTimeout: '30 minutes' } }))).toEqual([
       expect.objectContaining({
         pointer: '/settings/sessionTimeout',

@@ -42,6 +42,12 @@ function customer(id: string, tag: string) {
 const erased = customer('c-erase', 'erase');
 const kept = customer('c-keep', 'keep');
 const valuesOf = (c: typeof erased) => [c.profile.email, c.profile.phone, c.profile.attributes.firstName, ...c.data];
+/**
+ * What the store keeps of a customer who is not erased: everything but the call's note, an event
+ * field no step reads, which minimal copies never carry into an execution (it is gone once the
+ * event is done, and after a purge also from the files).
+ */
+const keptValuesOf = (c: typeof erased) => valuesOf(c).filter((v) => !v.endsWith('-order-note'));
 
 /** Every file under `dir` that holds `value`, as UTF-8 or UTF-16 bytes. */
 function filesHolding(dir: string, value: string): string[] {
@@ -146,7 +152,7 @@ describe('erasure on an on-disk store', () => {
       // Nothing left that holds a value of theirs: not one item of the whole table.
       const everything = JSON.stringify(await rt.table.scanPrefix(''));
       for (const v of valuesOf(erased)) expect([v, everything.includes(v)]).toEqual([v, false]);
-      for (const v of valuesOf(kept)) expect([v, everything.includes(v)]).toEqual([v, true]);
+      for (const v of keptValuesOf(kept)) expect([v, everything.includes(v)]).toEqual([v, true]);
       expect((await rt.table.scanPrefix('X#')).filter((i) => theirs(i as never))).toEqual([]);
       expect(await rt.table.get(keys.event(cutShort.id), keys.single)).toMatchObject({ status: 'erased' });
       // The event cut short is not finished later, nor taken anew when it comes again.
@@ -158,7 +164,7 @@ describe('erasure on an on-disk store', () => {
     }
     await rt.close();
     for (const v of valuesOf(erased)) expect([v, filesHolding(dataDir, v)]).toEqual([v, []]);
-    for (const v of valuesOf(kept)) expect([v, filesHolding(dataDir, v).length > 0]).toEqual([v, true]);
+    for (const v of keptValuesOf(kept)) expect([v, filesHolding(dataDir, v).length > 0]).toEqual([v, true]);
     rt = await startLocalRuntime({ journeys: journeys(), clock, dataDir, concurrency: 1 });
   });
 
