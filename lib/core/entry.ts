@@ -111,13 +111,13 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
   if (journey.goal)
     stops.push({
       event: journey.goal.event,
-      match: await evaluateAll(journey.goal.match ?? {}, { trigger, context }),
+      match: matchValues(await evaluateAll(journey.goal.match ?? {}, { trigger, context })),
       reason: 'goal',
     });
   for (const rule of journey.exitOn ?? []) {
     stops.push({
       event: rule.event,
-      match: await evaluateAll(rule.match ?? {}, { trigger, context }),
+      match: matchValues(await evaluateAll(rule.match ?? {}, { trigger, context })),
       reason: 'exit-event',
     });
   }
@@ -219,6 +219,14 @@ async function takeActiveLock(deps: Deps, customerId: string, journeyId: string,
   }
   const free = held ? held.status === 'ended' : now - Number(current.lockedAt ?? 0) > STALE_ENTRY_MS;
   return free && deps.table.put(lock, { condition: holderIs(holder) });
+}
+
+/**
+ * Match values as they are stored: a missing one as null, which matches no event (dataMatches).
+ * Left undefined, storing would drop the key, and the rule would then match every event of its type.
+ */
+function matchValues(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === undefined ? null : v]));
 }
 
 async function evaluateAll(

@@ -36,7 +36,13 @@ export async function park(deps: Pick<Deps, 'table' | 'clock'>, input: ParkInput
   return { parked: true };
 }
 
-/** Whether an event's data satisfies a wait's match values. */
+/**
+ * Whether an event's data satisfies match values (a waitFor's, a goal's, an exitOn's). A value that
+ * was missing when it was resolved (undefined, or null from the state machine) matches no event:
+ * the wait times out, the goal never fires, rather than any event of the type matching.
+ */
 export function dataMatches(data: Record<string, unknown> | undefined, match: Record<string, unknown>): boolean {
-  return Object.entries(match).every(([k, v]) => v !== undefined && JSON.stringify(data?.[k]) === JSON.stringify(v));
+  return Object.entries(match).every(
+    ([k, v]) => v !== undefined && v !== null && JSON.stringify(data?.[k]) === JSON.stringify(v),
+  );
 }

@@ -15,6 +15,7 @@ import {
   LOOKUP_ROOTS,
   parsePath,
   type Scope,
+  valueOrNullJsonata,
   valueToJsonata,
   variableScope,
 } from './expressions';
@@ -125,7 +126,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
             event: {
               type: step.event,
               match: Object.fromEntries(
-                Object.entries(step.match ?? {}).map(([k, v]) => [k, valueToJsonata(v, variableScope)]),
+                Object.entries(step.match ?? {}).map(([k, v]) => [k, valueOrNullJsonata(v, variableScope)]),
               ),
               keep: eventKeep(journey, id),
             },
@@ -146,7 +147,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
               token: jsonata('$states.context.Task.Token'),
               event: step.event,
               match: Object.fromEntries(
-                Object.entries(step.match ?? {}).map(([k, v]) => [k, jsonata(valueToJsonata(v, scope))]),
+                Object.entries(step.match ?? {}).map(([k, v]) => [k, jsonata(valueOrNullJsonata(v, scope))]),
               ),
               ...keepArgument(journey, id),
               timeoutSeconds: durationSeconds(step.timeout),
@@ -177,7 +178,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
             carry: jsonata(
               `{${step.carry.map((k) => `${jsonataLiteral(k)}: ${valueToJsonata(`context.${k}`, scope)}`).join(', ')}}`,
             ),
-            ...(step.reason === undefined ? {} : { reason: jsonata(valueToJsonata(step.reason, scope)) }),
+            ...(step.reason === undefined ? {} : { reason: jsonata(valueOrNullJsonata(step.reason, scope)) }),
           },
           id,
           step.next,
