@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkTemplate } from '../lib/core/templates';
-import type { VirtualClock } from '../lib/engine/clock';
+import { VirtualClock } from '../lib/engine/clock';
 import type { LocalEngine } from '../lib/engine/engine';
 import type { LoadedJourney } from '../lib/journey/load';
 import { loadJourneyFile } from '../lib/journey/load';
@@ -125,4 +125,18 @@ export async function serveLocally(journeys: LoadedJourney[], clock: VirtualCloc
       await rt.close();
     },
   };
+}
+
+/** A local server with the hello journey for one test file: started before its tests, stopped after them. */
+export function helloServerForFile(): { base: string; port: number } {
+  const server = { base: '', port: 0 };
+  let stop: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    const served = await serveLocally([helloJourney()], new VirtualClock(Date.parse('2026-11-20T15:00:00Z')));
+    ({ stop } = served);
+    server.base = served.base;
+    server.port = Number(new URL(served.base).port);
+  });
+  afterAll(() => stop());
+  return server;
 }

@@ -85,6 +85,19 @@ function jsonBody(req: ApiRequest): { ok: true; value: unknown } | { ok: false; 
   }
 }
 
+/** GET /outbox and /dispatches (local only): what the local engine delivered, filtered by customer. */
+async function localLog(
+  req: ApiRequest,
+  key: 'messages' | 'dispatches',
+  list: (filter: { customerId?: string; limit: number }) => Promise<unknown[]>,
+): Promise<ApiResponse> {
+  const customerId = customerIdFilter(req.query);
+  if (!customerId.ok) return customerId.response;
+  const limit = limitParam(req.query, 100);
+  if (!limit.ok) return limit.response;
+  return { status: 200, body: { [key]: await list({ customerId: customerId.value, limit: limit.value }) } };
+}
+
 const routes: Route[] = [
   {
     method: 'POST',
@@ -102,16 +115,7 @@ const routes: Route[] = [
     name: '/dispatches',
     query: ['customerId', 'limit'],
     localOnly: true,
-    handler: async (deps, req) => {
-      const customerId = customerIdFilter(req.query);
-      if (!customerId.ok) return customerId.response;
-      const limit = limitParam(req.query, 100);
-      if (!limit.ok) return limit.response;
-      return {
-        status: 200,
-        body: { dispatches: await listDispatches(deps.table, { customerId: customerId.value, limit: limit.value }) },
-      };
-    },
+    handler: (deps, req) => localLog(req, 'dispatches', (filter) => listDispatches(deps.table, filter)),
   },
   {
     method: 'GET',
@@ -119,16 +123,7 @@ const routes: Route[] = [
     name: '/outbox',
     query: ['customerId', 'limit'],
     localOnly: true,
-    handler: async (deps, req) => {
-      const customerId = customerIdFilter(req.query);
-      if (!customerId.ok) return customerId.response;
-      const limit = limitParam(req.query, 100);
-      if (!limit.ok) return limit.response;
-      return {
-        status: 200,
-        body: { messages: await listOutbox(deps.table, { customerId: customerId.value, limit: limit.value }) },
-      };
-    },
+    handler: (deps, req) => localLog(req, 'messages', (filter) => listOutbox(deps.table, filter)),
   },
   {
     method: 'GET',

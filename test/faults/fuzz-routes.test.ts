@@ -7,21 +7,12 @@
  * it answered it (nothing accepted is altered or partly stored).
  */
 import fc from 'fast-check';
-import { VirtualClock } from '../../lib/engine/clock';
-import { helloJourney, serveLocally } from '../helpers';
+import { helloServerForFile } from '../helpers';
 import { type RawAnswer, rawRequest } from '../server/raw-http';
 
 const SEED = 20261112;
 
-let base: string;
-let port: number;
-let stop: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ base, stop } = await serveLocally([helloJourney()], new VirtualClock(Date.parse('2026-11-20T15:00:00Z'))));
-  port = Number(new URL(base).port);
-});
-afterAll(() => stop());
+const server = helloServerForFile();
 
 /** Characters Node's client sends in a path as they are (it refuses spaces and controls). */
 const PATH_CHARS = "abcXYZ019-._~!$&'()*+,;=:@%".split('');
@@ -132,7 +123,7 @@ type Request = typeof request extends fc.Arbitrary<infer T> ? T : never;
 
 /** The answer, failing the property on a reset. */
 async function send(r: Request): Promise<RawAnswer> {
-  const a = await rawRequest(port, {
+  const a = await rawRequest(server.port, {
     method: r.method,
     path: `${r.path}${r.query}`,
     body: r.body,
@@ -144,7 +135,7 @@ async function send(r: Request): Promise<RawAnswer> {
 
 describe('fuzzed requests to every route', () => {
   afterEach(async () => {
-    const health = await fetch(`${base}/health`);
+    const health = await fetch(`${server.base}/health`);
     expect(health.status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -165,7 +156,7 @@ describe('fuzzed requests to every route', () => {
       expect(a.json?.error?.message).not.toMatch(/\n\s+at |RangeError|TypeError/);
     }
     if (r.method === 'PUT' && a.status === 200) {
-      const stored = await rawRequest(port, { method: 'GET', path: r.path });
+      const stored = await rawRequest(server.port, { method: 'GET', path: r.path });
       expect(stored).toMatchObject({ status: 200, json: a.json });
     }
     return a;

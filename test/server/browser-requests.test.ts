@@ -5,24 +5,15 @@
  * (no Origin) and the console's own page keep working; OPTIONS and 405 say what is allowed and
  * never grant CORS.
  */
-import { VirtualClock } from '../../lib/engine/clock';
-import { helloJourney, serveLocally } from '../helpers';
+import { helloServerForFile } from '../helpers';
 import { answered, type RawAnswer, rawRequest } from './raw-http';
 
-let base: string;
-let port: number;
-let stop: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ base, stop } = await serveLocally([helloJourney()], new VirtualClock(Date.parse('2026-11-20T15:00:00Z'))));
-  port = Number(new URL(base).port);
-});
-afterAll(() => stop());
+const server = helloServerForFile();
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 const send = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
   answered(
-    rawRequest(port, {
+    rawRequest(server.port, {
       method,
       path,
       headers,
@@ -71,14 +62,19 @@ describe('requests a web page can make', () => {
 
   it('refuses a foreign Origin on every route, DELETE included, before it has any effect', async () => {
     expect((await send('PUT', '/customers/c-kept/profile', JSON_TYPE, { email: 'kept@example.com' })).status).toBe(200);
-    for (const origin of ['http://evil.example', 'null', `http://localhost:${port + 1}`, `https://127.0.0.1:${port}`]) {
+    for (const origin of [
+      'http://evil.example',
+      'null',
+      `http://localhost:${server.port + 1}`,
+      `https://127.0.0.1:${server.port}`,
+    ]) {
       const erase = await send('DELETE', '/customers/c-kept', { origin });
       expect(erase.status).toBe(403);
       expect(erase.json?.error).toEqual({
         code: 'forbidden-origin',
         message: expect.stringContaining(JSON.stringify(origin)),
       });
-      expect(erase.json?.error?.message).toContain(`http://127.0.0.1:${port}`);
+      expect(erase.json?.error?.message).toContain(`http://127.0.0.1:${server.port}`);
       expectNoCorsGrant(erase);
       const post = await send(
         'POST',
@@ -99,10 +95,10 @@ describe('requests a web page can make', () => {
   it('refuses a Host that is not a loopback name (DNS rebinding), DELETE included', async () => {
     expect((await send('PUT', '/customers/c-rebound/profile', JSON_TYPE, { email: 'r@example.com' })).status).toBe(200);
     for (const host of [
-      `rebind.evil.example:${port}`,
+      `rebind.evil.example:${server.port}`,
       'evil.example',
-      `127.0.0.1.evil.example:${port}`,
-      `localhost:${port + 1}`,
+      `127.0.0.1.evil.example:${server.port}`,
+      `localhost:${server.port + 1}`,
     ]) {
       const erase = await send('DELETE', '/customers/c-rebound', { host });
       expect(erase.status).toBe(403);
@@ -110,15 +106,25 @@ describe('requests a web page can make', () => {
         code: 'forbidden-host',
         message: expect.stringContaining(JSON.stringify(host)),
       });
-      expect(erase.json?.error?.message).toContain(`localhost:${port}`);
+      expect(erase.json?.error?.message).toContain(`localhost:${server.port}`);
       expect((await send('GET', '/customers/c-rebound/timeline', { host })).status).toBe(403);
     }
     expect((await send('GET', '/customers/c-rebound/profile')).status).toBe(200);
   });
 
   it('serves curl (no Origin) and the console page (its own origin) on every loopback Host', async () => {
-    const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`];
-    const origins = [undefined, `http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
+    const hosts = [
+      `127.0.0.1:${server.port}`,
+      `localhost:${server.port}`,
+      `[::1]:${server.port}`,
+      `LOCALHOST:${server.port}`,
+    ];
+    const origins = [
+      undefined,
+      `http://127.0.0.1:${server.port}`,
+      `http://localhost:${server.port}`,
+      `http://[::1]:${server.port}`,
+    ];
     for (const host of hosts) {
       for (const origin of origins) {
         const headers = { ...JSON_TYPE, host, ...(origin ? { origin } : {}) };
@@ -127,14 +133,17 @@ describe('requests a web page can make', () => {
         expectNoCorsGrant(put);
       }
     }
-    const page = await send('GET', '/', { host: `localhost:${port}`, origin: `http://localhost:${port}` });
+    const page = await send('GET', '/', {
+      host: `localhost:${server.port}`,
+      origin: `http://localhost:${server.port}`,
+    });
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
   });
 
   it('answers OPTIONS with 204 and Allow, granting no other origin anything', async () => {
     const preflight = await send('OPTIONS', '/customers/c-1/profile', {
-      origin: `http://127.0.0.1:${port}`,
+      origin: `http://127.0.0.1:${server.port}`,
       'access-control-request-method': 'PUT',
     });
     expect(preflight).toMatchObject({ status: 204, text: '' });

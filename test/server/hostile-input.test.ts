@@ -6,23 +6,14 @@
  */
 
 import { MAX_PROFILE_BYTES } from '../../lib/core/profile';
-import { VirtualClock } from '../../lib/engine/clock';
-import { helloJourney, serveLocally } from '../helpers';
+import { helloServerForFile } from '../helpers';
 import { HOSTILE_CASES, hostileReservedBatch, nested } from './hostile-cases';
 import { answered, rawRequest } from './raw-http';
 
-let base: string;
-let port: number;
-let stop: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ base, stop } = await serveLocally([helloJourney()], new VirtualClock(Date.parse('2026-11-20T15:00:00Z'))));
-  port = Number(new URL(base).port);
-});
-afterAll(() => stop());
+const server = helloServerForFile();
 
 const send = (method: string, path: string, body?: string) =>
-  answered(rawRequest(port, { method, path, body, headers: { 'content-type': 'application/json' } }));
+  answered(rawRequest(server.port, { method, path, body, headers: { 'content-type': 'application/json' } }));
 
 describe('hostile input to the local server', () => {
   it.each(HOSTILE_CASES.map((c) => [c.name, c] as const))(
