@@ -19,6 +19,9 @@ import type { EscalationInput } from './task-input';
 import { iso, record, recordNote } from './timeline';
 import { nextLocalTime } from './zoned-time';
 
+/** The largest TimeoutSeconds Step Functions takes. */
+const MAX_TASK_TIMEOUT_SECONDS = 99_999_999;
+
 /** Whether every clause of a rule holds. */
 export function ruleHolds(rule: CompiledRule, f: SessionFacts): boolean {
   return (
@@ -101,7 +104,10 @@ export async function escalationCheck(
   const end = await pauseEnd(deps, input, now);
   const threshold = nextThreshold(input.rules, session, facts, fired, now);
   const until = Math.min(end, threshold ?? Number.POSITIVE_INFINITY);
-  return { timeoutSeconds: Math.max(0, Math.ceil((until - now) / 1000)), pauseEnd: iso(end) };
+  // A task's TimeoutSeconds is at most 99,999,999 (about 3.2 years): a longer pause times out at
+  // that and is checked again, as every timed-out pause is.
+  const seconds = Math.min(MAX_TASK_TIMEOUT_SECONDS, Math.max(0, Math.ceil((until - now) / 1000)));
+  return { timeoutSeconds: seconds, pauseEnd: iso(end) };
 }
 
 async function pauseEnd(deps: Deps, input: EscalationInput, now: number): Promise<number> {

@@ -186,6 +186,15 @@ describe('wait until a literal time', () => {
     );
   });
 
+  it.each([false, true])(
+    'a time years ahead waits until the execution times out, never a task timeout AWS refuses (escalation rules: %s)',
+    async (escalates) => {
+      // 3.5 years ahead: more than the 99,999,999 s a task may wait, more than the year an execution may run.
+      const literal = '2030-01-01T00:00Z';
+      expectRanAsSpecified(await run(loaded(waitJourney(literal, escalates)), {}), literal, escalates);
+    },
+  );
+
   it('accepts the forms of RFC 3339 people write, seconds optional', () => {
     for (const until of [
       '2026-03-01T10:00Z',
