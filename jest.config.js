@@ -12,4 +12,6 @@ module.exports = {
   // middy ships ES modules only; let ts-jest turn them into CommonJS for the tests.
   transformIgnorePatterns: ['node_modules/(?!(@middy)/)'],
   testTimeout: 60000,
+  // Property tests replay the same cases every run (FC_SEED=random explores new ones).
+  setupFilesAfterEnv: ['<rootDir>/test/fast-check-seed.ts'],
 };

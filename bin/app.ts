@@ -22,6 +22,16 @@ function count(key: string): number | undefined {
   return n;
 }
 
+/** A number from context, such as a rate (`-c` gives strings, cdk.json gives numbers). */
+function decimal(key: string): number | undefined {
+  const v: unknown = app.node.tryGetContext(`baton:${key}`);
+  if (v === undefined || v === '') return undefined;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    throw new Error(`context baton:${key} must be a number, found ${v}`);
+  return n;
+}
+
 /** Action targets and hand-off destinations: an object in context `baton:destinations`, validated. */
 function destinations(): DestinationsConfig | undefined {
   const raw: unknown = app.node.tryGetContext('baton:destinations');
@@ -41,6 +51,7 @@ new BatonStack(app, setting('stackName') ?? 'Baton', {
   destinations: destinations(),
   alarmEmail: setting('alarmEmail'),
   ingestMaxConcurrency: count('ingestMaxConcurrency'),
+  apiThrottle: { rateLimit: decimal('apiThrottleRate'), burstLimit: count('apiThrottleBurst') },
   description: 'Baton: cross-channel customer journeys on Step Functions',
 });
 

@@ -1,8 +1,9 @@
 /** The `baton` CLI (SPEC §4). */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, Option } from 'commander';
 import type { Logger } from '../lib/core/ports';
+import { checkTemplate } from '../lib/core/templates';
 import { compileJourney, renderAsl } from '../lib/journey/compile';
 import { durationSeconds } from '../lib/journey/duration';
 import { journeyGraph } from '../lib/journey/graph';
@@ -11,23 +12,17 @@ import { renderSvg } from '../lib/journey/graph-svg';
 import { journeyJsonSchema } from '../lib/journey/json-schema';
 import { formatProblems, type LoadedJourney, loadJourneyFile, loadJourneys } from '../lib/journey/load';
 import { startDev } from '../lib/local/dev';
+import { devBanner } from '../lib/local/dev-banner';
+import { DataDirInUseError, PortInUseError } from '../lib/local/dev-errors';
 import { type InputProblem, readEvents, readProfiles } from '../lib/local/inputs';
 import { renderFunnel } from '../lib/local/report';
 import { simulate } from '../lib/local/simulate';
+import { version } from '../package.json';
 
-const USAGE = `usage: baton <command>
+/** Journeys are loaded with their templates parsed and checked. */
+const WITH_TEMPLATES = { checkTemplate };
 
-  validate [files|dirs]          check journeys (default workflows/); exit 1 on any problem
-  compile <journey>              print the ASL document that is deployed
-  graph <journey> [--format mermaid|svg]
-                                 the journey as a diagram (default mermaid)
-  simulate <journeys...> --events FILE [--profiles FILE] [--until TIME|DURATION] [--report]
-                                 run journeys in virtual time; one JSON line per happening
-  dev [--workflows DIR] [--profiles FILE] [--data-dir DIR] [--port N] [--speed N]
-                                 the local engine and HTTP API on 127.0.0.1 (what npm start runs)
-  schema                         print the JSON Schema of journey files
-`;
-
+/** A command used wrongly: said in one line with a pointer to the command's help, exit 2. */
 class UsageError extends Error {
   override readonly name = 'UsageError';
 }
@@ -46,7 +41,7 @@ function journeyPath(arg: string): string {
 }
 
 function loadOrFail(paths: string[]): LoadedJourney[] {
-  const { loaded, failures } = loadJourneys(paths);
+  const { loaded, failures } = loadJourneys(paths, WITH_TEMPLATES);
   if (failures.length) fail(formatProblems(failures));
   return loaded;
 }
@@ -70,149 +65,203 @@ const consoleLog: Logger = {
   error: (m, e) => process.stderr.write(`error: ${m}${e ? ` ${JSON.stringify(e)}` : ''}\n`),
 };
 
-async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'validate': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
-      void values;
-      const paths = positionals.length ? positionals : ['workflows'];
-      const { loaded, failures } = loadJourneys(paths);
-      if (failures.length) fail(formatProblems(failures));
-      process.stdout.write(
-        `${loaded.length} journey${loaded.length === 1 ? '' : 's'} valid: ${loaded.map((l) => l.journey.id).join(', ')}\n`,
-      );
-      return;
-    }
-    case 'compile': {
-      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
-      if (positionals.length !== 1) throw new UsageError('compile takes one journey file or id');
-      const file = journeyPath(positionals[0]);
-      const r = loadJourneyFile(file);
-      if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
-      process.stdout.write(renderAsl(compileJourney(r.loaded.journey)));
-      return;
-    }
-    case 'graph': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: { format: { type: 'string', default: 'mermaid' } },
-      });
-      if (positionals.length !== 1) throw new UsageError('graph takes one journey file or id');
-      if (values.format !== 'mermaid' && values.format !== 'svg') {
-        throw new UsageError(`--format takes mermaid or svg, found ${values.format}`);
+function validate(paths: string[]): void {
+  const { loaded, failures } = loadJourneys(paths.length ? paths : ['workflows'], WITH_TEMPLATES);
+  if (failures.length) fail(formatProblems(failures));
+  process.stdout.write(
+    `${loaded.length} journey${loaded.length === 1 ? '' : 's'} valid: ${loaded.map((l) => l.journey.id).join(', ')}\n`,
+  );
+}
+
+function compile(journey: string): void {
+  const file = journeyPath(journey);
+  const r = loadJourneyFile(file, WITH_TEMPLATES);
+  if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
+  process.stdout.write(renderAsl(compileJourney(r.loaded.journey)));
+}
+
+function graph(journey: string, opts: { format: 'mermaid' | 'svg' }): void {
+  const file = journeyPath(journey);
+  const r = loadJourneyFile(file, WITH_TEMPLATES);
+  if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
+  const g = journeyGraph(r.loaded.journey);
+  process.stdout.write(opts.format === 'svg' ? renderSvg(g) : renderMermaid(g));
+}
+
+interface SimulateOptions {
+  events: string;
+  profiles?: string;
+  until?: string;
+  report?: boolean;
+}
+
+async function runSimulate(paths: string[], values: SimulateOptions): Promise<void> {
+  const journeys = loadOrFail(paths.map(journeyPath));
+  const ev = readEvents(values.events);
+  const pr = values.profiles ? readProfiles(values.profiles) : { profiles: [], problems: [] };
+  problemsOrFail([...ev.problems, ...pr.problems]);
+  if (!values.profiles)
+    process.stderr.write(
+      'note: no --profiles: sends will find no profiles (no address, no consent), so every send is suppressed\n',
+    );
+  const first = ev.events.reduce<number | undefined>(
+    (m, e) => Math.min(m ?? Number.POSITIVE_INFINITY, Date.parse(e.time)),
+    undefined,
+  );
+  const until = values.until ? parseUntil(values.until, first) : undefined;
+  // Long runs show where virtual time is, on a terminal only (never in piped output).
+  const tty = process.stderr.isTTY;
+  let shown = 0;
+  const onProgress = tty
+    ? (ms: number) => {
+        if (Date.now() - shown < 200) return;
+        shown = Date.now();
+        process.stderr.write(`\rsimulating… virtual time ${new Date(ms).toISOString()}`);
       }
-      const file = journeyPath(positionals[0]);
-      const r = loadJourneyFile(file);
-      if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
-      const graph = journeyGraph(r.loaded.journey);
-      process.stdout.write(values.format === 'svg' ? renderSvg(graph) : renderMermaid(graph));
-      return;
-    }
-    case 'simulate': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: {
-          events: { type: 'string' },
-          profiles: { type: 'string' },
-          until: { type: 'string' },
-          report: { type: 'boolean', default: false },
-        },
-      });
-      if (!positionals.length) throw new UsageError('simulate needs at least one journey');
-      if (!values.events) throw new UsageError('simulate needs --events FILE (JSON lines)');
-      const journeys = loadOrFail(positionals.map(journeyPath));
-      const ev = readEvents(values.events);
-      const pr = values.profiles ? readProfiles(values.profiles) : { profiles: [], problems: [] };
-      problemsOrFail([...ev.problems, ...pr.problems]);
-      const first = ev.events.reduce<number | undefined>(
-        (m, e) => Math.min(m ?? Number.POSITIVE_INFINITY, Date.parse(e.time)),
-        undefined,
-      );
-      const until = values.until ? parseUntil(values.until, first) : undefined;
-      // Long runs show where virtual time is, on a terminal only (never in piped output).
-      const tty = process.stderr.isTTY;
-      let shown = 0;
-      const onProgress = tty
-        ? (ms: number) => {
-            if (Date.now() - shown < 200) return;
-            shown = Date.now();
-            process.stderr.write(`\rsimulating… virtual time ${new Date(ms).toISOString()}`);
-          }
-        : undefined;
-      const { lines } = await simulate({ journeys, events: ev.events, profiles: pr.profiles, until, onProgress });
-      if (tty && shown) process.stderr.write('\r\x1b[K');
-      process.stdout.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-      if (values.report) process.stdout.write(`\n${renderFunnel(lines)}`);
-      return;
-    }
-    case 'dev': {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          workflows: { type: 'string', default: 'workflows' },
-          profiles: { type: 'string' },
-          'data-dir': { type: 'string', default: '.baton/data' },
-          port: { type: 'string', default: '3000' },
-          speed: { type: 'string', default: '1' },
-        },
-      });
-      const port = Number(values.port);
-      const speed = Number(values.speed);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new UsageError(`--port takes 0-65535, found ${values.port}`);
-      if (!(speed > 0)) throw new UsageError(`--speed takes a positive number, found ${values.speed}`);
-      const { loaded, failures } = loadJourneys([values.workflows]);
-      for (const line of formatProblems(failures)) process.stderr.write(`not loaded: ${line}\n`);
-      const pr = values.profiles ? readProfiles(values.profiles) : { profiles: [], problems: [] };
-      problemsOrFail(pr.problems);
-      const dataDir = resolve(values['data-dir']);
-      const dev = await startDev({
-        journeys: loaded,
-        workflowsDir: values.workflows,
-        profiles: pr.profiles,
-        dataDir,
-        port,
-        speed,
-        log: consoleLog,
-      });
-      process.stdout.write(
-        `Baton dev on http://127.0.0.1:${dev.port} — ${loaded.length} journeys (${loaded.map((l) => l.journey.id).join(', ')}), data in ${dataDir}${speed !== 1 ? `, clock x${speed}` : ''}\n`,
-      );
-      const stop = () => {
-        void dev.close().then(() => process.exit(0));
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      return;
-    }
-    case 'schema':
+    : undefined;
+  const { lines } = await simulate({ journeys, events: ev.events, profiles: pr.profiles, until, onProgress });
+  if (tty && shown) process.stderr.write('\r\x1b[K');
+  process.stdout.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  if (values.report) process.stdout.write(`\n${renderFunnel(lines)}`);
+}
+
+interface DevValues {
+  workflows: string;
+  profiles?: string;
+  dataDir: string;
+  port: string;
+  speed: string;
+  resetClock?: boolean;
+}
+
+async function runDev(values: DevValues): Promise<void> {
+  const port = Number(values.port);
+  const speed = Number(values.speed);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port takes 0-65535, found ${values.port}`);
+  if (!(speed > 0)) throw new UsageError(`--speed takes a positive number, found ${values.speed}`);
+  const { loaded, failures } = loadJourneys([values.workflows], WITH_TEMPLATES);
+  for (const line of formatProblems(failures)) process.stderr.write(`not loaded: ${line}\n`);
+  const pr = values.profiles ? readProfiles(values.profiles) : { profiles: [], problems: [] };
+  problemsOrFail(pr.problems);
+  const dataDir = resolve(values.dataDir);
+  const dev = await startDev({
+    journeys: loaded,
+    workflowsDir: values.workflows,
+    profiles: pr.profiles,
+    dataDir,
+    port,
+    speed,
+    resetClock: values.resetClock,
+    log: consoleLog,
+  });
+  const banner = devBanner({
+    port: dev.port,
+    journeyIds: loaded.map((l) => l.journey.id),
+    dataDir,
+    speed,
+    clockStart: dev.clockStart,
+    seed: dev.seed,
+    profilesFile: values.profiles,
+  });
+  for (const note of banner.notes) process.stderr.write(`${note}\n`);
+  process.stdout.write(banner.lines.map((l) => `${l}\n`).join(''));
+  const stop = () => {
+    void dev.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function program(): Command {
+  const baton = new Command('baton')
+    .description('Cross-channel customer journeys: check, compile and simulate them, and run them locally.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .helpCommand('help [command]', 'show the help of a command')
+    .showSuggestionAfterError(true)
+    // Errors are printed by main's catch, one line each, with the exit code it chooses.
+    .configureOutput({ outputError: () => undefined })
+    .exitOverride();
+  baton
+    .command('validate')
+    .description('check journeys; exit 1 and file:/pointer: message per problem')
+    .argument('[paths...]', 'journey files or folders', [])
+    .action((paths: string[]) => validate(paths));
+  baton
+    .command('compile')
+    .description('print the ASL document that is deployed')
+    .argument('<journey>', 'a journey file, or the id of a journey in workflows/')
+    .action((journey: string) => compile(journey));
+  baton
+    .command('graph')
+    .description('the journey as a diagram')
+    .argument('<journey>', 'a journey file, or the id of a journey in workflows/')
+    .addOption(new Option('--format <format>', 'diagram format').choices(['mermaid', 'svg']).default('mermaid'))
+    .action((journey: string, opts: { format: 'mermaid' | 'svg' }) => graph(journey, opts));
+  baton
+    .command('simulate')
+    .description('run journeys in virtual time; one JSON line per happening')
+    .argument('<journeys...>', 'journey files, or ids of journeys in workflows/')
+    .requiredOption('--events <file>', 'events to replay, one JSON envelope a line')
+    .option('--profiles <file>', 'customer profiles (.json array or .jsonl); without it, sends find no profile')
+    .option('--until <time|duration>', 'stop at this RFC 3339 time, or this long after the first event')
+    .option('--report', 'print a per-step funnel after the lines')
+    .action((journeys: string[], opts: SimulateOptions) => runSimulate(journeys, opts));
+  baton
+    .command('dev')
+    .description('the local engine, HTTP API and console on 127.0.0.1 (what npm start runs)')
+    .option('--workflows <dir>', 'journeys to serve, reloaded on change', 'workflows')
+    .option('--profiles <file>', 'customer profiles to seed a new data dir with (ignored on one that holds data)')
+    .option('--data-dir <dir>', 'where the data lives, across restarts', '.baton/data')
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '3000')
+    .option('--speed <n>', 'run the engine clock n times faster than real time', '1')
+    .option('--reset-clock', "start engine time over at real time instead of where this data dir's last run left it")
+    .action((opts: DevValues) => runDev(opts));
+  baton
+    .command('schema')
+    .description('print the JSON Schema of journey files')
+    .action(() => {
       process.stdout.write(`${JSON.stringify(journeyJsonSchema(), null, 2)}\n`);
-      return;
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return;
-    default:
-      throw new UsageError(`unknown command ${command}`);
+    });
+  return baton;
+}
+
+/** The help to point at: the command's own when the first word names one. */
+function helpHint(cli: Command, argv: string[]): string {
+  const named = cli.commands.find((c) => c.name() === argv[0]);
+  return named ? `run baton ${named.name()} --help for its usage` : 'run baton --help for the commands';
+}
+
+async function main(argv: string[]): Promise<void> {
+  const cli = program();
+  if (!argv.length) {
+    process.stdout.write(cli.helpInformation());
+    return;
+  }
+  try {
+    await cli.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    // --help and --version end here too, their text already printed.
+    if (err.exitCode === 0) return;
+    const unknown = err.code === 'commander.unknownCommand' || err.code === 'commander.unknownOption';
+    // One line: commander puts its "(Did you mean ...?)" on a line of its own.
+    const message = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`baton: ${message}\n${helpHint(cli, argv)}\n`);
+    process.exit(unknown ? 1 : 2);
   }
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  if (
-    err instanceof UsageError ||
-    ((err as Error)?.name === 'TypeError' && String((err as Error).message).includes('Unknown option'))
-  ) {
-    process.stderr.write(`baton: ${(err as Error).message}\n\n${USAGE}`);
+const argv = process.argv.slice(2);
+main(argv).catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`baton: ${err.message}\n${helpHint(program(), argv)}\n`);
     process.exit(2);
   }
-  if ((err as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    process.stderr.write(`baton: ${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
+  if (err instanceof DataDirInUseError || err instanceof PortInUseError) {
+    process.stderr.write(`baton: ${err.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`baton: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);

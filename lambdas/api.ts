@@ -4,27 +4,11 @@ import { lambdaHandler } from '../lib/aws/handler';
 import { powertoolsLogger } from '../lib/aws/logger';
 import { lambdaDeps } from '../lib/aws/runtime';
 import { awsSfn } from '../lib/aws/sfn';
+import { requestOf, resultOf } from '../lib/server/api-gateway';
 import { route } from '../lib/server/routes';
 
 /** Request bodies are never logged: they carry profiles and events. */
 export const handler = lambdaHandler(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   powertoolsLogger.appendKeys({ method: event.httpMethod, resource: event.resource });
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query.set(k, v);
-  const body =
-    event.body == null
-      ? undefined
-      : event.isBase64Encoded
-        ? Buffer.from(event.body, 'base64').toString('utf8')
-        : event.body;
-  const result = await route(
-    lambdaDeps('api', { sfn: awsSfn }),
-    { method: event.httpMethod, path: event.path, query, body },
-    { local: false },
-  );
-  return {
-    statusCode: result.status,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(result.body),
-  };
+  return resultOf(await route(lambdaDeps('api', { sfn: awsSfn }), requestOf(event), { local: false }));
 });

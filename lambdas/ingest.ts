@@ -21,7 +21,8 @@ type BusEvent = EventBridgeEvent<string, unknown>;
  * Internal errors are thrown so that the record is retried, then dead-lettered.
  */
 async function ingestBusEvent(event: BusEvent): Promise<IngestResult> {
-  const parsed = parseEnvelope(event.detail);
+  const deps = lambdaDeps('ingest', { sfn: awsSfn });
+  const parsed = parseEnvelope(event.detail, deps.clock.now());
   if (!parsed.ok) {
     // Field paths only: the messages echo the values found, which may be personal data.
     powertoolsLogger.warn('event rejected', {
@@ -34,7 +35,7 @@ async function ingestBusEvent(event: BusEvent): Promise<IngestResult> {
   }
   powertoolsLogger.appendKeys({ eventId: parsed.event.id, eventType: parsed.event.type });
   try {
-    return { status: await ingest(lambdaDeps('ingest', { sfn: awsSfn }), parsed.event) };
+    return { status: await ingest(deps, parsed.event) };
   } finally {
     powertoolsLogger.removeKeys(['eventId', 'eventType']);
   }

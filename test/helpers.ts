@@ -3,7 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VirtualClock } from '../lib/engine/clock';
+import { checkTemplate } from '../lib/core/templates';
+import { VirtualClock } from '../lib/engine/clock';
 import type { LocalEngine } from '../lib/engine/engine';
 import type { LoadedJourney } from '../lib/journey/load';
 import { loadJourneyFile } from '../lib/journey/load';
@@ -12,7 +13,7 @@ export const ROOT = join(__dirname, '..');
 
 /** Load a journey file that must be valid. */
 export function loadValid(file: string): LoadedJourney {
-  const r = loadJourneyFile(file);
+  const r = loadJourneyFile(file, { checkTemplate });
   if (!r.ok) throw new Error(`${file} is invalid: ${JSON.stringify(r.problems)}`);
   return r.loaded;
 }
@@ -65,12 +66,17 @@ export async function advanceTo(engine: LocalEngine, clock: VirtualClock, ms: nu
   clock.advanceTo(ms);
 }
 
-/** Start `baton dev` in a child process on a free port; resolves with its base URL once it listens. */
+/**
+ * Start `baton dev` in a child process on a free port; resolves with its base URL once it has
+ * printed its start-up lines, and with what it printed so far (`output()`, both streams).
+ */
 export function spawnDev(opts: {
   dataDir: string;
   workflows: string;
   speed: number;
-}): Promise<{ child: ChildProcess; base: string }> {
+  /** More arguments, like ['--profiles', file]. */
+  args?: string[];
+}): Promise<{ child: ChildProcess; base: string; output(): { out: string; err: string } }> {
   const child = spawn(
     process.execPath,
     [
@@ -84,17 +90,24 @@ export function spawnDev(opts: {
       String(opts.speed),
       '--workflows',
       opts.workflows,
+      ...(opts.args ?? []),
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let out = '';
+  let err = '';
+  const output = () => ({ out, err });
+  child.stderr!.on('data', (d) => {
+    err += String(d);
+  });
   return new Promise((resolve, reject) => {
-    let out = '';
     child.stdout!.on('data', (d) => {
       out += String(d);
       const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
+      // The engine time line is the last of the start-up lines that always appears.
+      if (m && /^Engine time: .*\n/m.test(out)) resolve({ child, base: `http://127.0.0.1:${m[1]}`, output });
     });
-    child.once('exit', (code) => reject(new Error(`baton dev exited ${code}: ${out}`)));
+    child.once('exit', (code) => reject(new Error(`baton dev exited ${code}: ${out}${err}`)));
   });
 }
 
@@ -112,4 +125,18 @@ export async function serveLocally(journeys: LoadedJourney[], clock: VirtualCloc
       await rt.close();
     },
   };
+}
+
+/** A local server with the hello journey for one test file: started before its tests, stopped after them. */
+export function helloServerForFile(): { base: string; port: number } {
+  const server = { base: '', port: 0 };
+  let stop: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    const served = await serveLocally([helloJourney()], new VirtualClock(Date.parse('2026-11-20T15:00:00Z')));
+    ({ stop } = served);
+    server.base = served.base;
+    server.port = Number(new URL(served.base).port);
+  });
+  afterAll(() => stop());
+  return server;
 }

@@ -16,6 +16,10 @@ export const ENV = {
   smsSenderId: 'SMS_SENDER_ID',
   smsOriginationNumber: 'SMS_ORIGINATION_NUMBER',
   destinations: 'DESTINATIONS',
+  /** Set by the Parameters and Secrets extension's layer configuration (dispatch, when a header is a secret). */
+  secretsExtensionPort: 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
+  /** Set by Lambda; the secrets extension answers only requests that carry it. */
+  sessionToken: 'AWS_SESSION_TOKEN',
 } as const;
 
 export interface AwsConfig {
@@ -29,6 +33,8 @@ export interface AwsConfig {
   smsOriginationNumber?: string;
   /** Action targets and hand-off destinations (dispatch function). */
   destinations?: DestinationsConfig;
+  /** Where the dispatch function reads secret header values (lib/aws/secrets.ts). */
+  secretsExtension?: { port?: number; sessionToken?: string };
 }
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
@@ -53,6 +59,8 @@ const stateMachineArns = json.pipe(
   ),
 );
 
+const PORT = 'must be a port number from 1 to 65535';
+
 const envSchema = z.object({
   [ENV.tableName]: z.string({ error: 'is required' }).min(1, { error: 'is required' }),
   [ENV.stateMachineArns]: optional(stateMachineArns),
@@ -66,6 +74,10 @@ const envSchema = z.object({
     z.string().regex(/^\+[1-9]\d{6,14}$/, { error: 'must be an E.164 number like +15551230000' }),
   ),
   [ENV.destinations]: optional(json.pipe(destinationsSchema)),
+  [ENV.secretsExtensionPort]: optional(
+    z.coerce.number({ error: PORT }).int({ error: PORT }).min(1, { error: PORT }).max(65535, { error: PORT }),
+  ),
+  [ENV.sessionToken]: optional(z.string()),
 });
 
 /** Thrown when the environment is unusable; the message names every bad variable. */
@@ -93,6 +105,9 @@ export function parseConfig(env: NodeJS.ProcessEnv, bundleDir: string = __dirnam
     smsSenderId: e.SMS_SENDER_ID,
     smsOriginationNumber: e.SMS_ORIGINATION_NUMBER,
     destinations: e.DESTINATIONS,
+    ...(e.AWS_SESSION_TOKEN || e.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT
+      ? { secretsExtension: { port: e.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, sessionToken: e.AWS_SESSION_TOKEN } }
+      : {}),
   };
 }
 

@@ -11,20 +11,40 @@ import {
 } from '../channels/destinations';
 import { eventBridgeDestination } from '../channels/eventbridge-destination';
 import type { AwsConfig } from './config';
+import { extensionSecretReader, type SecretReader, secretCache } from './secrets';
+
+export interface AwsDestinationOptions {
+  /** Where secret header values are read. @default the Parameters and Secrets extension (config.secretsExtension) */
+  secrets?: SecretReader;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
 
 /**
  * Actions and hand-offs go to the configured webhooks and EventBridge buses. Anything else is
  * refused (the journey's onError runs) rather than logged locally as `baton dev` does: on AWS
- * nobody reads that log.
+ * nobody reads that log. Called once per process (lambdaDeps), so each secret header is read once
+ * per container.
  */
-export function awsDestinations({ destinations: config }: Pick<AwsConfig, 'destinations'>): DestinationRouter {
+export function awsDestinations(
+  config: Pick<AwsConfig, 'destinations' | 'secretsExtension'>,
+  opts: AwsDestinationOptions = {},
+): DestinationRouter {
+  const destinations = config.destinations;
+  const reader =
+    opts.secrets ??
+    extensionSecretReader({
+      port: config.secretsExtension?.port,
+      sessionToken: config.secretsExtension?.sessionToken ?? '',
+    });
+  const secrets = secretCache(reader);
   const pick = (c: DestinationConfig | undefined, name: string): Destination => {
-    if (c?.type === 'webhook') return webhookDestination(c);
+    if (c?.type === 'webhook') return webhookDestination(c, { secrets, fetch: opts.fetch });
     if (c?.type === 'eventbridge') return eventBridgeDestination(c);
     return unconfigured(name);
   };
   return {
-    action: (target) => pick(config?.targets?.[target], target),
-    handoff: (channel) => pick(config?.handoffs?.[channel], `handoff.${channel}`),
+    action: (target) => pick(destinations?.targets?.[target], target),
+    handoff: (channel) => pick(destinations?.handoffs?.[channel], `handoff.${channel}`),
   };
 }

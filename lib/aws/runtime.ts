@@ -54,12 +54,14 @@ export interface AwsPorts {
 
 /**
  * The ports each function's use cases call: Step Functions by entry, ingest, erasure and
- * escalation (ingest, api, step), the senders by send, the destinations by dispatch.
+ * escalation wake-ups (ingest, api), the senders by send, the destinations by dispatch. Each
+ * role's IAM matches (lib/infra/baton-engine.ts): step's escalation checks read and write the
+ * table only, so step has no Step Functions permission and no port.
  */
 export const ROLE_PORTS = {
   ingest: ['sfn'],
   api: ['sfn'],
-  step: ['sfn'],
+  step: [],
   closed: [],
   park: [],
   send: ['senders'],

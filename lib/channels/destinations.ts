@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { show } from '../journey/schema';
+import { describeRef, type HeaderValue, headerValueSchema, isSecretRef, type SecretRef } from './header-values';
 
 /** A call a destination could not take now (network, 408, 429, 5xx): retried with backoff. */
 export class ActionFailedError extends Error {
@@ -28,7 +29,14 @@ export interface Destination {
 }
 
 const destinationSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('webhook'), url: z.url(), headers: z.record(z.string(), z.string()).optional() }).strict(),
+  z
+    .object({
+      type: z.literal('webhook'),
+      url: z.url(),
+      // A value is the text itself, or a reference to a secret that only the dispatch function reads.
+      headers: z.record(z.string(), headerValueSchema).optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('eventbridge'), busName: z.string().min(1), source: z.string().optional() }).strict(),
 ]);
 export type DestinationConfig = z.infer<typeof destinationSchema>;
@@ -59,18 +67,29 @@ export interface DestinationRouter {
   handoff(channel: string): Destination;
 }
 
+/** Reads the value a secret reference points at (lib/aws/secrets.ts on AWS). */
+export type SecretLookup = (ref: SecretRef) => Promise<string>;
+
+/** Where a webhook's secret header values come from; without it, a reference refuses the call. */
+export interface WebhookOptions {
+  fetch?: typeof fetch;
+  secrets?: SecretLookup;
+}
+
 /** POST the delivery as JSON with an Idempotency-Key header. */
 export function webhookDestination(
   config: Extract<DestinationConfig, { type: 'webhook' }>,
-  fetchImpl: typeof fetch = fetch,
+  opts: WebhookOptions = {},
 ): Destination {
+  const fetchImpl = opts.fetch ?? fetch;
   return {
     async deliver(d) {
+      const headers = await headerValues(config, opts.secrets);
       let res: Response;
       try {
         res = await fetchImpl(config.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': d.idempotencyKey, ...config.headers },
+          headers: { 'content-type': 'application/json', 'idempotency-key': d.idempotencyKey, ...headers },
           body: JSON.stringify({ id: d.idempotencyKey, type: d.type, ...d.body }),
           signal: AbortSignal.timeout(10_000),
         });
@@ -84,6 +103,40 @@ export function webhookDestination(
       throw new ActionRejectedError(`webhook ${config.url} refused the call with ${res.status}`);
     },
   };
+}
+
+/**
+ * The webhook's headers with each reference read. A secret that cannot be read now (throttled,
+ * not yet replicated, access denied) fails the call as transient: it is retried with backoff, and
+ * the journey's onError runs once the retries are spent.
+ */
+async function headerValues(
+  config: Extract<DestinationConfig, { type: 'webhook' }>,
+  secrets: SecretLookup | undefined,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config.headers ?? {}) as [string, HeaderValue][]) {
+    if (!isSecretRef(value)) {
+      out[name] = value;
+      continue;
+    }
+    if (!secrets) {
+      throw new ActionRejectedError(
+        `webhook ${config.url}: header ${name} is a reference (${describeRef(value)}), which only the AWS deployment reads`,
+      );
+    }
+    try {
+      out[name] = await secrets(value);
+    } catch (err) {
+      throw new ActionFailedError(
+        `webhook ${config.url}: header ${name} could not be read from ${describeRef(value)}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+  return out;
 }
 
 /** A destination that refuses: an action target nobody configured. */

@@ -4,6 +4,7 @@
  * On AWS this is fed by EventBridge's "Step Functions Execution Status Change" events; locally by
  * the engine's onClosed hook.
  */
+import { failureText } from './failure';
 import { type ExitReason, endInstance } from './instances';
 import type { Deps } from './ports';
 
@@ -13,6 +14,9 @@ export interface ClosedExecution {
   status: string;
   /** The execution input (JSON text): carries the customer id. */
   input: string;
+  /** Why it failed, when the source says (the local engine does). */
+  error?: string;
+  cause?: string;
 }
 
 const REASONS: Record<string, ExitReason | undefined> = { TIMED_OUT: 'timeout', FAILED: 'failed' };
@@ -32,5 +36,6 @@ export async function executionClosed(
     return false;
   }
   if (!entry || typeof customerId !== 'string') return false;
-  return endInstance(deps, customerId, entry.journey.id, ex.name, reason);
+  const error = reason === 'failed' && ex.error ? failureText(ex.error, ex.cause) : undefined;
+  return endInstance(deps, customerId, entry.journey.id, ex.name, reason, { error });
 }

@@ -6,6 +6,7 @@
 import { executionArnOf } from '../engine/arns';
 import { durationSeconds } from '../journey/duration';
 import { conditionPaths, conditionToJsonata, valueToJsonata, variableScope } from '../journey/expressions';
+import { type Keep, triggerKeep } from '../journey/reads';
 import type { Journey, ValueExpr } from '../journey/schema';
 import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
@@ -16,6 +17,8 @@ import { instanceId } from './ids';
 import { markLive } from './instances';
 import { evaluate, holds } from './jsonata';
 import type { Deps } from './ports';
+import { project } from './projection';
+import { journeyTemplateTriggerPaths } from './template-reads';
 import { iso, record, type TimelineEntry } from './timeline';
 
 export { executionArnOf };
@@ -50,6 +53,8 @@ export interface InstanceRecord {
   stops: StopRule[];
   /** Escalation rules that fired (each once per instance), with the pause visit that fired them. */
   escalated?: Record<string, string>;
+  /** While starting: the execution input, so that an entry cut short by a crash can be finished by anyone. */
+  input?: string;
 }
 
 /** Try to start an instance of `entry` for this trigger event. */
@@ -87,7 +92,7 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
   }
 
   const single = (journey.entry?.concurrent ?? 'single') === 'single';
-  if (single && !(await takeActiveLock(deps, pk, journey.id, instance))) {
+  if (single && !(await takeActiveLock(deps, event.customerId, journey.id, instance))) {
     await record(deps, line('ignored', 'already-active'), `${instance}#ignored#${event.id}`);
     return 'ignored';
   }
@@ -106,16 +111,20 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
   if (journey.goal)
     stops.push({
       event: journey.goal.event,
-      match: await evaluateAll(journey.goal.match ?? {}, { trigger, context }),
+      match: matchValues(await evaluateAll(journey.goal.match ?? {}, { trigger, context })),
       reason: 'goal',
     });
   for (const rule of journey.exitOn ?? []) {
     stops.push({
       event: rule.event,
-      match: await evaluateAll(rule.match ?? {}, { trigger, context }),
+      match: matchValues(await evaluateAll(rule.match ?? {}, { trigger, context })),
       reason: 'exit-event',
     });
   }
+  // The execution carries only what its steps and templates read of the trigger: its input stays
+  // in Step Functions' history for 90 days, beyond erasure's reach.
+  const carried = project(trigger, triggerKeepOf(entry));
+  const input = JSON.stringify({ customerId: event.customerId, trigger: carried, context, events: {} });
   const starting: InstanceRecord = {
     journey: journey.id,
     version: journey.version,
@@ -124,47 +133,72 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
     stateMachineArn: entry.stateMachineArn,
     startedAt: at,
     stops,
+    input,
   };
   const created = !existing && (await deps.table.put({ pk, sk, ...starting }, { ifAbsent: true }));
-  // A retry after a crash (or a concurrent duplicate) records the line at the first attempt's time,
-  // so its key is the same and the line is written once.
-  const startedAt = created
-    ? at
-    : (((existing ?? (await deps.table.get(pk, sk))) as InstanceRecord | undefined)?.startedAt ?? at);
+  // A retry after a crash (or a concurrent duplicate) goes on with the first attempt's record: its
+  // time for the entered line (so the line's key is the same and it is written once), its version.
+  const recorded = created ? starting : (existing ?? ((await deps.table.get(pk, sk)) as InstanceRecord | undefined));
+  // Finished meanwhile by a concurrent delivery: nothing is left to do.
+  if (recorded && recorded.status !== 'starting') return 'entered';
+  await completeEntry(deps, event.customerId, { ...starting, ...recorded, input: recorded?.input ?? input });
+  return 'entered';
+}
+
+/**
+ * The rest of an entry once its instance is recorded as starting: the entered line, the live
+ * mark, StartExecution and the switch to active. Each step is idempotent, and StartExecution by
+ * name with the same input starts one execution however often it is called, so whoever comes
+ * after a crash — the event's redelivery, `baton dev`'s start, a later trigger that finds the lock
+ * held (takeActiveLock) — finishes the entry, and any number of them at once start it once.
+ */
+async function completeEntry(deps: Deps, customerId: string, rec: InstanceRecord & { input: string }): Promise<void> {
+  const { journey, version, instance, stateMachineArn } = rec;
   // Recorded before the start so that a fast instance's later lines never precede it.
-  await record(deps, { ...line('entered'), at: startedAt }, `${instance}#entered`);
-
+  const entered: TimelineEntry = { at: rec.startedAt, kind: 'entered', journey, version, customerId, instance };
+  await record(deps, entered, `${instance}#entered`);
   // Live before it starts, so that an event arriving once it runs can stop it (goal, exitOn).
-  await markLive(deps, event.customerId, existing ?? starting);
-
-  const input = JSON.stringify({ customerId: event.customerId, trigger, context, events: {} });
-  let executionArn = executionArnOf(entry.stateMachineArn, instance);
+  await markLive(deps, customerId, rec);
+  let executionArn = executionArnOf(stateMachineArn, instance);
   try {
-    ({ executionArn } = await deps.sfn.startExecution({
-      stateMachineArn: entry.stateMachineArn,
-      name: instance,
-      input,
-    }));
+    ({ executionArn } = await deps.sfn.startExecution({ stateMachineArn, name: instance, input: rec.input }));
   } catch (err) {
     // Closed already: this instance ran before and this is a redelivery.
     if ((err as Error).name !== 'ExecutionAlreadyExists') throw err;
   }
-  await deps.table.update(pk, sk, {
-    set: { status: 'active', executionArn },
+  // The input goes with `starting`: the execution has it now.
+  await deps.table.update(keys.customer(customerId), keys.instance(journey, instance), {
+    set: { status: 'active', executionArn, input: undefined },
     condition: { expression: '#s = :starting', names: { '#s': 'status' }, values: { ':starting': 'starting' } },
   });
-  return 'entered';
 }
 
-/** How long a lock whose holder never recorded its instance (a crashed entry) blocks others. */
-const ORPHAN_LOCK_MS = 5 * 60_000;
+const triggerKeeps = new WeakMap<CatalogEntry, Keep | undefined>();
+
+/** What an execution of this journey version keeps of its trigger; computed once per catalog entry. */
+function triggerKeepOf(entry: CatalogEntry): Keep | undefined {
+  if (!triggerKeeps.has(entry)) {
+    const templatePaths = journeyTemplateTriggerPaths(entry.journey, entry.templatesDir);
+    triggerKeeps.set(entry, triggerKeep(entry.journey, templatePaths));
+  }
+  return triggerKeeps.get(entry);
+}
+
+/**
+ * How long an entry may take before it counts as cut short by a crash: a lock whose holder never
+ * recorded its instance is then taken over, and a holder still starting is finished.
+ */
+const STALE_ENTRY_MS = 5 * 60_000;
 
 /**
  * concurrent: single — one active instance per customer and journey. The lock names its holder,
  * so a retry by the holder passes; a lock whose holder has ended, or whose entry crashed before
- * recording the instance, is taken over.
+ * recording the instance, is taken over. A holder whose entry crashed after recording its instance
+ * and before its execution started keeps the lock, and is started here: on AWS nothing else may
+ * ever finish it (its event can be in the dead-letter queue), and it must not block forever.
  */
-async function takeActiveLock(deps: Pick<Deps, 'table' | 'clock'>, pk: string, journeyId: string, instance: string) {
+async function takeActiveLock(deps: Deps, customerId: string, journeyId: string, instance: string) {
+  const pk = keys.customer(customerId);
   const sk = keys.activeLock(journeyId);
   const now = deps.clock.now();
   const lock = { pk, sk, instance, lockedAt: now };
@@ -177,9 +211,22 @@ async function takeActiveLock(deps: Pick<Deps, 'table' | 'clock'>, pk: string, j
   const current = await deps.table.get(pk, sk);
   if (!current) return deps.table.put(lock, { ifAbsent: true });
   const holder = current.instance as string;
-  const held = await deps.table.get(pk, keys.instance(journeyId, holder));
-  const free = held ? held.status === 'ended' : now - Number(current.lockedAt ?? 0) > ORPHAN_LOCK_MS;
+  const held = (await deps.table.get(pk, keys.instance(journeyId, holder))) as InstanceRecord | undefined;
+  // Its record keeps the input while starting. (A record written before it did cannot be finished.)
+  if (held?.status === 'starting' && held.input !== undefined && now - Date.parse(held.startedAt) > STALE_ENTRY_MS) {
+    await completeEntry(deps, customerId, { ...held, input: held.input });
+    return false;
+  }
+  const free = held ? held.status === 'ended' : now - Number(current.lockedAt ?? 0) > STALE_ENTRY_MS;
   return free && deps.table.put(lock, { condition: holderIs(holder) });
+}
+
+/**
+ * Match values as they are stored: a missing one as null, which matches no event (dataMatches).
+ * Left undefined, storing would drop the key, and the rule would then match every event of its type.
+ */
+function matchValues(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === undefined ? null : v]));
 }
 
 async function evaluateAll(

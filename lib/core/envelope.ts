@@ -2,7 +2,10 @@
 import * as z from 'zod';
 import { EVENT_TYPE_PATTERN, show } from '../journey/schema';
 import { pointerOf } from '../journey/validate';
-import { pathDeeperThan } from './nesting';
+import { CHANNEL_PATTERN, ID_PATTERN, idProblem } from './id-rule';
+import type { ConsentStatus } from './profile';
+import { reservedDataErrors } from './reserved-data';
+import { storableErrors } from './storable';
 
 export const MAX_DATA_BYTES = 32 * 1024;
 /** Deeper data cannot be stored (DynamoDB nests 32 levels) and would overflow validators' stacks. */
@@ -19,22 +22,18 @@ function isRfc3339(text: string): boolean {
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   return days !== undefined && day >= 1 && day <= days && !Number.isNaN(Date.parse(text));
 }
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,127}$/;
-
-const id = (what: string) =>
+/** The id rule as a schema: required, a string, and ID_PATTERN. */
+export const idSchema = (what: string) =>
   z
     .string({
       error: (i) =>
         i.input === undefined ? `${what} is required` : `${what} must be a string, found ${show(i.input)}`,
     })
-    .regex(ID, {
-      error: (i) =>
-        `${what} must be 1-128 characters of letters, digits and ._:@+=- starting with a letter or digit, found ${show(i.input)}`,
-    });
+    .regex(ID_PATTERN, { error: (i) => idProblem(what, i.input) });
 
 export const envelopeSchema = z
   .object({
-    id: id('id'),
+    id: idSchema('id'),
     type: z
       .string({
         error: (i) => (i.input === undefined ? 'type is required' : `type must be a string, found ${show(i.input)}`),
@@ -46,13 +45,13 @@ export const envelopeSchema = z
       .regex(EVENT_TYPE_PATTERN, {
         error: (i) => `type must be lower-case and dot-separated like checkout.abandoned, found ${show(i.input)}`,
       }),
-    customerId: id('customerId'),
+    customerId: idSchema('customerId'),
     channel: z
       .string({
         error: (i) =>
           i.input === undefined ? 'channel is required' : `channel must be a string, found ${show(i.input)}`,
       })
-      .regex(/^[a-z][a-z0-9_-]{0,31}$/, {
+      .regex(CHANNEL_PATTERN, {
         error: (i) =>
           `channel must be a lower-case word such as web, app, email, sms, push, phone, chat, store or social, found ${show(i.input)}`,
       }),
@@ -63,7 +62,7 @@ export const envelopeSchema = z
       .refine(isRfc3339, {
         error: (i) => `time must be RFC 3339 with an offset, like 2026-11-20T18:05:00Z, found ${show(i.input)}`,
       }),
-    sessionId: id('sessionId').optional(),
+    sessionId: idSchema('sessionId').optional(),
     data: z
       .record(z.string(), z.unknown(), { error: (i) => `data must be a JSON object, found ${show(i.input)}` })
       .optional(),
@@ -86,70 +85,81 @@ export function fieldErrors(issues: z.core.$ZodIssue[], allowed: string): FieldE
   );
 }
 
-/** Validate one envelope; errors carry the JSON pointer of the field. */
-export function parseEnvelope(input: unknown): { ok: true; event: Envelope } | { ok: false; errors: FieldError[] } {
+/**
+ * The engine clock an event is read against (SPEC §1, event time vs engine time): the wall clock of
+ * `POST /events` and the AWS ingest, in ms; or `'replay'` for `baton simulate`, which ingests each
+ * event when its virtual clock reaches the event's own time, so no event is ever ahead of it there
+ * and only the floor applies.
+ */
+export type EngineNow = number | 'replay';
+
+/** The earliest event time accepted: older ones are placeholders or parsing accidents (year 0001). */
+export const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);
+/** How far an event time may run ahead of the engine clock: sources' clocks drift, never by a day. */
+export const MAX_AHEAD_MS = 24 * 3_600_000;
+
+/** Validate one envelope read at engine time `now`; errors carry the JSON pointer of the field. */
+export function parseEnvelope(
+  input: unknown,
+  now: EngineNow,
+): { ok: true; event: Envelope } | { ok: false; errors: FieldError[] } {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, errors: [{ path: '', message: `an event must be a JSON object, found ${show(input)}` }] };
   }
   const r = envelopeSchema.safeParse(input);
-  const data = (input as { data?: unknown }).data;
+  const { data, time } = input as { data?: unknown; time?: unknown };
   const dataProblems = data && typeof data === 'object' && !Array.isArray(data) ? dataErrors(data) : [];
-  if (r.success && !dataProblems.length) return { ok: true, event: r.data };
+  const reservedProblems = r.success && !dataProblems.length ? reservedDataErrors(r.data.type, r.data.data) : [];
+  const problems = [...dataProblems, ...timeErrors(time, now), ...reservedProblems];
+  if (r.success && !problems.length) return { ok: true, event: r.data };
   return {
     ok: false,
     errors: [
       ...(r.success
         ? []
         : fieldErrors(r.error.issues, 'an event has id, type, customerId, channel, time, sessionId and data')),
-      ...dataProblems,
+      ...problems,
     ],
   };
 }
 
-/** Numbers JSON.parse keeps exactly and DynamoDB can store; anything else must travel as a string. */
-const MAX_NUMBER = Number.MAX_SAFE_INTEGER;
-const MIN_MAGNITUDE = 1e-130;
-/** Keys that cannot survive storage: they are an object's prototype and constructor once read back. */
-const RESERVED_KEYS = ['__proto__', 'constructor'];
+/** A well-formed time outside the range the engine accepts (a malformed one is the schema's to report). */
+function timeErrors(time: unknown, now: EngineNow): FieldError[] {
+  if (typeof time !== 'string' || !isRfc3339(time)) return [];
+  const at = Date.parse(time);
+  const earliest = new Date(EARLIEST_EVENT_TIME).toISOString();
+  if (now === 'replay') {
+    return at < EARLIEST_EVENT_TIME
+      ? [{ path: '/time', message: `time must be ${earliest} or later, found ${show(time)}` }]
+      : [];
+  }
+  if (at >= EARLIEST_EVENT_TIME && at <= now + MAX_AHEAD_MS) return [];
+  const latest = new Date(now + MAX_AHEAD_MS).toISOString();
+  return [
+    {
+      path: '/time',
+      message: `time must be between ${earliest} and ${latest} (24 hours after the engine clock), found ${show(time)}`,
+    },
+  ];
+}
 
-/**
- * What the data holds that Baton cannot keep as sent, checked on the parsed body itself (zod's
- * record drops `__proto__` silently) and without recursion (data may nest thousands deep).
- */
+/** profile.ts's CONSENT_VALUES, typed against it (importing it would make the two modules a cycle). */
+const CONSENT_VALUES: readonly ConsentStatus[] = ['opted_in', 'opted_out'];
+
+/** The change a consent.updated event carries (SPEC §1); parseEnvelope rejects one without it. */
+export function consentChangeOf(event: Envelope): { channel: string; status: ConsentStatus } | undefined {
+  if (event.type !== 'consent.updated') return undefined;
+  const { channel, status } = (event.data ?? {}) as { channel?: unknown; status?: unknown };
+  return typeof channel === 'string' &&
+    CHANNEL_PATTERN.test(channel) &&
+    CONSENT_VALUES.includes(status as ConsentStatus)
+    ? { channel, status: status as ConsentStatus }
+    : undefined;
+}
+
+/** What the data holds that Baton cannot keep as sent (the rules it shares with profile attributes). */
 function dataErrors(data: object): FieldError[] {
-  const deep = pathDeeperThan(data, MAX_DATA_DEPTH);
-  if (deep) {
-    const at = `${pointerOf(['data', ...deep.slice(0, 4)])}${deep.length > 4 ? '/...' : ''}`;
-    return [{ path: '/data', message: `data must nest at most ${MAX_DATA_DEPTH} levels deep, found deeper at ${at}` }];
-  }
-  const errors: FieldError[] = [];
-  const todo: { value: unknown; path: (string | number)[] }[] = [{ value: data, path: ['data'] }];
-  while (todo.length && errors.length < 5) {
-    const { value, path } = todo.pop()!;
-    if (
-      typeof value === 'number' &&
-      (Math.abs(value) > MAX_NUMBER || (value !== 0 && Math.abs(value) < MIN_MAGNITUDE))
-    ) {
-      errors.push({
-        path: pointerOf(path),
-        message: `data numbers must be between -${MAX_NUMBER} and ${MAX_NUMBER} and not smaller than ${MIN_MAGNITUDE} in magnitude (send others as strings), found ${value}`,
-      });
-    }
-    if (value === null || typeof value !== 'object') continue;
-    for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
-      if (typeof k === 'string' && RESERVED_KEYS.includes(k)) {
-        errors.push({
-          path: pointerOf([...path, k]),
-          message: `data keys ${RESERVED_KEYS.join(' and ')} are reserved, found ${show(k)}`,
-        });
-      } else todo.push({ value: v, path: [...path, k] });
-    }
-  }
-  if (errors.length) return errors;
-  const bytes = Buffer.byteLength(JSON.stringify(data));
-  return bytes > MAX_DATA_BYTES
-    ? [{ path: '/data', message: `data must be at most ${MAX_DATA_BYTES} bytes serialized, found ${bytes}` }]
-    : [];
+  return storableErrors(data, ['data'], { what: 'data', maxDepth: MAX_DATA_DEPTH, maxBytes: MAX_DATA_BYTES });
 }
 
 /** The stop words that opt a customer out of SMS (SPEC §1). */

@@ -2,6 +2,7 @@
  * Branch conditions over data that stays out of the state machine (profile, messages, session):
  * evaluated here, only the index of the first case that holds goes back.
  */
+import { DEFAULT_SESSION_TIMEOUT_SECONDS } from '../journey/escalation-rules';
 import { keys } from '../store/keys';
 import { getProfile } from '../store/profiles';
 import { holds } from './jsonata';
@@ -25,7 +26,14 @@ export async function lookupBindings(
     events: input.events,
     profile: profile ?? {},
     messages,
-    session: sessionFacts(await currentSession(deps.table, input.customerId), deps.clock.now()),
+    session: sessionFacts(
+      await currentSession(
+        deps.table,
+        input.customerId,
+        input.sessionTimeoutSeconds ?? DEFAULT_SESSION_TIMEOUT_SECONDS,
+      ),
+      deps.clock.now(),
+    ),
   };
 }
 

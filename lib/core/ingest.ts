@@ -3,17 +3,19 @@
  * words), then resume waiting instances, end instances on goals, and start new ones. Every step
  * is idempotent, so a redelivered or concurrently duplicated event changes nothing twice.
  */
+import type { Keep } from '../journey/reads';
 import { keys } from '../store/keys';
 import { getProfile, setConsent } from '../store/profiles';
 import { ENGAGING_FEEDBACK, recordEngagement } from './engagement';
 import { enterJourney, executionArnOf } from './entry';
-import { type Envelope, isStopWord } from './envelope';
+import { consentChangeOf, type Envelope, isStopWord } from './envelope';
 import { wakeEscalations } from './escalation';
 import { endInstance, liveInstances } from './instances';
 import { dataMatches } from './park';
+import { isSettled, markEventDone, pendingEventRecord } from './pending-events';
 import type { Deps } from './ports';
-import { recordTouchpoint } from './sessions';
-import { iso } from './timeline';
+import { project } from './projection';
+import { recordTouchpoint, sessionTimeoutsOf } from './sessions';
 import { hourOfWeek } from './zoned-time';
 
 export type IngestStatus = 'accepted' | 'duplicate';
@@ -21,25 +23,29 @@ export type IngestStatus = 'accepted' | 'duplicate';
 /** Errors Step Functions gives for a task token that can no longer be completed. */
 const DEAD_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
+/** Process one valid event; `duplicate` when its id was seen and needs nothing more. */
 export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus> {
   const eventKey = keys.event(event.id);
   // One conditional write for a new event (the common case); a known one is read to see how far it got.
-  const fresh = await deps.table.put(
-    { pk: eventKey, sk: keys.single, status: 'processing', type: event.type },
-    { ifAbsent: true },
-  );
-  if (!fresh && (await deps.table.get(eventKey, keys.single))?.status === 'done') return 'duplicate';
+  // The record keeps the envelope until the event is done, so that a run cut short can be finished
+  // without a redelivery (finishPendingEvents at `baton dev`'s start).
+  const fresh = await deps.table.put(pendingEventRecord(event, deps.clock.now()), { ifAbsent: true });
+  if (!fresh && isSettled(await deps.table.get(eventKey, keys.single))) return 'duplicate';
   // Not done: new, or a delivery that died half-way (or is running right now). Every step below is
   // idempotent, so processing it again completes it and never repeats an effect; an event that was
   // accepted is therefore never lost to a crash.
   await applyReserved(deps, event);
-  if (await recordTouchpoint(deps.table, event)) await wakeEscalations(deps, event.customerId);
+  const touchpoint = await recordTouchpoint(deps.table, event, {
+    now: deps.clock.now(),
+    timeouts: sessionTimeoutsOf(deps.catalog.all().map((e) => e.journey)),
+  });
+  if (touchpoint) await wakeEscalations(deps, event.customerId);
   const resumed = await resumeWaits(deps, event);
   await endOnGoals(deps, event, resumed);
   for (const entry of deps.catalog.triggeredBy(event.type)) {
     await enterJourney(deps, entry, event);
   }
-  await deps.table.update(eventKey, keys.single, { set: { status: 'done', doneAt: iso(deps.clock.now()) } });
+  await markEventDone(deps.table, event.id, deps.clock.now());
   return 'accepted';
 }
 
@@ -55,14 +61,9 @@ const FEEDBACK_RANK: Record<string, number> = {
 async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
   const data = event.data ?? {};
   if (event.type === 'consent.updated') {
-    const { channel, status } = data as { channel?: unknown; status?: unknown };
-    if (typeof channel === 'string' && (status === 'opted_in' || status === 'opted_out')) {
-      await setConsent(deps.table, event.customerId, { channel, status, at: event.time, eventId: event.id });
-    } else {
-      deps.log.warn('consent.updated ignored: data.channel and data.status (opted_in|opted_out) are required', {
-        eventId: event.id,
-      });
-    }
+    // parseEnvelope rejected a consent.updated without a channel and a status: this one has both.
+    const change = consentChangeOf(event);
+    if (change) await setConsent(deps.table, event.customerId, { ...change, at: event.time, eventId: event.id });
     return;
   }
   if (!event.type.startsWith('message.')) return;
@@ -109,8 +110,11 @@ async function resumeWaits(deps: Deps, event: Envelope): Promise<Set<string>> {
   const waits = await deps.table.queryAll(pk, { prefix: keys.waitPrefix(event.type) });
   for (const wait of waits) {
     if (!dataMatches(event.data, wait.match as Record<string, unknown>)) continue;
+    // Only the fields the journey reads enter the execution; a wait parked before the journey
+    // said which (no `keep`) gets the whole event, as it did then.
+    const output = project(event, wait.keep as Keep | undefined);
     try {
-      await deps.sfn.sendTaskSuccess({ taskToken: wait.token as string, output: JSON.stringify(event) });
+      await deps.sfn.sendTaskSuccess({ taskToken: wait.token as string, output: JSON.stringify(output) });
       resumed.add(wait.instance as string);
     } catch (err) {
       if (!DEAD_TOKEN_ERRORS.has((err as Error).name)) throw err;

@@ -53,8 +53,9 @@ export async function liveInstances(deps: Pick<Deps, 'table'>, customerId: strin
 }
 
 /**
- * Mark an instance ended, release its `concurrent: single` lock and record the exit line.
- * Only the first caller for an instance does anything; returns whether it was this one.
+ * Mark an instance ended, release its `concurrent: single` lock and record the exit line (with
+ * the step it ended on, and why it failed). Only the first caller for an instance does
+ * anything; returns whether it was this one.
  */
 export async function endInstance(
   deps: Pick<Deps, 'table' | 'clock' | 'onTimeline'>,
@@ -62,8 +63,9 @@ export async function endInstance(
   journey: string,
   instance: string,
   reason: ExitReason,
-  step?: string,
+  where: { step?: string; error?: string } = {},
 ): Promise<boolean> {
+  const { step, error } = where;
   const pk = keys.customer(customerId);
   const at = iso(deps.clock.now());
   const sk = keys.instance(journey, instance);
@@ -104,6 +106,7 @@ export async function endInstance(
       instance,
       ...(step ? { step } : {}),
       reason,
+      ...(error ? { error } : {}),
     },
     `${instance}#exited`,
   );

@@ -16,6 +16,7 @@ export async function park(deps: Pick<Deps, 'table' | 'clock'>, input: ParkInput
       instance: input.instance,
       step: input.step,
       match: input.match,
+      ...(input.keep ? { keep: input.keep } : {}),
       parkedAt: new Date(now).toISOString(),
       // A wait past its timeout is dead: read as absent, swept locally, expired by DynamoDB TTL on AWS.
       expiresAt: Math.ceil(now / 1000) + input.timeoutSeconds + 3600,
@@ -27,13 +28,21 @@ export async function park(deps: Pick<Deps, 'table' | 'clock'>, input: ParkInput
       token: input.token,
       journey: input.journey,
       instance: input.instance,
+      // When the pause wakes by itself: a touchpoint that brings a threshold sooner wakes it (escalation.ts).
+      timesOutAt: now + input.timeoutSeconds * 1000,
       expiresAt: Math.ceil(now / 1000) + input.timeoutSeconds + 3600,
     });
   }
   return { parked: true };
 }
 
-/** Whether an event's data satisfies a wait's match values. */
+/**
+ * Whether an event's data satisfies match values (a waitFor's, a goal's, an exitOn's). A value that
+ * was missing when it was resolved (undefined, or null from the state machine) matches no event:
+ * the wait times out, the goal never fires, rather than any event of the type matching.
+ */
 export function dataMatches(data: Record<string, unknown> | undefined, match: Record<string, unknown>): boolean {
-  return Object.entries(match).every(([k, v]) => v !== undefined && JSON.stringify(data?.[k]) === JSON.stringify(v));
+  return Object.entries(match).every(
+    ([k, v]) => v !== undefined && v !== null && JSON.stringify(data?.[k]) === JSON.stringify(v),
+  );
 }

@@ -5,6 +5,8 @@ import type { JourneyCatalog } from './catalog';
 /** Milliseconds since the epoch: wall clock in production, virtual in simulate and tests. */
 export interface Clock {
   now(): number;
+  /** How many times faster than real time it runs (`baton dev --speed`); absent when time is virtual. */
+  readonly speed?: number;
 }
 
 /** The Step Functions calls Baton makes; AWS SDK errors keep their names (ExecutionAlreadyExists, ...). */
@@ -48,8 +50,14 @@ export interface Deps {
   /** Where actions and hand-offs go. */
   destinations: import('../channels/destinations').DestinationRouter;
   log: Logger;
-  /** Locally: delete what the local outbox and dispatch log hold for a customer (erasure). */
-  eraseLocal?: (customerId: string) => Promise<void>;
+  /**
+   * Locally: delete what only the local runtime holds for a customer — the outbox, the dispatch
+   * log, the engine's records of these executions (erasure; on AWS, Step Functions keeps its
+   * history and nothing can delete it).
+   */
+  eraseLocal?: (customerId: string, executionArns: string[]) => Promise<void>;
+  /** Locally: make what an erasure deleted unrecoverable from the store's files. */
+  purgeErased?: () => Promise<void>;
   /** Called with every timeline entry as it is recorded (simulate prints them). */
   onTimeline?: (entry: import('./timeline').TimelineEntry) => void;
 }

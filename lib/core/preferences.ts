@@ -1,17 +1,20 @@
 /** The preference center: a profile written through the API, with its consent changes in the history. */
-import { getProfile, putProfile, recordConsentChange } from '../store/profiles';
+import { recordConsentChange, savePreferences } from '../store/profiles';
 import type { Deps } from './ports';
 import type { Profile } from './profile';
 
-/** Store a validated profile; every consent value that changed is recorded with source `profile-api`. */
-export async function saveProfile(deps: Pick<Deps, 'table' | 'clock'>, profile: Profile): Promise<void> {
-  const before = await getProfile(deps.table, profile.customerId);
-  const version = await putProfile(deps.table, profile, deps.clock.now());
-  const at = new Date(deps.clock.now()).toISOString();
-  for (const [channel, status] of Object.entries(profile.consent ?? {})) {
-    if (before?.consent?.[channel] !== status) {
-      const change = { channel, status, at, eventId: 'profile-api' };
-      await recordConsentChange(deps.table, profile.customerId, change, `v${String(version).padStart(10, '0')}`);
-    }
+/**
+ * Store a validated profile at the engine's clock in place of the one before (a PUT replaces the
+ * whole profile). Every consent value it changes, and every consent it no longer has (`removed`),
+ * is recorded in the history with source `profile-api`, and taken unless a later change of that
+ * channel is recorded: the history never loses a withdrawal. Returns the profile as stored.
+ */
+export async function saveProfile(deps: Pick<Deps, 'table' | 'clock'>, profile: Profile): Promise<Profile> {
+  const now = deps.clock.now();
+  const saved = await savePreferences(deps.table, profile, now);
+  for (const change of saved.changes) {
+    // Unique per request (the profile version it wrote), so two requests at one instant both stay.
+    await recordConsentChange(deps.table, profile.customerId, change, `v${String(saved.version).padStart(10, '0')}`);
   }
+  return saved.profile;
 }

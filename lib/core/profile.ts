@@ -1,17 +1,30 @@
 /** The customer profile (SPEC §2): the only place personal data lives. */
 import * as z from 'zod';
 import { show } from '../journey/schema';
-import { type FieldError, fieldErrors } from './envelope';
+import { pointerOf } from '../journey/validate';
+import { type FieldError, fieldErrors, idSchema } from './envelope';
+import { CHANNEL_PATTERN } from './id-rule';
+import { RESERVED_KEYS, storableErrors } from './storable';
 import { isValidTimeZone } from './zoned-time';
+
+/**
+ * A profile is one item: 400 KB in DynamoDB, which counts a value at most about twice its JSON size
+ * (a list of empty lists: 3 bytes of JSON, 4 of item). 128 KiB of JSON always fits, with room for
+ * the attributes a journey's `update` step adds later.
+ */
+export const MAX_PROFILE_BYTES = 128 * 1024;
+/**
+ * DynamoDB stores 32 levels, the item being the first: the item holds `profile`, which holds
+ * `attributes`, so attributes keep 30 of them (attributes itself being the first).
+ */
+export const MAX_ATTRIBUTES_DEPTH = 30;
 
 export const CONSENT_VALUES = ['opted_in', 'opted_out'] as const;
 export type ConsentStatus = (typeof CONSENT_VALUES)[number];
 
 export const profileSchema = z
   .object({
-    customerId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,127}$/, {
-      error: (i) => `customerId must be 1-128 characters of letters, digits and ._:@+=-, found ${show(i.input)}`,
-    }),
+    customerId: idSchema('customerId'),
     email: z.email({ error: (i) => `email must be an email address, found ${show(i.input)}` }).optional(),
     phone: z
       .string()
@@ -43,12 +56,56 @@ export const profileSchema = z
 
 export type Profile = z.infer<typeof profileSchema>;
 
-/** Validate a profile; errors carry the JSON pointer of the field. */
+/**
+ * Validate a profile; errors carry the JSON pointer of the field. Attributes follow the rules of
+ * event data (numbers, reserved keys, depth), with limits that let DynamoDB store the profile.
+ */
 export function parseProfile(input: unknown): { ok: true; profile: Profile } | { ok: false; errors: FieldError[] } {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return { ok: false, errors: [{ path: '', message: `a profile must be a JSON object, found ${show(input)}` }] };
+  }
   const r = profileSchema.safeParse(input);
-  if (r.success) return { ok: true, profile: r.data };
+  const problems = rawProblems(input as { consent?: unknown; attributes?: unknown });
+  if (r.success && !problems.length) {
+    // Every field is now shallow and bounded, so the whole profile can be measured.
+    const bytes = Buffer.byteLength(JSON.stringify(r.data));
+    if (bytes <= MAX_PROFILE_BYTES) return { ok: true, profile: r.data };
+    return {
+      ok: false,
+      errors: [
+        { path: '', message: `a profile must be at most ${MAX_PROFILE_BYTES} bytes serialized, found ${bytes}` },
+      ],
+    };
+  }
   return {
     ok: false,
-    errors: fieldErrors(r.error.issues, `a profile has ${Object.keys(profileSchema.shape).join(', ')}`),
+    errors: [
+      ...(r.success ? [] : fieldErrors(r.error.issues, `a profile has ${Object.keys(profileSchema.shape).join(', ')}`)),
+      ...problems,
+    ],
   };
+}
+
+/**
+ * What the parsed body holds that zod cannot see or would drop silently (a `__proto__` key), and
+ * what DynamoDB could not store: checked on the body itself, without recursion.
+ */
+function rawProblems({ consent, attributes }: { consent?: unknown; attributes?: unknown }): FieldError[] {
+  const isObject = (v: unknown): v is object => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const channels = isObject(consent)
+    ? Object.keys(consent)
+        .filter((k) => !CHANNEL_PATTERN.test(k) || RESERVED_KEYS.includes(k))
+        .map((k) => ({
+          path: pointerOf(['consent', k]),
+          message: `consent channels must be lower-case words such as sms, email or push (not ${RESERVED_KEYS.join(' or ')}), found ${show(k)}`,
+        }))
+    : [];
+  const stored = isObject(attributes)
+    ? storableErrors(attributes, ['attributes'], {
+        what: 'attributes',
+        maxDepth: MAX_ATTRIBUTES_DEPTH,
+        maxBytes: MAX_PROFILE_BYTES,
+      })
+    : [];
+  return [...channels, ...stored];
 }

@@ -2,7 +2,7 @@
  * The step handler: small operations a journey asks of Baton's own data — evaluate conditions
  * over the profile, write profile attributes, compute a local time, note, and finish.
  */
-import { getProfile, putProfile } from '../store/profiles';
+import { getProfile, setAttributes } from '../store/profiles';
 import { escalationCheck } from './escalation';
 import { evaluateBranch, lookupBindings } from './evaluate';
 import { finish } from './finish';
@@ -39,8 +39,7 @@ async function updateProfile(deps: Deps, input: UpdateInput): Promise<{ updated:
   const bindings = await lookupBindings(deps, input);
   const values: Record<string, unknown> = {};
   for (const [attr, expr] of Object.entries(input.set)) values[attr] = await evaluate(expr, bindings);
-  const profile = (await getProfile(deps.table, input.customerId)) ?? { customerId: input.customerId };
-  await putProfile(deps.table, { ...profile, attributes: { ...profile.attributes, ...values } }, deps.clock.now());
+  await setAttributes(deps.table, input.customerId, values, deps.clock.now());
   return { updated: Object.keys(values) };
 }
 

@@ -1,3 +1,5 @@
+import type { Keep } from '../journey/reads';
+
 /** What the compiled state machine passes to every handler (see lib/journey/compile.ts taskBase). */
 export interface TaskBase {
   journey: string;
@@ -11,6 +13,8 @@ export interface ParkInput extends TaskBase {
   token: string;
   event: string;
   match: Record<string, unknown>;
+  /** The fields of the event the journey reads; absent: the whole event. */
+  keep?: Keep;
   timeoutSeconds: number;
   /** The pause can be interrupted by an escalation: keep the token where ingest can wake it. */
   wake?: boolean;
@@ -21,12 +25,16 @@ export interface LookupData {
   trigger: Record<string, unknown>;
   context: Record<string, unknown>;
   events: Record<string, unknown>;
+  /** The journey's `settings.sessionTimeout` in seconds, when it sets one (`session.*` reads it). */
+  sessionTimeoutSeconds?: number;
 }
 
 export interface FinishInput extends TaskBase {
   op: 'finish';
   reason: 'completed' | 'failed' | 'holdout';
+  /** A failed step's error name, and its cause (a Lambda's JSON, or text). */
   error?: string;
+  cause?: string | null;
 }
 
 export interface EvaluateInput extends TaskBase, LookupData {
@@ -58,6 +66,8 @@ export interface EscalationInput extends TaskBase {
   /** The check's state and entry time: a re-run of the same check after a crash repeats its decision. */
   visit: string;
   rules: import('../journey/escalation-rules').CompiledRule[];
+  /** The journey's `settings.sessionTimeout` in seconds, when it sets one. */
+  sessionTimeoutSeconds?: number;
   /** When the pause ends (ISO), if known; null or invalid: it has ended. */
   pauseEnd?: string | null;
   /** For a wait untilLocalTime: the time of day, computed in the customer's zone at the first check. */

@@ -54,6 +54,8 @@ export interface TimelineEntry {
   template?: string;
   messageId?: string;
   reason?: string;
+  /** Why a failed instance failed (an `exited` line with reason `failed`). */
+  error?: string;
 }
 
 /**
@@ -85,16 +87,8 @@ export async function listTimeline(
   customerId: string,
   opts: { limit?: number; cursor?: string } = {},
 ): Promise<TimelinePage | undefined> {
-  let startKey: Record<string, unknown> | undefined;
-  if (opts.cursor) {
-    try {
-      startKey = JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8'));
-    } catch {
-      return undefined;
-    }
-    if (!startKey || startKey.pk !== keys.customer(customerId) || !String(startKey.sk).startsWith(keys.timelinePrefix))
-      return undefined;
-  }
+  const startKey = opts.cursor ? cursorKey(opts.cursor, customerId) : undefined;
+  if (opts.cursor && !startKey) return undefined;
   const page = await table.query(keys.customer(customerId), {
     prefix: keys.timelinePrefix,
     newestFirst: true,
@@ -107,6 +101,31 @@ export async function listTimeline(
   };
 }
 
+/** DynamoDB's longest sort key. */
+const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * The key a cursor of ours holds, or undefined for anything else: exactly `{pk, sk}`, strings, in
+ * this customer's timeline (DynamoDB fails a query, a 500, on any other start key).
+ */
+function cursorKey(cursor: string, customerId: string): { pk: string; sk: string } | undefined {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!key || typeof key !== 'object' || Array.isArray(key)) return undefined;
+  const { pk, sk, ...rest } = key as Record<string, unknown>;
+  const ok =
+    Object.keys(rest).length === 0 &&
+    pk === keys.customer(customerId) &&
+    typeof sk === 'string' &&
+    sk.startsWith(keys.timelinePrefix) &&
+    Buffer.byteLength(sk) <= MAX_SORT_KEY_BYTES;
+  return ok ? { pk, sk } : undefined;
+}
+
 function normalize(e: TimelineEntry): TimelineEntry {
   const out: TimelineEntry = {
     at: e.at,
@@ -116,7 +135,7 @@ function normalize(e: TimelineEntry): TimelineEntry {
     customerId: e.customerId,
     instance: e.instance,
   };
-  for (const k of ['step', 'channel', 'template', 'messageId', 'reason'] as const)
+  for (const k of ['step', 'channel', 'template', 'messageId', 'reason', 'error'] as const)
     if (e[k] !== undefined) out[k] = e[k];
   return out;
 }

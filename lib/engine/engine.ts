@@ -19,8 +19,20 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from './errors';
-import { evalAssign, evalField, type Scope } from './jsonata-fields';
-import { type Catcher, findCatcher, findRetrier, type Retrier, retryDelayMs } from './retry';
+import { History, MAX_HISTORY_EVENTS } from './history';
+import type { Scope } from './jsonata-fields';
+import {
+  checkExecutionName,
+  checkTaskFailure,
+  MAX_EXECUTION_MS,
+  MAX_PAYLOAD_BYTES,
+  parsePayload,
+  utf8Bytes,
+} from './limits';
+import { type AslMachine, runState, type Step } from './states';
+
+export { MAX_HISTORY_EVENTS } from './history';
+export { MAX_PAYLOAD_BYTES } from './limits';
 
 /** An in-process stand-in for a Lambda function: takes the payload, returns the result. */
 export type TaskHandler = (payload: unknown) => Promise<unknown>;
@@ -51,52 +63,16 @@ export interface Execution {
   result?: unknown;
   failure?: { error: string; cause: string };
   retryCounts: number[];
-  /** When the machine's TimeoutSeconds runs out (ms). */
+  /** When the machine's TimeoutSeconds, or the one-year limit, runs out (ms). */
   deadline?: number;
   transitions: number;
+  /** Events in the execution history so far, counted as AWS writes them (history.ts). */
+  events?: number;
   seq: number;
 }
 
-interface AslState {
-  Type: string;
-  Next?: string;
-  End?: boolean;
-  Resource?: string;
-  Arguments?: unknown;
-  Output?: unknown;
-  Assign?: unknown;
-  Seconds?: unknown;
-  Timestamp?: unknown;
-  TimeoutSeconds?: unknown;
-  Retry?: Retrier[];
-  Catch?: Catcher[];
-  Choices?: { Condition: string; Next: string; Assign?: unknown; Output?: unknown }[];
-  Default?: string;
-  Error?: string;
-  Cause?: string;
-}
-interface AslMachine {
-  StartAt: string;
-  TimeoutSeconds?: number;
-  States: Record<string, AslState>;
-}
-
-/** The most events an execution history may hold, as on AWS. */
-export const MAX_HISTORY_EVENTS = 25_000;
-/** The most a state's input or output may weigh (UTF-8), as on AWS. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
-const WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
-const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
-
 const execKey = (arn: string) => `X#${arn}`;
 const tokenKey = (token: string) => `TT#${token}`;
-
-/** What running one state decided. */
-type Step =
-  | { kind: 'next'; state: string; input: unknown; vars: Record<string, unknown> }
-  | { kind: 'succeed'; output: unknown }
-  | { kind: 'fail'; error: string; cause: string }
-  | { kind: 'park'; phase: 'waiting' | 'task' | 'retry'; dueAt: number; token?: string; retryCounts?: number[] };
 
 export interface EngineOptions {
   table: Table;
@@ -172,11 +148,14 @@ export class LocalEngine implements StepFunctionsPort {
   // ---- Step Functions API -------------------------------------------------------------------
 
   async startExecution(p: { stateMachineArn: string; name: string; input: string }): Promise<{ executionArn: string }> {
+    checkExecutionName(p.name);
+    const input = parsePayload('input', p.input);
     const machine = await this.machine(p.stateMachineArn);
     if (!machine) throw new StateMachineDoesNotExist(`no state machine ${p.stateMachineArn}`);
     const executionArn = executionArnOf(p.stateMachineArn, p.name);
     const now = this.opts.clock.now();
-    const input = JSON.parse(p.input);
+    // A Standard execution lasts at most a year, whatever the machine's TimeoutSeconds says.
+    const timeoutMs = Math.min((machine.TimeoutSeconds ?? Number.POSITIVE_INFINITY) * 1000, MAX_EXECUTION_MS);
     const ex: Execution = {
       executionArn,
       stateMachineArn: p.stateMachineArn,
@@ -190,8 +169,9 @@ export class LocalEngine implements StepFunctionsPort {
       enteredAt: new Date(now).toISOString(),
       phase: 'ready',
       retryCounts: [],
-      ...(machine.TimeoutSeconds ? { deadline: now + machine.TimeoutSeconds * 1000 } : {}),
+      deadline: now + timeoutMs,
       transitions: 0,
+      events: 2, // ExecutionStarted, the first state's StateEntered
       seq: 0,
     };
     const created = await this.opts.table.put(this.toItem(ex), { ifAbsent: true });
@@ -212,10 +192,11 @@ export class LocalEngine implements StepFunctionsPort {
   }
 
   async sendTaskSuccess(p: { taskToken: string; output: string }): Promise<void> {
-    await this.completeToken(p.taskToken, { result: JSON.parse(p.output) });
+    await this.completeToken(p.taskToken, { result: parsePayload('output', p.output) });
   }
 
   async sendTaskFailure(p: { taskToken: string; error?: string; cause?: string }): Promise<void> {
+    checkTaskFailure(p.error ?? '', p.cause ?? '');
     await this.completeToken(p.taskToken, { failure: { error: p.error ?? '', cause: p.cause ?? '' } });
   }
 
@@ -231,6 +212,7 @@ export class LocalEngine implements StepFunctionsPort {
         stoppedAt: new Date(now).toISOString(),
         error: p.error,
         cause: p.cause,
+        events: eventsOf(ex) + 1, // ExecutionAborted
       };
       const saved = await this.save(ex, done, now);
       if (saved) {
@@ -239,6 +221,24 @@ export class LocalEngine implements StepFunctionsPort {
         return;
       }
     }
+  }
+
+  /**
+   * Delete everything the engine keeps of an execution — its checkpoint (input, state input,
+   * variables: the customer's trigger, context and waitFor events) and its task token — for an
+   * erasure. Stop it first: a running one would go on from memory no further than its next save.
+   */
+  async forgetExecution(executionArn: string): Promise<void> {
+    const ex = await this.load(executionArn);
+    if (ex) {
+      // The token of a task still starting is not saved yet, and it may hold a result already.
+      const starting = (this.scope(ex, 0).states.context as { Task: { Token: string } }).Task.Token;
+      for (const token of new Set([ex.token, starting])) if (token) await this.opts.table.delete(tokenKey(token), '_');
+    }
+    await this.opts.table.delete(execKey(executionArn), '_');
+    this.written.delete(executionArn);
+    if (this.due) this.due.delete(executionArn);
+    else this.dueWhileLoading.set(executionArn, undefined);
   }
 
   /** The checkpointed execution, as DescribeExecution would show it. */
@@ -360,10 +360,16 @@ export class LocalEngine implements StepFunctionsPort {
     let ex = written ?? (await this.load(arn));
     while (ex && ex.status === 'RUNNING') {
       const now = this.opts.clock.now();
-      if (ex.deadline !== undefined && now >= ex.deadline) {
+      const deadline = deadlineOf(ex);
+      if (now >= deadline) {
+        // https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html: past a year, States.Timeout.
         const timedOut = this.ended(ex, 'TIMED_OUT', new Date(now).toISOString(), {
           error: 'States.Timeout',
-          cause: 'the execution ran longer than the state machine TimeoutSeconds',
+          cause:
+            deadline >= Date.parse(ex.startedAt) + MAX_EXECUTION_MS
+              ? 'the execution ran longer than a year, the most a Standard execution may run'
+              : 'the execution ran longer than the state machine TimeoutSeconds',
+          events: eventsOf(ex) + 1, // ExecutionTimedOut
         });
         const saved = await this.save(ex, { ...timedOut, dueAt: undefined, token: undefined }, now);
         if (!saved) {
@@ -377,8 +383,19 @@ export class LocalEngine implements StepFunctionsPort {
       if (ex.dueAt !== undefined && ex.phase !== 'ready' && ex.phase !== 'resume' && now < ex.dueAt) return;
       const machine = await this.machine(ex.stateMachineArn);
       if (!machine) throw new StateMachineDoesNotExist(`no state machine ${ex.stateMachineArn}`);
-      const step = await this.runState(machine, ex, now);
-      const saved = await this.save(ex, this.apply(ex, step, now), now);
+      const history = new History(eventsOf(ex), this.opts.historyLimit ?? MAX_HISTORY_EVENTS);
+      const executionArn = ex.executionArn;
+      const step = await runState(machine.States[ex.state], {
+        ex,
+        scope: this.scope(ex, now),
+        now,
+        history,
+        invoke: (fn, payload) => this.invoke(fn, payload),
+        holdToken: async (token) => {
+          await this.opts.table.put({ pk: tokenKey(token), sk: '_', executionArn });
+        },
+      });
+      const saved = await this.save(ex, this.apply(ex, step, now, history), now);
       if (!saved) {
         ex = await this.load(arn); // changed under us (stopped, or a token completed): look again
         continue;
@@ -405,173 +422,21 @@ export class LocalEngine implements StepFunctionsPort {
     }
   }
 
-  private async runState(machine: AslMachine, ex: Execution, now: number): Promise<Step> {
-    const state = machine.States[ex.state];
-    if (!state) return { kind: 'fail', error: 'States.Runtime', cause: `no state named ${ex.state}` };
-    const scope = this.scope(ex, now);
-    try {
-      switch (state.Type) {
-        case 'Pass':
-          return this.leave(
-            state,
-            ex,
-            scope,
-            state.Output === undefined ? ex.stateInput : await evalField(state.Output, scope),
-          );
-        case 'Wait':
-          if (ex.phase === 'ready')
-            return { kind: 'park', phase: 'waiting', dueAt: await this.waitUntil(state, scope, now) };
-          return this.leave(
-            state,
-            ex,
-            scope,
-            state.Output === undefined ? ex.stateInput : await evalField(state.Output, scope),
-          );
-        case 'Choice':
-          return await this.choose(state, ex, scope);
-        case 'Succeed':
-          return {
-            kind: 'succeed',
-            output: state.Output === undefined ? ex.stateInput : await evalField(state.Output, scope),
-          };
-        case 'Fail':
-          return { kind: 'fail', error: state.Error ?? 'States.Fail', cause: state.Cause ?? '' };
-        case 'Task':
-          return await this.task(state, ex, scope, now);
-        default:
-          return {
-            kind: 'fail',
-            error: 'States.Runtime',
-            cause: `state type ${state.Type} is not supported by the local engine`,
-          };
-      }
-    } catch (err) {
-      if (err instanceof StateError) {
-        return state.Type === 'Task'
-          ? this.taskFailed(state, ex, scope, err.error, err.causeText)
-          : { kind: 'fail', error: err.error, cause: err.causeText };
-      }
-      throw err;
-    }
-  }
-
-  private async task(state: AslState, ex: Execution, scope: Scope, now: number): Promise<Step> {
-    switch (ex.phase) {
-      case 'task': // the task token's time ran out
-        return this.taskFailed(state, ex, scope, 'States.Timeout', 'the task did not report back in time');
-      case 'resume':
-        if (ex.failure) return this.taskFailed(state, ex, scope, ex.failure.error, ex.failure.cause);
-        return this.taskSucceeded(state, ex, scope, ex.result);
-      default:
-        break;
-    }
-    const args = await evalField(state.Arguments, scope);
-    const resource = state.Resource ?? '';
-    if (resource === WAIT_FOR_TOKEN) {
-      const token = (scope.states.context as { Task: { Token: string } }).Task.Token;
-      const { FunctionName, Payload } = args as { FunctionName: string; Payload: unknown };
-      await this.opts.table.put({ pk: tokenKey(token), sk: '_', executionArn: ex.executionArn });
-      const failed = await this.invoke(FunctionName, Payload).then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      if (failed) return this.handlerFailed(state, ex, scope, failed);
-      const timeout = Number((await evalField(state.TimeoutSeconds, scope)) ?? 99_999_999);
-      return { kind: 'park', phase: 'task', dueAt: now + timeout * 1000, token };
-    }
-    try {
-      if (resource === LAMBDA_INVOKE) {
-        const { FunctionName, Payload } = args as { FunctionName: string; Payload: unknown };
-        return this.taskSucceeded(state, ex, scope, {
-          StatusCode: 200,
-          Payload: await this.invoke(FunctionName, Payload),
-        });
-      }
-      return this.taskSucceeded(state, ex, scope, await this.invoke(resource, args));
-    } catch (err) {
-      return this.handlerFailed(state, ex, scope, err);
-    }
-  }
-
   private async invoke(functionArn: string, payload: unknown): Promise<unknown> {
     const handler = this.opts.handlers[functionArn];
     if (!handler) throw new StateError('States.Runtime', `no handler for resource ${functionArn}`);
     this.counters.taskCalls++;
     // A copy, as if it crossed the wire: handlers must not share objects with the engine.
     const result = await handler(JSON.parse(JSON.stringify(payload ?? null)));
-    return result === undefined ? null : JSON.parse(JSON.stringify(result));
-  }
-
-  private handlerFailed(state: AslState, ex: Execution, scope: Scope, err: unknown): Promise<Step> {
-    if (err instanceof StateError) return this.taskFailed(state, ex, scope, err.error, err.causeText);
-    const e = err as Error;
-    const cause = JSON.stringify({ errorMessage: e?.message ?? String(err), errorType: e?.name ?? 'Error' });
-    return this.taskFailed(state, ex, scope, e?.name || 'Error', cause);
-  }
-
-  private async taskSucceeded(state: AslState, ex: Execution, scope: Scope, result: unknown): Promise<Step> {
-    const withResult: Scope = { ...scope, states: { ...scope.states, result } };
-    const output = state.Output === undefined ? result : await evalField(state.Output, withResult);
-    return this.leave(state, ex, withResult, output);
-  }
-
-  private async taskFailed(state: AslState, ex: Execution, scope: Scope, error: string, cause: string): Promise<Step> {
-    const retry = findRetrier(state.Retry, error, ex.retryCounts);
-    if (retry) {
-      // Dense, so that storing it never drops a slot (DynamoDB lists have no holes).
-      const counts = (state.Retry ?? []).map((_, i) => ex.retryCounts[i] ?? 0);
-      const count = counts[retry.index] ?? 0;
-      counts[retry.index] = count + 1;
-      const delay = retryDelayMs(retry.retrier, count, `${ex.executionArn}#${ex.state}#${ex.enteredAt}`);
-      return { kind: 'park', phase: 'retry', dueAt: this.opts.clock.now() + delay, retryCounts: counts };
+    const text = result === undefined ? 'null' : JSON.stringify(result);
+    if (utf8Bytes(text) > MAX_PAYLOAD_BYTES) {
+      // As AWS reports a task result over the quota: a task failure named States.DataLimitExceeded.
+      throw new StateError(
+        'States.DataLimitExceeded',
+        `The state/task '${functionArn}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+      );
     }
-    const catcher = findCatcher(state.Catch, error);
-    if (!catcher) return { kind: 'fail', error, cause };
-    const errorOutput = { Error: error, Cause: cause };
-    const withError: Scope = { ...scope, states: { ...scope.states, errorOutput } };
-    const output = catcher.Output === undefined ? errorOutput : await evalField(catcher.Output, withError);
-    const vars = await evalAssign(catcher.Assign, withError);
-    return { kind: 'next', state: catcher.Next, input: output, vars };
-  }
-
-  private async choose(state: AslState, ex: Execution, scope: Scope): Promise<Step> {
-    for (const rule of state.Choices ?? []) {
-      if ((await evalField(rule.Condition, scope)) === true) {
-        const vars = await evalAssign({ ...(state.Assign as object), ...(rule.Assign as object) }, scope);
-        const output = rule.Output ?? state.Output;
-        return {
-          kind: 'next',
-          state: rule.Next,
-          input: output === undefined ? ex.stateInput : await evalField(output, scope),
-          vars,
-        };
-      }
-    }
-    if (state.Default === undefined)
-      return { kind: 'fail', error: 'States.NoChoiceMatched', cause: `no choice of ${ex.state} matched` };
-    const vars = await evalAssign(state.Assign, scope);
-    const output = state.Output === undefined ? ex.stateInput : await evalField(state.Output, scope);
-    return { kind: 'next', state: state.Default, input: output, vars };
-  }
-
-  private async leave(state: AslState, _ex: Execution, scope: Scope, output: unknown): Promise<Step> {
-    const vars = await evalAssign(state.Assign, scope);
-    if (state.End || state.Next === undefined) return { kind: 'succeed', output };
-    return { kind: 'next', state: state.Next, input: output, vars };
-  }
-
-  private async waitUntil(state: AslState, scope: Scope, now: number): Promise<number> {
-    if (state.Seconds !== undefined) {
-      const s = Number(await evalField(state.Seconds, scope));
-      if (!Number.isFinite(s) || s < 0)
-        throw new StateError('States.Runtime', `Wait Seconds must be a non-negative number, got ${s}`);
-      return now + s * 1000;
-    }
-    const ts = await evalField(state.Timestamp, scope);
-    const ms = typeof ts === 'string' ? Date.parse(ts) : Number.NaN;
-    if (Number.isNaN(ms))
-      throw new StateError('States.Runtime', `Wait Timestamp must be an ISO 8601 time, got ${JSON.stringify(ts)}`);
-    return Math.max(now, ms);
+    return JSON.parse(text);
   }
 
   private scope(ex: Execution, nowMs: number): Scope {
@@ -593,27 +458,24 @@ export class LocalEngine implements StepFunctionsPort {
     };
   }
 
-  /** The execution after a step. */
-  private apply(ex: Execution, step: Step, now: number): Execution {
+  /** The execution after a step; `history` holds the events the step wrote. */
+  private apply(ex: Execution, step: Step, now: number, history: History): Execution {
     const iso = new Date(now).toISOString();
     const base = { ...ex, result: undefined, failure: undefined, dueAt: undefined, token: undefined };
+    // A state's output (or the execution's) over 256 KiB is terminal, caught by nothing.
+    const tooBig = (output: unknown): Execution | undefined => {
+      const size = utf8Bytes(JSON.stringify(output ?? null));
+      if (size <= MAX_PAYLOAD_BYTES) return undefined;
+      return this.ended(base, 'FAILED', iso, {
+        error: 'States.DataLimitExceeded',
+        cause: `The state/task '${ex.state}' returned a result with a size exceeding the maximum number of bytes service limit (${size} bytes, at most ${MAX_PAYLOAD_BYTES}).`,
+        events: history.close(),
+      });
+    };
     switch (step.kind) {
       case 'next': {
-        const size = Buffer.byteLength(JSON.stringify(step.input ?? null));
-        if (size > MAX_PAYLOAD_BYTES) {
-          return this.ended(base, 'FAILED', iso, {
-            error: 'States.DataLimitExceeded',
-            cause: `state output of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}`,
-          });
-        }
-        // AWS writes about two history events per transition (state entered, exited) and fails the
-        // execution past 25,000; the local engine fails where AWS would.
-        if ((ex.transitions + 1) * 2 > (this.opts.historyLimit ?? MAX_HISTORY_EVENTS)) {
-          return this.ended(base, 'FAILED', iso, {
-            error: 'States.Runtime',
-            cause: `the execution history exceeded ${this.opts.historyLimit ?? MAX_HISTORY_EVENTS} events`,
-          });
-        }
+        const failed = tooBig(step.input);
+        if (failed) return failed;
         this.counters.transitions++;
         this.countEntered(step.state);
         return {
@@ -625,6 +487,7 @@ export class LocalEngine implements StepFunctionsPort {
           phase: 'ready',
           retryCounts: [],
           transitions: ex.transitions + 1,
+          events: history.used,
         };
       }
       case 'park':
@@ -634,12 +497,16 @@ export class LocalEngine implements StepFunctionsPort {
           dueAt: step.dueAt,
           token: step.token,
           retryCounts: step.retryCounts ?? ex.retryCounts,
+          events: history.used,
         };
       case 'succeed':
-        return this.ended(base, 'SUCCEEDED', iso, { output: JSON.stringify(step.output ?? null) });
+        return (
+          tooBig(step.output) ??
+          this.ended(base, 'SUCCEEDED', iso, { output: JSON.stringify(step.output ?? null), events: history.close() })
+        );
       case 'fail':
         this.log.warn('local execution failed', { executionArn: ex.executionArn, state: ex.state, error: step.error });
-        return this.ended(base, 'FAILED', iso, { error: step.error, cause: step.cause });
+        return this.ended(base, 'FAILED', iso, { error: step.error, cause: step.cause, events: history.close() });
     }
   }
 
@@ -717,6 +584,15 @@ export class LocalEngine implements StepFunctionsPort {
 function dueOf(ex: Execution, now: number): number | undefined {
   if (ex.status !== 'RUNNING') return undefined;
   const pending = ex.phase === 'ready' || ex.phase === 'resume' ? now : ex.dueAt;
-  const due = Math.min(pending ?? Number.POSITIVE_INFINITY, ex.deadline ?? Number.POSITIVE_INFINITY);
-  return due === Number.POSITIVE_INFINITY ? undefined : due;
+  return Math.min(pending ?? Number.POSITIVE_INFINITY, deadlineOf(ex));
+}
+
+/** When an execution times out: its machine's TimeoutSeconds or a year (also for one stored before deadlines were kept). */
+function deadlineOf(ex: Execution): number {
+  return ex.deadline ?? Date.parse(ex.startedAt) + MAX_EXECUTION_MS;
+}
+
+/** The history events an execution has written (estimated for one stored before they were counted). */
+function eventsOf(ex: Execution): number {
+  return ex.events ?? 2 + 2 * ex.transitions;
 }

@@ -8,10 +8,11 @@ export class StateError extends Error {
   constructor(
     readonly error: string,
     readonly causeText: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${error}: ${causeText}`);
+    super(`${error}: ${causeText}`, options);
   }
-  override readonly name = 'Baton.StateError';
+  override readonly name: string = 'Baton.StateError';
 }
 
 function apiError(name: string) {
@@ -27,3 +28,11 @@ export const TaskDoesNotExist = apiError('TaskDoesNotExist');
 export const TaskTimedOut = apiError('TaskTimedOut');
 export const InvalidToken = apiError('InvalidToken');
 export const InvalidDefinition = apiError('InvalidDefinition');
+/** StartExecution: the name has a character Step Functions forbids. */
+export const InvalidName = apiError('InvalidName');
+/** StartExecution: the input is not JSON. */
+export const InvalidExecutionInput = apiError('InvalidExecutionInput');
+/** SendTaskSuccess: the output is not JSON. */
+export const InvalidOutput = apiError('InvalidOutput');
+/** A request field breaks the API model's constraints (a length), as AWS's request validation answers. */
+export const ValidationException = apiError('ValidationException');

@@ -1,11 +1,20 @@
 /**
  * JSONata fields of ASL states as Step Functions evaluates them: a string that is exactly
  * `{% expr %}` is an expression; objects and arrays are walked; anything else is a literal.
+ *
+ * Every failure is `States.QueryEvaluationError`, as AWS documents it ("a JSONata type error, an
+ * incorrectly typed result, or an undefined result"): an expression that throws, one that returns
+ * nothing (AWS fails the state rather than dropping the key), and one whose result has the wrong
+ * type for its field. The cause names the expression and the field the way AWS words it, and
+ * never the value (state data may carry what it should not).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
  */
 import { compiled } from '../core/jsonata';
 import { StateError } from './errors';
 
 const EXPR = /^\{%([\s\S]*)%\}$/;
+
+export const QUERY_EVALUATION_ERROR = 'States.QueryEvaluationError';
 
 /** The bindings of one evaluation: `$states` plus the workflow variables. */
 export interface Scope {
@@ -15,44 +24,92 @@ export interface Scope {
   nowMs: number;
 }
 
-/** Evaluate a field value (template) in a scope. */
-export async function evalField(value: unknown, scope: Scope): Promise<unknown> {
-  if (typeof value === 'string') {
-    const m = EXPR.exec(value.trim());
-    if (!m) return value;
+/** The expression text of a field value, if it is one. */
+export function expressionOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = EXPR.exec(value.trim());
+  return m ? m[1].trim() : undefined;
+}
+
+/**
+ * Evaluate a field value (template) in a scope. `field` is where it sits in the state, as AWS
+ * names it in a cause: `Arguments/Payload/token`, `Output`, `Choices[0]/Condition`.
+ */
+export async function evalField(value: unknown, scope: Scope, field: string): Promise<unknown> {
+  const expr = expressionOf(value);
+  if (expr !== undefined) {
+    let result: unknown;
     try {
-      const result = await compiled(m[1].trim()).evaluate(undefined, {
+      result = await compiled(expr).evaluate(undefined, {
         ...scope.vars,
         states: scope.states,
         millis: () => scope.nowMs,
         now: () => new Date(scope.nowMs).toISOString(),
       });
-      return normalize(result);
     } catch (err) {
-      throw new StateError('States.QueryEvaluationError', `${(err as Error).message} in ${value}`);
+      throw queryError(expr, field, `threw an error during evaluation: ${(err as Error).message}`, err);
     }
+    if (result === undefined) throw queryError(expr, field, 'returned nothing (undefined).');
+    return normalize(result);
   }
-  if (Array.isArray(value)) return Promise.all(value.map((v) => evalField(v, scope)));
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const [i, v] of value.entries()) out.push(await evalField(v, scope, `${field}[${i}]`));
+    return out;
+  }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const r = await evalField(v, scope);
-      if (r !== undefined) out[k] = r;
-    }
+    for (const [k, v] of Object.entries(value)) out[k] = await evalField(v, scope, `${field}/${k}`);
     return out;
   }
   return value;
 }
 
+/**
+ * Evaluate a field whose result must have one JSON type (a Condition is a boolean, Seconds a
+ * number...). A literal of the wrong type is the definition's fault: States.Runtime, as AWS
+ * would have refused it at CreateStateMachine.
+ */
+export async function evalTyped(
+  value: unknown,
+  scope: Scope,
+  field: string,
+  expected: 'boolean' | 'number' | 'string',
+): Promise<unknown> {
+  const result = await evalField(value, scope, field);
+  const found = jsonType(result);
+  if (found === expected) return result;
+  const expr = expressionOf(value);
+  if (expr === undefined)
+    throw new StateError('States.Runtime', `the field '${field}' must be a ${expected}, found a ${found}`);
+  throw queryError(expr, field, `returned an unexpected result type. Expected '${expected}', but was '${found}'.`);
+}
+
 /** Evaluate an Assign block: every value from the same (old) variables, then assigned together. */
-export async function evalAssign(assign: unknown, scope: Scope): Promise<Record<string, unknown>> {
+export async function evalAssign(assign: unknown, scope: Scope, field = 'Assign'): Promise<Record<string, unknown>> {
   if (!assign) return scope.vars;
-  const values = (await evalField(assign, scope)) as Record<string, unknown>;
-  return { ...scope.vars, ...values };
+  const values = await evalField(assign, scope, field);
+  if (jsonType(values) !== 'object') throw queryError(expressionOf(assign) ?? '', field, 'must evaluate to an object.');
+  return { ...scope.vars, ...(values as Record<string, unknown>) };
+}
+
+/** A States.QueryEvaluationError whose cause opens with AWS's sentence naming the expression and the field. */
+export function queryError(expr: string, field: string, what: string, cause?: unknown): StateError {
+  return new StateError(
+    QUERY_EVALUATION_ERROR,
+    `The JSONata expression '${expr}' specified for the field '${field}' ${what}`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** The JSON type of a value, as AWS names it in a cause. */
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
 }
 
 /** JSONata results can carry array sequences and functions; keep plain JSON only. */
 function normalize(v: unknown): unknown {
-  if (v === undefined) return undefined;
-  return JSON.parse(JSON.stringify(v));
+  return JSON.parse(JSON.stringify(v) ?? 'null');
 }

@@ -18,17 +18,24 @@ export interface Catcher {
 }
 
 /**
- * Whether a rule's ErrorEquals matches an error name. States.ALL matches everything but
- * States.Runtime and States.DataLimitExceeded (which no rule can catch); States.TaskFailed matches
- * everything but States.Timeout.
+ * Whether a rule's ErrorEquals matches an error name
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html):
+ * - States.Runtime is never retried nor caught, not even when named;
+ * - States.DataLimitExceeded is terminal: States.ALL does not catch it (a rule naming it does);
+ * - States.ALL matches every other error;
+ * - States.TaskFailed matches what a task reports: its own name and the errors a task's code
+ *   raises (names outside `States.`), and States.Permissions. The errors Step Functions raises
+ *   around the task do not match it: States.Timeout (excluded by the page), and
+ *   States.QueryEvaluationError, a JSONata field of the state failing, which is no task failure
+ *   (retrying on it would call a task that already ran, or one whose arguments cannot be built).
  */
 export function errorMatches(errorEquals: string[], error: string): boolean {
-  if (error === 'States.Runtime' || error === 'States.DataLimitExceeded') return false;
+  if (error === 'States.Runtime') return false;
   return errorEquals.some(
     (e) =>
       e === error ||
-      e === 'States.ALL' ||
-      (e === 'States.TaskFailed' && error !== 'States.Timeout' && !error.startsWith('States.Branch')),
+      (e === 'States.ALL' && error !== 'States.DataLimitExceeded') ||
+      (e === 'States.TaskFailed' && (!error.startsWith('States.') || error === 'States.Permissions')),
   );
 }
 

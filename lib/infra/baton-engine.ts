@@ -6,7 +6,7 @@
  * it synthesizes offline, with no credentials and no lookups.
  */
 import { join, resolve } from 'node:path';
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -18,15 +18,21 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../aws/config';
+import { TABLE_ACCESS } from '../aws/table-access';
 import type { DestinationsConfig } from '../channels/destinations';
+import { checkTemplate } from '../core/templates';
 import type { HandlerName } from '../journey/compile';
 import { formatProblems, type LoadedJourney, loadJourneys } from '../journey/load';
 import { channelsOf } from '../journey/steps';
 import { TABLE_KEYS } from '../store/table';
-import { BatonApi } from './baton-api';
-import { BatonFunction } from './baton-function';
+import { BatonApi, type BatonApiThrottle, resolveThrottle } from './baton-api';
+import { BatonFunction, type BatonFunctionProps } from './baton-function';
 import { BatonMonitoring } from './baton-monitoring';
+import { acknowledgeFunctionFindings } from './function-findings';
 import { JourneyStateMachine } from './journey-state-machine';
+import { acknowledgeFinding, defaultPolicyOf } from './nag';
+import { grantTableAccess } from './table-grants';
+import { assertNoPlainCredentials, grantSecretReads, secretRefs, secretsExtension } from './webhook-secrets';
 
 export interface BatonEngineProps {
   /** The folder holding package-lock.json, lambdas/ and the workflows folder. */
@@ -39,7 +45,11 @@ export interface BatonEngineProps {
   smsSenderId?: string;
   /** The origination number (short code, toll-free or 10DLC) SMS are sent from. @default SNS picks one */
   smsOriginationNumber?: string;
-  /** Action targets and hand-off destinations (webhooks); they reach the dispatch function's environment. */
+  /**
+   * Action targets and hand-off destinations (webhooks); they reach the dispatch function's
+   * environment. A credential header (Authorization, API keys, tokens) must be a reference to a
+   * Secrets Manager secret or an SSM SecureString, which only the dispatch function may read.
+   */
   destinations?: DestinationsConfig;
   /**
    * How many ingest functions may run at once on the buffer queue. Each starts executions one at a
@@ -47,6 +57,8 @@ export interface BatonEngineProps {
    * @default 10
    */
   ingestMaxConcurrency?: number;
+  /** Requests per second (rate) and burst the HTTP API's stage takes before answering 429. @default BatonApi's */
+  apiThrottle?: BatonApiThrottle;
   /** Where alarms are mailed. @default alarms go to the topic only */
   alarmEmail?: string;
   /**
@@ -118,6 +130,8 @@ export class BatonEngine extends Construct {
         `ingestMaxConcurrency must be an integer from 2 to 1000 (SQS event sources), found ${ingestMaxConcurrency}`,
       );
     }
+    assertNoPlainCredentials(props.destinations);
+    const apiThrottle = resolveThrottle(props.apiThrottle);
     const workflowsDir = props.workflowsDir ?? 'workflows';
     const loaded = loadWorkflows(resolve(props.projectRoot, workflowsDir));
 
@@ -146,7 +160,12 @@ export class BatonEngine extends Construct {
       this.key.keyArn,
     );
 
-    const fn = (name: FunctionName, timeout: Duration, environment: Record<string, string> = {}) =>
+    const fn = (
+      name: FunctionName,
+      timeout: Duration,
+      environment: Record<string, string> = {},
+      options: Pick<BatonFunctionProps, 'paramsAndSecrets'> = {},
+    ) =>
       new BatonFunction(this, FUNCTION_IDS[name], {
         projectRoot: props.projectRoot,
         entry: join(props.projectRoot, 'lambdas', `${name}.ts`),
@@ -154,14 +173,24 @@ export class BatonEngine extends Construct {
         timeout,
         encryptionKey: this.key,
         environment: { [ENV.tableName]: this.table.tableName, ...environment },
+        ...options,
       });
+    // Only references reach the environment: dispatch reads the values (lib/aws/secrets.ts).
+    const secrets = secretRefs(props.destinations);
     const taskEnvironment: Partial<Record<HandlerName, Record<string, string>>> = {
       send: sendEnvironment(props),
       dispatch: props.destinations ? { [ENV.destinations]: JSON.stringify(props.destinations) } : {},
     };
+    const taskOptions: Partial<Record<HandlerName, Pick<BatonFunctionProps, 'paramsAndSecrets'>>> = {
+      dispatch: secrets.length ? { paramsAndSecrets: secretsExtension() } : {},
+    };
     const handlers = Object.fromEntries(
-      (Object.keys(TASK_TIMEOUTS) as HandlerName[]).map((h) => [h, fn(h, TASK_TIMEOUTS[h], taskEnvironment[h])]),
+      (Object.keys(TASK_TIMEOUTS) as HandlerName[]).map((h) => [
+        h,
+        fn(h, TASK_TIMEOUTS[h], taskEnvironment[h], taskOptions[h]),
+      ]),
     ) as Record<HandlerName, BatonFunction>;
+    if (secrets.length) grantSecretReads(this, handlers.dispatch, secrets);
 
     // Dispatch may put events on exactly the buses configured as destinations.
     const buses = [
@@ -209,20 +238,14 @@ export class BatonEngine extends Construct {
     const api = fn('api', Duration.seconds(29), arns);
     this.functions = { ingest, closed, api, ...handlers };
 
-    for (const f of Object.values(this.functions)) {
-      this.table.grantReadWriteData(f);
-      // The table's grants do not know the key (set by override): reading and writing items needs it.
-      this.key.grantEncryptDecrypt(f);
+    for (const [name, f] of Object.entries(this.functions) as [FunctionName, BatonFunction][]) {
+      grantTableAccess(f, this.table, this.key, TABLE_ACCESS[name]);
     }
     for (const m of Object.values(this.journeys)) {
       m.grantInstanceControl(ingest);
       m.grantInstanceControl(api);
     }
-    acknowledgeFunctionFindings(
-      Object.values(this.functions),
-      stack.getLogicalId(this.table.node.defaultChild as dynamodb.CfnGlobalTable),
-    );
-    this.api = new BatonApi(this, 'HttpApi', { handler: api, encryptionKey: this.key });
+    this.api = new BatonApi(this, 'HttpApi', { handler: api, encryptionKey: this.key, throttle: apiThrottle });
     grantProviders(stack, handlers.send);
     if (!props.sesFromAddress) warnIfEmailUnconfigured(stack, loaded);
 
@@ -257,6 +280,13 @@ export class BatonEngine extends Construct {
       encryptionKey: this.key,
       alarmEmail: props.alarmEmail,
     });
+    // Last: the findings are about the roles' final policies.
+    for (const [name, f] of Object.entries(this.functions) as [FunctionName, BatonFunction][]) {
+      acknowledgeFunctionFindings(name, f, {
+        failureQueue: name === 'closed',
+        wildcardResource: name === 'send' ? SMS_PUBLISH : undefined,
+      });
+    }
   }
 
   /**
@@ -269,7 +299,7 @@ export class BatonEngine extends Construct {
     maxConcurrency: number,
     rule: Omit<events.RuleProps, 'targets'>,
   ): IngestBuffer {
-    const undelivered = deadLetterQueue(this, 'IngestDeadLetterQueue', this.key);
+    const undelivered = deadLetterQueue(this, 'IngestDeadLetterQueue', this.key, 'the target of the ingest rule');
     const failed = deadLetterQueue(this, 'IngestFailureQueue', this.key);
     const queue = new sqs.Queue(this, 'IngestQueue', {
       encryption: sqs.QueueEncryption.KMS,
@@ -306,8 +336,13 @@ export class BatonEngine extends Construct {
    * dead-letters; Lambda's own async retries (2, within 6 h) end in a failure queue.
    */
   private route(name: string, target: lambda.Function, rule: Omit<events.RuleProps, 'targets'>): DeadLetters {
-    const undelivered = deadLetterQueue(this, `${name}DeadLetterQueue`, this.key);
-    const failed = deadLetterQueue(this, `${name}FailureQueue`, this.key);
+    const undelivered = deadLetterQueue(this, `${name}DeadLetterQueue`, this.key, `the target of the ${name} rule`);
+    const failed = deadLetterQueue(
+      this,
+      `${name}FailureQueue`,
+      this.key,
+      `the on-failure destination of the ${name} function`,
+    );
     target.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
@@ -369,43 +404,10 @@ function dataKey(scope: Construct): kms.Key {
 }
 
 function loadWorkflows(dir: string): LoadedJourney[] {
-  const { loaded, failures } = loadJourneys([dir]);
+  const { loaded, failures } = loadJourneys([dir], { checkTemplate });
   if (failures.length) throw new Error(`invalid journeys in ${dir}:\n${formatProblems(failures).join('\n')}`);
   if (!loaded.length) throw new Error(`no journeys in ${dir}`);
   return loaded;
-}
-
-/** The cdk-nag findings every Baton function shares, each with why it is the right trade-off. */
-function acknowledgeFunctionFindings(functions: BatonFunction[], tableLogicalId: string): void {
-  for (const f of functions) {
-    const v = Validations.of(f);
-    v.acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'AWSLambdaBasicExecutionRole grants only logs:CreateLogGroup/CreateLogStream/PutLogEvents',
-    });
-    v.acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-      reason: "CDK's table grant includes the table's own indexes (gsi1); index/* names only this table's indexes",
-    });
-    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
-      v.acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: "CDK's encrypt/decrypt grant on Baton's one data key, whose ARN is the statement's only resource",
-      });
-    }
-    // send acknowledges Resource::* with its own reason (SMS publish covers the same id).
-    if (f.node.id !== 'SendFunction') {
-      v.acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Active X-Ray tracing: xray:PutTraceSegments and PutTelemetryRecords have no resource-level permissions',
-      });
-    }
-    v.acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'Pinned to Node.js 22 on purpose: the esbuild target and the tested runtime; upgrades are deliberate',
-    });
-  }
 }
 
 function sendEnvironment(props: BatonEngineProps): Record<string, string> {
@@ -425,16 +427,17 @@ function grantProviders(stack: Stack, send: lambda.IFunction): void {
   send.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
   const identities = stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
   send.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [identities] }));
-  Validations.of(send).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'sns:Publish to a phone number (SMS) has no resource ARN, push endpoints are created per device, and X-Ray trace writes have no resource-level permissions',
-  });
-  Validations.of(send).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
-    reason: "In the SES sandbox every recipient is an identity too; limited to this account and region's identities",
-  });
+  if (!send.role) throw new Error('the send function has no role');
+  acknowledgeFinding(
+    defaultPolicyOf(send.role),
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+    "The send function's ses:SendEmail: in the SES sandbox every recipient is an identity too; limited to this account and region's identities",
+  );
 }
+
+/** Why the send function's sns:Publish names no resource. */
+const SMS_PUBLISH =
+  "The send function's sns:Publish: a text to a phone number (SMS) has no resource ARN, and push endpoints are created per device";
 
 function warnIfEmailUnconfigured(stack: Stack, loaded: LoadedJourney[]): void {
   const users = loaded.filter((l) =>
@@ -449,16 +452,23 @@ function warnIfEmailUnconfigured(stack: Stack, loaded: LoadedJourney[]): void {
   }
 }
 
-function deadLetterQueue(scope: Construct, id: string, key: kms.IKey): sqs.Queue {
+/**
+ * A queue that only receives what could not be processed. `deadLetterFor` names what sends to it
+ * when that is not an SQS redrive (which cdk-nag recognises as a dead-letter queue by itself).
+ */
+function deadLetterQueue(scope: Construct, id: string, key: kms.IKey, deadLetterFor?: string): sqs.Queue {
   const queue = new sqs.Queue(scope, id, {
     retentionPeriod: Duration.days(14),
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
     enforceSSL: true,
   });
-  Validations.of(queue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason: 'This queue is itself a dead letter queue (an EventBridge target DLQ or a Lambda on-failure destination)',
-  });
+  if (deadLetterFor) {
+    acknowledgeFinding(
+      queue,
+      'AwsSolutions-SQS3',
+      `${id} is itself a dead-letter queue, for ${deadLetterFor}: a queue behind it would only move the problem`,
+    );
+  }
   return queue;
 }

@@ -28,6 +28,8 @@ export interface BatonFunctionProps {
   logRetention?: logs.RetentionDays;
   /** Encrypts the function's log group. @default CloudWatch Logs' own encryption */
   encryptionKey?: kms.IKey;
+  /** The Parameters and Secrets extension, for a function that reads secrets. @default none */
+  paramsAndSecrets?: lambda.ParamsAndSecretsLayerVersion;
 }
 
 export class BatonFunction extends nodejs.NodejsFunction {
@@ -47,6 +49,7 @@ export class BatonFunction extends nodejs.NodejsFunction {
       environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...props.environment },
       // The Powertools tracer records the handler and its SDK calls; metrics go out as EMF logs.
       tracing: lambda.Tracing.ACTIVE,
+      paramsAndSecrets: props.paramsAndSecrets,
       logGroup: new logs.LogGroup(scope, `${id}Logs`, {
         retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
         encryptionKey: props.encryptionKey,

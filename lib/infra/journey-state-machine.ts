@@ -5,7 +5,7 @@
  * nothing for a document given as a string, so this construct grants its role exactly what the
  * document calls, and offers the grant the ingest function needs.
  */
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +14,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { compileJourney, HANDLER_PLACEHOLDERS, type HandlerName, renderAsl } from '../journey/compile';
 import type { Journey } from '../journey/schema';
+import { acknowledgeFinding, defaultPolicyOf } from './nag';
 
 export interface JourneyStateMachineProps {
   journey: Journey;
@@ -90,12 +91,12 @@ export class JourneyStateMachine extends Construct {
       routingConfiguration: [{ stateMachineVersionArn: this.version.attrArn, weight: 100 }],
     });
     this.liveArn = this.alias.attrArn;
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray (xray:PutTraceSegments) ' +
-        'support no resource-level permissions: AWS documents Resource "*" for both',
-    });
+    acknowledgeFinding(
+      defaultPolicyOf(this.stateMachine.role),
+      'AwsSolutions-IAM5[Resource::*]',
+      `The ${props.journey.id} state machine's CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray ` +
+        '(xray:PutTraceSegments) support no resource-level permissions: AWS documents Resource "*" for both',
+    );
     if (fns.length) {
       // Unqualified ARNs only: the document invokes the functions' $LATEST.
       this.stateMachine.addToRolePolicy(
@@ -104,19 +105,22 @@ export class JourneyStateMachine extends Construct {
     }
   }
 
-  /** What ingest does to instances: start them (on the live alias), stop them on goals, resume parked waits. */
-  grantInstanceControl(grantee: iam.IGrantable): void {
+  /**
+   * What ingest and the API do to instances: start them (on the live alias), stop them on goals,
+   * exits and erasure, resume parked waits (SendTaskSuccess: nothing Baton runs reports a failure).
+   */
+  grantInstanceControl(grantee: lambda.IFunction): void {
     iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution'], resourceArns: [this.liveArn] });
     this.stateMachine.grantExecution(grantee, 'states:StopExecution');
-    if (Construct.isConstruct(grantee)) {
-      // cdk-nag names the finding after the resource as CloudFormation will resolve it.
-      const sm = Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as sfn.CfnStateMachine);
-      const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${sm}"}]}]}`;
-      Validations.of(grantee).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
-        reason: 'Executions are named per journey instance at run time; this covers only executions of this journey',
-      });
-    }
-    this.stateMachine.grant(grantee, 'states:SendTaskSuccess', 'states:SendTaskFailure');
+    this.stateMachine.grant(grantee, 'states:SendTaskSuccess');
+    if (!grantee.role) throw new Error(`${grantee.node.path} has no role to grant instance control to`);
+    // cdk-nag names the finding after the resource as CloudFormation will resolve it.
+    const sm = Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as sfn.CfnStateMachine);
+    const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${sm}"}]}]}`;
+    acknowledgeFinding(
+      defaultPolicyOf(grantee.role),
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+      `StopExecution on ${this.node.id}: executions are named per journey instance at run time; this covers only executions of this journey`,
+    );
   }
 }

@@ -13,10 +13,11 @@
  * A States.Timeout of the park goes to recheck, which ends the pause or escalates.
  */
 import type { AslState } from './compile-steps';
-import { FAILED_STATE, jsonata, placeholder, TASK_RETRY, taskBase } from './compile-steps';
-import { compiledRules } from './escalation-rules';
+import { FAILED_STATE, failureAssign, jsonata, placeholder, TASK_RETRY, taskBase } from './compile-steps';
+import { compiledRules, sessionSettings } from './escalation-rules';
 import type { Scope } from './expressions';
 import { variableScope } from './expressions';
+import type { Keep } from './reads';
 import type { Journey } from './schema';
 
 export interface PauseSpec {
@@ -28,19 +29,15 @@ export interface PauseSpec {
   pauseEnd?: string;
   untilLocalTime?: string;
   untilGiven?: boolean;
-  /** waitFor: the event that ends the pause early, with its match values (JSONata). */
-  event?: { type: string; match: Record<string, string> };
+  /** waitFor: the event that ends the pause early, with its match values (JSONata) and what of it to keep. */
+  event?: { type: string; match: Record<string, string>; keep?: Keep };
   /** Where to go when the awaited event arrives (waitFor), or when the pause is over. */
   next: string;
   done: string;
 }
 
 function failureCatch(step: string) {
-  return {
-    ErrorEquals: ['States.ALL'],
-    Next: FAILED_STATE,
-    Assign: { failure: { step, error: jsonata('$states.errorOutput.Error') } },
-  };
+  return { ErrorEquals: ['States.ALL'], Next: FAILED_STATE, Assign: failureAssign(step) };
 }
 
 /** The states of an interruptible pause. `scope` is how its first state reads the instance variables. */
@@ -56,6 +53,7 @@ export function compilePause(journey: Journey, spec: PauseSpec, scope: Scope): R
       op: 'escalation',
       visit: jsonata(`$states.context.State.Name & "@" & $states.context.State.EnteredTime`),
       rules,
+      ...sessionSettings(journey),
       ...(firstCheck
         ? {
             first: true,
@@ -100,6 +98,7 @@ export function compilePause(journey: Journey, spec: PauseSpec, scope: Scope): R
             ? {
                 event: spec.event.type,
                 match: Object.fromEntries(Object.entries(spec.event.match).map(([k, v]) => [k, jsonata(v)])),
+                ...(spec.event.keep ? { keep: spec.event.keep } : {}),
               }
             : {}),
           timeoutSeconds: jsonata('$states.input.timeoutSeconds'),

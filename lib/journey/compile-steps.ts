@@ -7,6 +7,7 @@
 
 import { compilePause } from './compile-pause';
 import { durationSeconds } from './duration';
+import { sessionSettings } from './escalation-rules';
 import {
   conditionPaths,
   conditionToJsonata,
@@ -14,12 +15,14 @@ import {
   LOOKUP_ROOTS,
   parsePath,
   type Scope,
+  valueOrNullJsonata,
   valueToJsonata,
   variableScope,
 } from './expressions';
+import { instantJsonata, isUntilLiteral } from './instant';
+import { eventKeep, type Keep } from './reads';
 import { assertNever, type Journey, type Step, type StepOf } from './schema';
 import { channelOrder } from './steps';
-import { isTimestamp } from './validate';
 
 /** The placeholders a compiled document contains, by handler. */
 export const HANDLER_PLACEHOLDERS = {
@@ -67,12 +70,22 @@ export function taskBase(journey: Journey, step: string, scope: Scope) {
   };
 }
 
-function failureCatch(id: string) {
+/**
+ * What a step's failure keeps for its timeline line: the error name and its cause (null when
+ * there is none: a field whose expression gives nothing fails the state on AWS).
+ */
+export function failureAssign(step: string) {
   return {
-    ErrorEquals: ['States.ALL'],
-    Next: FAILED_STATE,
-    Assign: { failure: { step: id, error: jsonata('$states.errorOutput.Error') } },
+    failure: {
+      step,
+      error: jsonata('$states.errorOutput.Error'),
+      cause: jsonata('$exists($states.errorOutput.Cause) ? $states.errorOutput.Cause : null'),
+    },
   };
+}
+
+function failureCatch(id: string) {
+  return { ErrorEquals: ['States.ALL'], Next: FAILED_STATE, Assign: failureAssign(id) };
 }
 
 /** A Task on a handler with the standard retry and failure catch. */
@@ -113,8 +126,9 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
             event: {
               type: step.event,
               match: Object.fromEntries(
-                Object.entries(step.match ?? {}).map(([k, v]) => [k, valueToJsonata(v, variableScope)]),
+                Object.entries(step.match ?? {}).map(([k, v]) => [k, valueOrNullJsonata(v, variableScope)]),
               ),
+              keep: eventKeep(journey, id),
             },
             next: step.next,
             done: step.onTimeout,
@@ -133,8 +147,9 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
               token: jsonata('$states.context.Task.Token'),
               event: step.event,
               match: Object.fromEntries(
-                Object.entries(step.match ?? {}).map(([k, v]) => [k, jsonata(valueToJsonata(v, scope))]),
+                Object.entries(step.match ?? {}).map(([k, v]) => [k, jsonata(valueOrNullJsonata(v, scope))]),
               ),
+              ...keepArgument(journey, id),
               timeoutSeconds: durationSeconds(step.timeout),
             },
           },
@@ -158,8 +173,12 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
             op: 'handoff',
             visit: jsonata('$states.context.State.EnteredTime'),
             to: step.to,
-            carry: Object.fromEntries(step.carry.map((k) => [k, jsonata(valueToJsonata(`context.${k}`, scope))])),
-            ...(step.reason === undefined ? {} : { reason: jsonata(valueToJsonata(step.reason, scope)) }),
+            // One object constructor, which leaves out a key the context lacks: Step Functions fails a
+            // field whose own expression returns nothing (States.QueryEvaluationError).
+            carry: jsonata(
+              `{${step.carry.map((k) => `${jsonataLiteral(k)}: ${valueToJsonata(`context.${k}`, scope)}`).join(', ')}}`,
+            ),
+            ...(step.reason === undefined ? {} : { reason: jsonata(valueOrNullJsonata(step.reason, scope)) }),
           },
           id,
           step.next,
@@ -177,7 +196,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
             payload: Object.fromEntries(
               Object.entries(step.payload ?? {}).map(([k, v]) => [k, valueToJsonata(v, variableScope)]),
             ),
-            ...lookupData(scope),
+            ...lookupData(journey, scope),
           },
           id,
           step.next,
@@ -195,7 +214,7 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
             ...base,
             op: 'update',
             set: Object.fromEntries(Object.entries(step.set).map(([k, v]) => [k, valueToJsonata(v, variableScope)])),
-            ...lookupData(scope),
+            ...lookupData(journey, scope),
           },
           id,
           step.next,
@@ -216,14 +235,29 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
   }
 }
 
-/** The instance data a handler needs to evaluate expressions itself. */
-function lookupData(scope: Scope) {
-  return { trigger: jsonata(scope('trigger')), context: jsonata(scope('context')), events: jsonata(scope('events')) };
+/**
+ * The fields of the awaited event the journey reads: ingest sends only those back with the task
+ * token, so the rest never enters the execution (and its history). Absent: the event whole.
+ */
+function keepArgument(journey: Journey, step: string): { keep?: Keep } {
+  const keep = eventKeep(journey, step);
+  return keep ? { keep } : {};
 }
 
-/** A strict RFC 3339 check, so that a bad value never reaches $toMillis (which would throw). */
-const RFC3339 =
-  '/^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$/';
+/** The instance data a handler needs to evaluate expressions itself, and how the journey reads sessions. */
+function lookupData(journey: Journey, scope: Scope) {
+  return {
+    trigger: jsonata(scope('trigger')),
+    context: jsonata(scope('context')),
+    events: jsonata(scope('events')),
+    ...sessionSettings(journey),
+  };
+}
+
+/** JSONata for a wait's `until`: a literal time, or a path to one. */
+function untilJsonata(until: string, scope: Scope): string {
+  return isUntilLiteral(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
+}
 
 function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: Scope): Record<string, AslState> {
   if (journey.escalation?.length) {
@@ -238,9 +272,8 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
     }
     if (step.untilLocalTime !== undefined)
       return compilePause(journey, { ...pause, untilLocalTime: step.untilLocalTime }, scope);
-    const until = step.until ?? '';
-    const expr = isTimestamp(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
-    return compilePause(journey, { ...pause, pauseEnd: expr, untilGiven: true }, scope);
+    const pauseEnd = instantJsonata(untilJsonata(step.until ?? '', scope));
+    return compilePause(journey, { ...pause, pauseEnd, untilGiven: true }, scope);
   }
   if (step.for !== undefined) return { [id]: { Type: 'Wait', Seconds: durationSeconds(step.for), Next: step.next } };
   const resume = `${id}.wait`;
@@ -262,27 +295,32 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
     };
   }
   const until = step.until ?? '';
-  const expr = isTimestamp(until) ? jsonataLiteral(until) : valueToJsonata(until, scope);
+  const instant = instantJsonata(untilJsonata(until, scope));
   const passed = `${id}.passed`;
   return {
-    // A time already past (or missing) continues at once and says so; it never stalls or fails.
+    // Only a time still ahead waits, and the Wait gets it in canonical form; a time already past,
+    // missing or malformed continues at once and says which: it never stalls or fails.
     [id]: {
       Type: 'Choice',
       Choices: [
         {
-          Condition: jsonata(
-            `($t := ${expr}; $type($t) = "string" and $contains($t, ${RFC3339}) and $toMillis($t) > $millis())`,
-          ),
+          Condition: jsonata(`($i := ${instant}; $type($i) = "string" and $toMillis($i) > $millis())`),
           Next: resume,
+          Output: { resumeAt: jsonata(instant) },
         },
       ],
       Default: passed,
-      Output: { resumeAt: jsonata(expr) },
     },
     [resume]: { Type: 'Wait', Timestamp: jsonata('$states.input.resumeAt'), Next: step.next },
     [passed]: task(
       'step',
-      { ...taskBase(journey, id, variableScope), op: 'note', note: 'until-passed' },
+      {
+        ...taskBase(journey, id, variableScope),
+        op: 'note',
+        note: jsonata(
+          `$type(${instantJsonata(untilJsonata(until, variableScope))}) = "string" ? "until-passed" : "until-invalid"`,
+        ),
+      },
       id,
       step.next,
     ),
@@ -375,7 +413,7 @@ function compileBranch(journey: Journey, id: string, step: StepOf<'branch'>, sco
         ...taskBase(journey, id, scope),
         op: 'evaluate',
         conditions: step.cases.map((c) => conditionToJsonata(c.if, variableScope)),
-        ...lookupData(scope),
+        ...lookupData(journey, scope),
       },
       id,
       route,

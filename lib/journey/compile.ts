@@ -85,6 +85,7 @@ function addFailureStates(journey: Journey, states: Record<string, AslState>): v
       op: 'finish',
       reason: 'failed',
       error: jsonata('$failure.error'),
+      cause: jsonata('$failure.cause'),
     },
     Retry: TASK_RETRY,
     Next: FAIL_STATE,

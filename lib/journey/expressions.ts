@@ -75,6 +75,15 @@ export function valueToJsonata(value: ValueExpr, scope: Scope): string {
   return exprToJsonata(expr, scope);
 }
 
+/**
+ * JSONata for a value that may be missing at run time, as null: Step Functions fails a field whose
+ * expression returns nothing (States.QueryEvaluationError), and a missing match value or reason
+ * must not fail the instance.
+ */
+export function valueOrNullJsonata(value: ValueExpr, scope: Scope): string {
+  return `($v := ${valueToJsonata(value, scope)}; $exists($v) ? $v : null)`;
+}
+
 /** The operator of a comparison, or a message when it has none or several. */
 export function comparisonOperator(c: Comparison): { op: (typeof OPERATORS)[number] } | { error: string } {
   const ops = OPERATORS.filter((op) => c[op] !== undefined);

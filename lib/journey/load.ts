@@ -1,6 +1,8 @@
 /** Reading journey files from disk: parse, validate against their templates folder, report problems. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { TemplateCheck } from '../core/templates';
+import { jsonErrorDetail, jsonErrorOffset, lineAndColumn } from './json-error';
 import type { Journey } from './schema';
 import { type Problem, validateJourney } from './validate';
 
@@ -21,23 +23,64 @@ export function templatesDirOf(file: string): string {
   return join(dirname(resolve(file)), 'templates');
 }
 
+export interface LoadOptions {
+  /**
+   * Parses a template and lists what it reads (`checkTemplate` of lib/core/templates): then every
+   * template a send may use is checked too. The CLI, the local engine and CDK synth pass it; the
+   * Lambdas do not, so that Liquid stays out of bundles that never render (their journeys and
+   * templates were checked when the stack was synthesized).
+   */
+  checkTemplate?: (text: string) => TemplateCheck;
+}
+
 /** Read and validate one journey file. */
 export function loadJourneyFile(
   file: string,
+  opts: LoadOptions = {},
 ): { ok: true; loaded: LoadedJourney } | { ok: false; problems: Problem[] } {
   let doc: unknown;
+  let text = '';
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
+    doc = JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message;
-    return { ok: false, problems: [{ pointer: '', code: 'bad-json', message: `not valid JSON: ${message}` }] };
+    return { ok: false, problems: [{ pointer: '', code: 'bad-json', message: notJson(text, err as Error) }] };
   }
   const templatesDir = templatesDirOf(file);
+  const templateFile = (template: string, channel: string) => join(templatesDir, `${template}.${channel}.liquid`);
+  const { checkTemplate } = opts;
   const result = validateJourney(doc, {
-    templateExists: (template, channel) => existsSync(join(templatesDir, `${template}.${channel}.liquid`)),
+    templateExists: (template, channel) => existsSync(templateFile(template, channel)),
+    ...(checkTemplate && {
+      checkTemplate: (template: string, channel: string) => {
+        let source: string;
+        try {
+          source = readFileSync(templateFile(template, channel), 'utf8');
+        } catch {
+          return undefined;
+        }
+        return checkTemplate(source);
+      },
+    }),
   });
   if (!result.ok) return { ok: false, problems: result.problems };
   return { ok: true, loaded: { file, journey: result.journey, templatesDir } };
+}
+
+/** Why a file is not JSON, with the line and column where it stops being JSON. */
+function notJson(text: string, err: Error): string {
+  if (err.name !== 'SyntaxError') return `cannot read the file: ${err.message}`;
+  // JSON.parse's own position and words when it gives a position; else where the scanner stops.
+  const given = /at position (\d+)/.exec(err.message);
+  const offset = given ? Number(given[1]) : jsonErrorOffset(text);
+  if (offset === undefined) return `not valid JSON: ${jsonErrorDetail(err.message)}`;
+  const { line, column } = lineAndColumn(text, offset);
+  const detail = given
+    ? jsonErrorDetail(err.message)
+    : offset >= text.length
+      ? 'the file ends before the JSON does'
+      : `unexpected ${JSON.stringify(text[offset])}`;
+  return `not valid JSON at line ${line}, column ${column}: ${detail}`;
 }
 
 /** Journey files named by the arguments: files as given, folders expanded to their *.json (not schemas). */
@@ -54,7 +97,10 @@ export function journeyFiles(paths: string[]): string[] {
 }
 
 /** Load every journey; all problems of all files, and duplicate ids across files. */
-export function loadJourneys(paths: string[]): { loaded: LoadedJourney[]; failures: FileProblems[] } {
+export function loadJourneys(
+  paths: string[],
+  opts: LoadOptions = {},
+): { loaded: LoadedJourney[]; failures: FileProblems[] } {
   const loaded: LoadedJourney[] = [];
   const failures: FileProblems[] = [];
   const seen = new Map<string, string>();
@@ -63,7 +109,7 @@ export function loadJourneys(paths: string[]): { loaded: LoadedJourney[]; failur
       failures.push({ file, problems: [{ pointer: '', code: 'missing-file', message: `no such file: ${file}` }] });
       continue;
     }
-    const r = loadJourneyFile(file);
+    const r = loadJourneyFile(file, opts);
     if (!r.ok) {
       failures.push({ file, problems: r.problems });
       continue;

@@ -4,8 +4,12 @@
  */
 import * as z from 'zod';
 
-/** ISO 8601 duration such as PT1H, P1D or P1Y2M; months count 30 days and years 365. */
-export const DURATION_PATTERN = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
+/**
+ * ISO 8601 duration such as PT1H, P1D or P1Y2M; months count 30 days and years 365. Whole units
+ * only: Step Functions waits and times out in whole seconds (a fractional Seconds or
+ * TimeoutSeconds is refused when the machine is created).
+ */
+export const DURATION_PATTERN = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 export const STEP_ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 export const JOURNEY_ID_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
@@ -14,7 +18,10 @@ const CLOCK_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 const duration = z
   .string()
   .regex(DURATION_PATTERN, {
-    error: (i) => `expected an ISO 8601 duration such as "PT1H" or "P2D", found ${show(i.input)}`,
+    error: (i) =>
+      typeof i.input === 'string' && /\d[.,]\d/.test(i.input)
+        ? `a duration counts whole units (Step Functions waits whole seconds), found ${show(i.input)}; write e.g. "PT2S" or "PT1M30S"`
+        : `expected an ISO 8601 duration such as "PT1H" or "P2D", found ${show(i.input)}`,
   })
   .describe('ISO 8601 duration, e.g. PT30M, PT1H, P2D');
 const stepRef = z
@@ -304,6 +311,11 @@ export const journeySchema = z
         maxDuration: duration
           .optional()
           .describe('an instance still running then ends with reason timeout (at most 1 year)'),
+        sessionTimeout: duration
+          .optional()
+          .describe(
+            'a session is live while its touchpoints are at most this far apart and its last one is at most this old (default PT30M, at most P1D, whole seconds)',
+          ),
       })
       .strict()
       .optional(),

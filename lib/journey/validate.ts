@@ -2,13 +2,17 @@
  * Journey validation (SPEC §3 "Validation"): pure, returns every problem at once as data, each with
  * the JSON pointer of the culprit and a message naming the value found and what is allowed.
  */
-import type { z } from 'zod';
 import { pathDeeperThan } from '../core/nesting';
+import type { TemplateCheck } from '../core/templates';
 import { isValidTimeZone } from '../core/zoned-time';
 import { durationSeconds, ONE_YEAR_SECONDS } from './duration';
+import { MAX_SESSION_TIMEOUT_SECONDS } from './escalation-rules';
 import { comparisonOperator, conditionComparisons, conditionPaths, parseExpr, type Root } from './expressions';
-import { assertNever, type Journey, journeySchema, STEP_ID_PATTERN, type Step, show, stepSchema } from './schema';
+import { instantMillis, isCalendarDate, isUntilLiteral } from './instant';
+import { assertNever, type Journey, journeySchema, STEP_ID_PATTERN, type Step, show } from './schema';
+import { looseGotos, looseStart, looseSteps, pointerOf, schemaProblems, valueAt } from './schema-problems';
 import { channelsOf, stepMaxSeconds, stepTargets } from './steps';
+import { templateProblems } from './template-problems';
 
 export interface Problem {
   pointer: string;
@@ -20,12 +24,16 @@ export interface Problem {
 export interface ValidationEnv {
   /** Whether `templates/<template>.<channel>.liquid` exists beside the journey file. */
   templateExists(template: string, channel: string): boolean;
+  /** The template parsed, with what it reads (lib/core/templates checkTemplate); not checked without it. */
+  checkTemplate?(template: string, channel: string): TemplateCheck | undefined;
 }
 
 /** Deeper than any journey needs; deep enough to keep every recursive check below far from the stack's limit. */
 const MAX_DEPTH = 64;
 
 export type ValidationResult = { ok: true; journey: Journey; problems: [] } | { ok: false; problems: Problem[] };
+
+export { pointerOf };
 
 /** Validate a parsed JSON document as a journey. */
 export function validateJourney(doc: unknown, env: ValidationEnv): ValidationResult {
@@ -46,93 +54,36 @@ export function validateJourney(doc: unknown, env: ValidationEnv): ValidationRes
   const parsed = journeySchema.safeParse(doc);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => schemaProblems(issue, doc));
-    problems.push(...referenceProblems(looseSteps(doc), looseStart(doc)));
+    problems.push(...referenceProblems(looseSteps(doc), looseStart(doc), looseGotos(doc)));
     return { ok: false, problems: dedupe(problems) };
   }
   const journey = parsed.data;
   const problems = [
-    ...referenceProblems(journey.steps, journey.start),
+    ...referenceProblems(
+      journey.steps,
+      journey.start,
+      (journey.escalation ?? []).map((r) => r.goto),
+    ),
     ...stepProblems(journey, env),
     ...loopProblems(journey),
     ...durationProblems(journey),
     ...settingsProblems(journey),
+    ...(env.checkTemplate
+      ? templateProblems(journey, env.checkTemplate).map(({ step, code, message }) => ({
+          pointer: pointerOf(['steps', step, 'template']),
+          code,
+          message,
+        }))
+      : []),
   ];
   return problems.length ? { ok: false, problems: dedupe(problems) } : { ok: true, journey, problems: [] };
 }
 
-/** JSON pointer (RFC 6901) for a path of keys. */
-export function pointerOf(path: readonly PropertyKey[]): string {
-  return path.map((k) => `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-}
-
-function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = doc;
-  for (const k of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[k];
-  }
-  return cur;
-}
-
-function schemaProblems(issue: z.core.$ZodIssue, doc: unknown): Problem[] {
-  const found = valueAt(doc, issue.path);
-  if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeys(issue.path, doc);
-    return issue.keys.map((key) => ({
-      pointer: pointerOf([...issue.path, key]),
-      code: 'unknown-field',
-      message: `unknown field ${show(key)}${allowed ? `; allowed here: ${allowed.join(', ')}` : ''}`,
-    }));
-  }
-  if (issue.code === 'invalid_union' && 'discriminator' in issue) {
-    return [
-      {
-        pointer: pointerOf(issue.path),
-        code: 'unknown-step-type',
-        message: `unknown step type ${show(found)}; expected one of ${(issue as { options?: unknown[] }).options?.map((o) => show(o)).join(', ')}`,
-      },
-    ];
-  }
-  if (found === undefined && issue.code === 'invalid_type') {
-    return [
-      {
-        pointer: pointerOf(issue.path),
-        code: 'missing-field',
-        message: `required field is missing (${issue.message})`,
-      },
-    ];
-  }
-  const message = issue.message.includes('found') ? issue.message : `${issue.message}; found ${show(found)}`;
-  return [{ pointer: pointerOf(issue.path), code: 'schema', message }];
-}
-
-function allowedKeys(path: readonly PropertyKey[], doc: unknown): string[] | undefined {
-  if (path.length === 0) return Object.keys(journeySchema.shape);
-  if (path.length === 2 && path[0] === 'steps') {
-    const type = valueAt(doc, [...path, 'type']);
-    const option = stepSchema.options.find((o) => o.shape.type.value === type);
-    return option ? Object.keys(option.shape) : undefined;
-  }
-  return undefined;
-}
-
-function looseSteps(doc: unknown): Record<string, Step> {
-  const steps = valueAt(doc, ['steps']);
-  if (!steps || typeof steps !== 'object' || Array.isArray(steps)) return {};
-  const out: Record<string, Step> = {};
-  for (const [id, step] of Object.entries(steps)) {
-    if (step && typeof step === 'object' && typeof (step as { type?: unknown }).type === 'string')
-      out[id] = step as Step;
-  }
-  return out;
-}
-
-function looseStart(doc: unknown): string | undefined {
-  const start = valueAt(doc, ['start']);
-  return typeof start === 'string' ? start : undefined;
-}
-
-function referenceProblems(steps: Record<string, Step>, start: string | undefined): Problem[] {
+/**
+ * Unknown step names, and steps no path reaches: from start, or from an escalation's goto (a
+ * rule moves the instance there from any pause).
+ */
+function referenceProblems(steps: Record<string, Step>, start: string | undefined, gotos: string[]): Problem[] {
   const problems: Problem[] = [];
   const ids = Object.keys(steps);
   for (const id of ids) {
@@ -164,13 +115,14 @@ function referenceProblems(steps: Record<string, Step>, start: string | undefine
     }
   }
   if (start !== undefined && start in steps) {
-    const seen = reachable(steps, start);
+    const seen = reachable(steps, [start, ...gotos]);
+    const from = gotos.length ? `start ${show(start)} or an escalation goto` : `start ${show(start)}`;
     for (const id of ids) {
       if (!seen.has(id)) {
         problems.push({
           pointer: pointerOf(['steps', id]),
           code: 'unreachable-step',
-          message: `step ${show(id)} is unreachable: no path from start ${show(start)} leads to it`,
+          message: `step ${show(id)} is unreachable: no path from ${from} leads to it`,
         });
       }
     }
@@ -178,9 +130,9 @@ function referenceProblems(steps: Record<string, Step>, start: string | undefine
   return problems;
 }
 
-function reachable(steps: Record<string, Step>, start: string): Set<string> {
+function reachable(steps: Record<string, Step>, from: string[]): Set<string> {
   const seen = new Set<string>();
-  const todo = [start];
+  const todo = [...from];
   while (todo.length) {
     const id = todo.pop()!;
     if (seen.has(id) || !(id in steps)) continue;
@@ -401,11 +353,7 @@ function problemsOfStep(journey: Journey, id: string, step: Step, env: Validatio
           message: `a wait takes exactly one of for, until, untilLocalTime; found ${given.length ? given.join(', ') : 'none'}`,
         });
       }
-      if (step.until !== undefined && !isTimestamp(step.until)) {
-        problems.push(
-          ...pathProblems(journey, at('until'), step.until, STATE_ROOTS, 'wait until (an RFC 3339 time or a path)'),
-        );
-      }
+      if (step.until !== undefined) problems.push(...untilProblems(journey, at('until'), step.until));
       break;
     }
     case 'waitFor':
@@ -456,9 +404,20 @@ function problemsOfStep(journey: Journey, id: string, step: Step, env: Validatio
   return problems;
 }
 
-/** Whether a wait `until` is a literal time rather than a path. */
-export function isTimestamp(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T/.test(text);
+/** A wait's `until`: a time the run can read (a literal, checked now), or a path (checked when it is read). */
+function untilProblems(journey: Journey, pointer: string, until: string): Problem[] {
+  const parsed = parseExpr(until);
+  const literal = isUntilLiteral(until) ? until : parsed.kind === 'literal' ? parsed.value : undefined;
+  if (literal === undefined)
+    return pathProblems(journey, pointer, until, STATE_ROOTS, 'wait until (an RFC 3339 time or a path)');
+  if (typeof literal === 'string' && instantMillis(literal) !== undefined && isCalendarDate(literal)) return [];
+  return [
+    {
+      pointer,
+      code: 'bad-time',
+      message: `${show(until)} is not an RFC 3339 time with an offset such as "2026-03-01T10:00:00Z" or "2026-03-01T10:00:00-05:00" (seconds may be left out), nor a path such as trigger.data.appointmentAt`,
+    },
+  ];
 }
 
 /** Steps that take time before moving on; a loop must contain one. */
@@ -511,14 +470,30 @@ function durationProblems(journey: Journey): Problem[] {
       });
     }
   };
+  // These become a TimeoutSeconds, which Step Functions wants at least 1.
+  const noTimeAtAll = (pointer: string, value: string, what: string) => {
+    if (durationSeconds(value) === 0) {
+      problems.push({
+        pointer,
+        code: 'zero-duration',
+        message: `${show(value)} is no time at all; ${what} is at least PT1S`,
+      });
+    }
+  };
   for (const [id, step] of Object.entries(journey.steps)) {
     if (step.type === 'wait' && step.for) longerThanAYear(pointerOf(['steps', id, 'for']), step.for);
-    if (step.type === 'waitFor') longerThanAYear(pointerOf(['steps', id, 'timeout']), step.timeout);
+    if (step.type === 'waitFor') {
+      longerThanAYear(pointerOf(['steps', id, 'timeout']), step.timeout);
+      noTimeAtAll(pointerOf(['steps', id, 'timeout']), step.timeout, 'a waitFor timeout');
+    }
     if (step.type === 'send' && typeof step.timing === 'object')
       longerThanAYear(pointerOf(['steps', id, 'timing', 'within']), step.timing.within);
   }
   const maxDuration = journey.settings?.maxDuration;
-  if (maxDuration) longerThanAYear('/settings/maxDuration', maxDuration);
+  if (maxDuration) {
+    longerThanAYear('/settings/maxDuration', maxDuration);
+    noTimeAtAll('/settings/maxDuration', maxDuration, 'maxDuration');
+  }
   if (journey.entry?.cooldown) longerThanAYear('/entry/cooldown', journey.entry.cooldown);
   // With maxDuration the instance ends in time whatever the path; without, the longest path counts.
   if (maxDuration) return problems;
@@ -579,6 +554,18 @@ function settingsProblems(journey: Journey): Problem[] {
       pointer: '/settings',
       code: 'missing-timezone',
       message: `settings.timezone is required when the journey ${quiet ? 'has quiet hours' : 'uses local times'}: it is the zone used for customers whose profile has none`,
+    });
+  }
+  const timeout = journey.settings?.sessionTimeout;
+  const timeoutSeconds = timeout === undefined ? undefined : durationSeconds(timeout);
+  if (
+    timeoutSeconds !== undefined &&
+    (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_SESSION_TIMEOUT_SECONDS)
+  ) {
+    problems.push({
+      pointer: '/settings/sessionTimeout',
+      code: 'bad-session-timeout',
+      message: `sessionTimeout must be whole seconds from PT1S to P1D, such as "PT30M", found ${show(timeout)} (${timeoutSeconds} s)`,
     });
   }
   if (quiet && quiet.start === quiet.end) {

@@ -1,25 +1,32 @@
 /**
  * `baton dev`: the local engine on the wall clock (optionally faster), data on disk, the HTTP API
- * on 127.0.0.1, and a scheduler that polls the store for due waits.
+ * on 127.0.0.1, and a scheduler that polls the store for due waits. At start it finishes whatever
+ * a previous run left half-done: the events it accepted, then the executions it was running.
  */
 import { mkdirSync } from 'node:fs';
+import { finishPendingEvents } from '../core/finish-pending';
 import type { Logger } from '../core/ports';
 import type { Profile } from '../core/profile';
 import type { LoadedJourney } from '../journey/load';
 import { type LocalServer, listen } from '../server/http';
-import { putProfile } from '../store/profiles';
-import { ContinuingClock } from './continuing-clock';
+import { StoreLockedError } from '../store/dynalite-client';
+import { type ClockStart, ContinuingClock } from './continuing-clock';
+import { DataDirInUseError, PortInUseError } from './dev-errors';
 import { watchJourneys } from './reload';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
+import { type SeedOutcome, seedNewDataDir } from './seed';
 
 export interface DevOptions {
   journeys: LoadedJourney[];
   /** The folder the journeys came from: watched, and reloaded on change. */
   workflowsDir?: string;
+  /** Stored only when the data directory is new (see seedNewDataDir). */
   profiles: Profile[];
   dataDir: string;
   port: number;
   speed: number;
+  /** Start engine time over at real time instead of where the data directory's last run left it. */
+  resetClock?: boolean;
   log: Logger;
   /** Real milliseconds between polls for due waits. */
   pollMs?: number;
@@ -28,16 +35,36 @@ export interface DevOptions {
 export interface DevServer {
   port: number;
   runtime: LocalRuntime;
+  clock: ContinuingClock;
+  /** How the clock was set at start. */
+  clockStart: ClockStart;
+  /** What became of the profiles given. */
+  seed: SeedOutcome;
   close(): Promise<void>;
 }
 
+/** Open the data directory's store; another `baton dev` holding it is a DataDirInUseError. */
+async function openRuntime(opts: DevOptions, clock: ContinuingClock): Promise<LocalRuntime> {
+  try {
+    return await startLocalRuntime({ journeys: opts.journeys, clock, dataDir: opts.dataDir, log: opts.log });
+  } catch (err) {
+    throw err instanceof StoreLockedError ? new DataDirInUseError(opts.dataDir, { cause: err }) : err;
+  }
+}
+
+/** Start `baton dev`. Rejects with DataDirInUseError or PortInUseError when it cannot. */
 export async function startDev(opts: DevOptions): Promise<DevServer> {
   mkdirSync(opts.dataDir, { recursive: true });
   // The clock is created before the store is open; its origin is fixed from the store just after.
   const clock = new ContinuingClock(opts.speed);
-  const runtime = await startLocalRuntime({ journeys: opts.journeys, clock, dataDir: opts.dataDir, log: opts.log });
-  await clock.continueFrom(runtime.table);
-  for (const p of opts.profiles) await putProfile(runtime.table, p, clock.now());
+  const runtime = await openRuntime(opts, clock);
+  // Seeding looks at whether a clock was kept, so it comes before the clock keeps one.
+  const seed = await seedNewDataDir(runtime.table, opts.profiles, clock.now());
+  const clockStart = await clock.continueFrom(runtime.table, { reset: opts.resetClock });
+  clock.keepRenewing((err) => opts.log.error('engine time could not be saved', { error: String(err) }));
+  // Events a crash cut short are finished before anything else happens, in the order they came in.
+  const finished = await finishPendingEvents(runtime.deps);
+  if (finished) opts.log.info('finished events a previous run had accepted and not completed', { events: finished });
   const watcher = opts.workflowsDir ? watchJourneys(runtime, opts.workflowsDir, opts.log) : undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -58,12 +85,17 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     stopped = true;
     clearTimeout(timer);
     watcher?.close();
+    await runtime.engine.idle().catch(() => undefined);
+    await clock.stop();
     await runtime.close();
-    throw err;
+    throw (err as NodeJS.ErrnoException)?.code === 'EADDRINUSE' ? new PortInUseError(opts.port, { cause: err }) : err;
   }
   return {
     port: server.port,
     runtime,
+    clock,
+    clockStart,
+    seed,
     close: async () => {
       stopped = true;
       clearTimeout(timer);
@@ -71,6 +103,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       // Requests in progress finish before the store closes: an event is never cut short here.
       await server.close();
       await runtime.engine.idle().catch(() => undefined);
+      // The time reached is saved last, so the next run continues from exactly there.
+      await clock.stop();
       await runtime.close();
     },
   };

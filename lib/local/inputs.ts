@@ -54,7 +54,8 @@ function readValidated<T>(
 /** Events of a JSONL file, in file order. */
 export function readEvents(file: string): { events: Envelope[]; problems: InputProblem[] } {
   const { values, problems } = readValidated(file, (v) => {
-    const r = parseEnvelope(v);
+    // Replayed in virtual time, each at its own time: no event is ahead of the clock (SPEC §1).
+    const r = parseEnvelope(v, 'replay');
     return r.ok ? { ok: true, value: r.event } : r;
   });
   return { events: values, problems };

@@ -5,6 +5,7 @@
  */
 import { type FSWatcher, watch } from 'node:fs';
 import type { Logger } from '../core/ports';
+import { checkTemplate } from '../core/templates';
 import { formatProblems, loadJourneys } from '../journey/load';
 import type { LocalRuntime } from './runtime';
 
@@ -19,7 +20,7 @@ export async function reloadJourneys(
   dir: string,
   log: Logger,
 ): Promise<{ outcomes: ReloadOutcome[]; problems: string[] }> {
-  const { loaded, failures } = loadJourneys([dir]);
+  const { loaded, failures } = loadJourneys([dir], { checkTemplate });
   const problems = formatProblems(failures);
   for (const p of problems) log.error(`not reloaded: ${p}`);
   const outcomes: ReloadOutcome[] = [];

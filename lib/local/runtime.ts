@@ -29,6 +29,8 @@ import { openLocalStore } from '../store/local-dynamo';
 import { Table } from '../store/table';
 
 const ACCOUNT = '000000000000';
+/** Present from an erasure's first local deletion until its purge of the store's files. */
+const PURGE_PENDING = { pk: 'PURGE', sk: '_' };
 
 /** The ARN of a journey version's state machine locally: `<machine>:<version>`, as AWS names versions. */
 export function localStateMachineArn(journeyId: string, version: number): string {
@@ -89,6 +91,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   // figures), and one for what exists only locally: the engine's checkpoints, outbox, dispatch log.
   const table = store.table;
   const localTable = new Table(table.client, table.name);
+  const purge = async () => {
+    await store.purge();
+    await localTable.delete(PURGE_PENDING.pk, PURGE_PENDING.sk);
+  };
   const catalog = new JourneyCatalog([]);
   const subs = localSubstitutions();
   const handlers: Record<HandlerName, (payload: unknown) => Promise<unknown>> = {
@@ -130,12 +136,17 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     destinations: localDestinations(localTable, opts.clock, opts.destinations, opts.allowNetwork ?? false),
     log: opts.log ?? silentLogger,
     onTimeline: opts.onTimeline,
-    eraseLocal: async (customerId) => {
+    eraseLocal: async (customerId, executionArns) => {
+      // Noted first: a crash before the purge leaves it to the next start.
+      await localTable.put({ ...PURGE_PENDING });
       for (const m of await listOutbox(localTable, { customerId, limit: Number.MAX_SAFE_INTEGER }))
         await localTable.delete(keys.outbox, m.messageId);
       for (const d of await listDispatches(localTable, { customerId, limit: Number.MAX_SAFE_INTEGER }))
         await localTable.delete(keys.dispatches, d.idempotencyKey);
+      for (const arn of executionArns) await engine.forgetExecution(arn);
     },
+    purgeErased: purge,
   };
+  if (await localTable.get(PURGE_PENDING.pk, PURGE_PENDING.sk)) await purge();
   return { deps, engine, table, publish, close: () => store.close() };
 }

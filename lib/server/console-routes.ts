@@ -1,14 +1,15 @@
 /**
- * The web console of `baton dev` (local only): the page at `/` and the one API it needs beyond
- * SPEC §5 — the journeys with their diagrams and per-step counts. Everything else the page shows
- * comes from the ordinary routes (outbox, dispatches, profile, context, timeline).
+ * The web console of `baton dev` (local only): the page at `/` and the two APIs it needs beyond
+ * SPEC §5 — the journeys with their diagrams and per-step counts, and the engine's time and speed.
+ * Everything else the page shows comes from the ordinary routes (outbox, dispatches, profile,
+ * context, timeline).
  */
 import type { Deps } from '../core/ports';
 import { journeyGraph } from '../journey/graph';
 import { renderSvg } from '../journey/graph-svg';
 import { CONSOLE_PAGE } from './console/page';
 import { type ByReason, journeyCounts } from './console-stats';
-import { type ApiRequest, type ApiResponse, errorBody } from './routes';
+import { type ApiRequest, type ApiResponse, errorBody, methodNotAllowed, optionsAnswer } from './response';
 
 export interface ConsoleStep {
   id: string;
@@ -31,17 +32,28 @@ export interface ConsoleJourney {
   steps: ConsoleStep[];
 }
 
+/** The console's paths, which take GET only. */
+const CONSOLE_PATHS = ['/', '/console/api/journeys', '/console/api/clock'];
+const ALLOWED = ['GET', 'OPTIONS'];
+
 /** Answer a console request, or undefined when the request is not the console's. */
 export async function consoleRoute(deps: Deps, req: ApiRequest): Promise<ApiResponse | undefined> {
-  if (req.method !== 'GET') return undefined;
+  if (!CONSOLE_PATHS.includes(req.path)) return undefined;
+  if (req.method === 'OPTIONS') return optionsAnswer(ALLOWED);
+  if (req.method !== 'GET') return methodNotAllowed(req.method, req.path, ALLOWED);
   if (req.path === '/') return { status: 200, contentType: 'text/html; charset=utf-8', body: CONSOLE_PAGE };
-  if (req.path !== '/console/api/journeys') return undefined;
+  if (req.path === '/console/api/clock') return { status: 200, body: engineClock(deps) };
   try {
     return { status: 200, body: { journeys: await consoleJourneys(deps) } };
   } catch (err) {
     deps.log.error('console request failed', { path: req.path, error: (err as Error)?.name ?? 'Error' });
     return errorBody(500, 'internal', 'the counts could not be read; retry');
   }
+}
+
+/** The engine's time as the console header shows it; `speed` is null when time is virtual. */
+export function engineClock(deps: Pick<Deps, 'clock'>): { now: string; speed: number | null } {
+  return { now: new Date(deps.clock.now()).toISOString(), speed: deps.clock.speed ?? null };
 }
 
 /** Every journey of the catalog with its diagram and counts. */

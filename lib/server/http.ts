@@ -1,8 +1,12 @@
-/** `baton dev`'s HTTP server on 127.0.0.1: reads the body (bounded) and routes it. */
+/**
+ * `baton dev`'s HTTP server on 127.0.0.1: reads the body (bounded), refuses what a web page sent
+ * on another site's behalf (local-origin.ts), and routes the rest.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Deps } from '../core/ports';
 import { consoleRoute } from './console-routes';
+import { refuseForeign } from './local-origin';
 import { type ApiResponse, errorBody, route } from './routes';
 
 export { MAX_BATCH, postEvents } from './routes';
@@ -23,25 +27,40 @@ async function readBody(
   return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
 }
 
+/**
+ * The path (still percent-encoded) and the query of a request target. Never throws: `new URL`
+ * does on `//` and reads `//x/events` as host x, path /events.
+ */
+function target(url: string): { path: string; query: URLSearchParams } {
+  const q = url.indexOf('?');
+  return q < 0
+    ? { path: url, query: new URLSearchParams() }
+    : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
+}
+
+async function answer(deps: Deps, req: IncomingMessage, text: string): Promise<ApiResponse> {
+  const refused = refuseForeign(req.headers, req.socket.localPort ?? 0);
+  if (refused) return refused;
+  const request = {
+    method: req.method ?? 'GET',
+    ...target(req.url ?? '/'),
+    body: text || undefined,
+    contentType: req.headers['content-type'],
+  };
+  // This server is always local, so the console comes first.
+  return (await consoleRoute(deps, request)) ?? (await route(deps, request, { local: true }));
+}
+
 /** Handle one request of the local server. */
 export async function handle(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const body = await readBody(req);
-  let result: ApiResponse;
-  if (body.ok) {
-    const request = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
-      body: body.text || undefined,
-    };
-    // This server is always local, so the console comes first.
-    result = (await consoleRoute(deps, request)) ?? (await route(deps, request, { local: true }));
-  } else result = body.response;
-  const text = result.contentType ? String(result.body) : JSON.stringify(result.body);
+  const result = body.ok ? await answer(deps, req, body.text) : body.response;
+  const text = result.status === 204 ? '' : result.contentType ? String(result.body) : JSON.stringify(result.body);
   res.writeHead(result.status, {
-    'content-type': result.contentType ?? 'application/json',
-    'content-length': Buffer.byteLength(text),
+    ...(result.status === 204
+      ? {}
+      : { 'content-type': result.contentType ?? 'application/json', 'content-length': Buffer.byteLength(text) }),
+    ...result.headers,
     // The rest of a refused body was never read, so this connection cannot carry another request.
     ...(body.ok ? {} : { connection: 'close' }),
   });

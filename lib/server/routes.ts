@@ -13,7 +13,20 @@ import type { Deps } from '../core/ports';
 import { saveProfile } from '../core/preferences';
 import { parseProfile } from '../core/profile';
 import { listTimeline } from '../core/timeline';
+import { show } from '../journey/schema';
 import { consentHistory, getProfile } from '../store/profiles';
+import { checkQuery, customerIdFilter, customerIdParam, limitParam } from './params';
+import {
+  type ApiRequest,
+  type ApiResponse,
+  errorBody,
+  isJsonContentType,
+  methodNotAllowed,
+  optionsAnswer,
+  unsupportedMediaType,
+} from './response';
+
+export { type ApiRequest, type ApiResponse, errorBody } from './response';
 
 export const MAX_BATCH = 500;
 
@@ -35,7 +48,7 @@ export async function postEvents(deps: Deps, body: unknown): Promise<{ status: n
   }
   const results: EntryResult[] = [];
   for (const entry of entries) {
-    const parsed = parseEnvelope(entry);
+    const parsed = parseEnvelope(entry, deps.clock.now());
     if (!parsed.ok) {
       const id =
         entry && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string'
@@ -49,27 +62,20 @@ export async function postEvents(deps: Deps, body: unknown): Promise<{ status: n
   return { status: 200, body: { failedCount: results.filter((r) => r.status === 'rejected').length, results } };
 }
 
-export function errorBody(status: number, code: string, message: string, errors?: FieldError[]): ApiResponse {
-  return { status, body: { error: { code, message, ...(errors ? { errors } : {}) } } };
-}
+/** `id` is the customer id of the path, decoded and checked, on routes under /customers/{id}. */
+type Handler = (deps: Deps, req: ApiRequest, id: string) => Promise<ApiResponse>;
 
-/** A request as any transport hands it over: the local server, or API Gateway. */
-export interface ApiRequest {
+interface Route {
   method: string;
-  path: string;
-  query: URLSearchParams;
-  /** The raw body, when there is one. */
-  body?: string;
+  /** Its one capture group, when it has one, is the customer id `{id}`. */
+  pattern: RegExp;
+  /** How the route is named in messages. */
+  name: string;
+  handler: Handler;
+  /** The query parameters it takes; any other is refused. Undefined: not checked. */
+  query?: readonly string[];
+  localOnly?: boolean;
 }
-
-export interface ApiResponse {
-  status: number;
-  body: unknown;
-  /** Set for a body that is not JSON (the local console's page): the body is then sent as is. */
-  contentType?: string;
-}
-
-type Handler = (deps: Deps, req: ApiRequest, params: string[]) => Promise<ApiResponse>;
 
 function jsonBody(req: ApiRequest): { ok: true; value: unknown } | { ok: false; response: ApiResponse } {
   try {
@@ -79,10 +85,25 @@ function jsonBody(req: ApiRequest): { ok: true; value: unknown } | { ok: false; 
   }
 }
 
-const routes: { method: string; pattern: RegExp; handler: Handler; localOnly?: boolean }[] = [
+/** GET /outbox and /dispatches (local only): what the local engine delivered, filtered by customer. */
+async function localLog(
+  req: ApiRequest,
+  key: 'messages' | 'dispatches',
+  list: (filter: { customerId?: string; limit: number }) => Promise<unknown[]>,
+): Promise<ApiResponse> {
+  const customerId = customerIdFilter(req.query);
+  if (!customerId.ok) return customerId.response;
+  const limit = limitParam(req.query, 100);
+  if (!limit.ok) return limit.response;
+  return { status: 200, body: { [key]: await list({ customerId: customerId.value, limit: limit.value }) } };
+}
+
+const routes: Route[] = [
   {
     method: 'POST',
     pattern: /^\/events$/,
+    name: '/events',
+    query: [],
     handler: async (deps, req) => {
       const body = jsonBody(req);
       return body.ok ? postEvents(deps, body.value) : body.response;
@@ -91,32 +112,25 @@ const routes: { method: string; pattern: RegExp; handler: Handler; localOnly?: b
   {
     method: 'GET',
     pattern: /^\/dispatches$/,
+    name: '/dispatches',
+    query: ['customerId', 'limit'],
     localOnly: true,
-    handler: async (deps, req) => ({
-      status: 200,
-      body: {
-        dispatches: await listDispatches(deps.table, { customerId: req.query.get('customerId') ?? undefined }),
-      },
-    }),
+    handler: (deps, req) => localLog(req, 'dispatches', (filter) => listDispatches(deps.table, filter)),
   },
   {
     method: 'GET',
     pattern: /^\/outbox$/,
+    name: '/outbox',
+    query: ['customerId', 'limit'],
     localOnly: true,
-    handler: async (deps, req) => ({
-      status: 200,
-      body: {
-        messages: await listOutbox(deps.table, {
-          customerId: req.query.get('customerId') ?? undefined,
-          limit: Number(req.query.get('limit') ?? 100),
-        }),
-      },
-    }),
+    handler: (deps, req) => localLog(req, 'messages', (filter) => listOutbox(deps.table, filter)),
   },
   {
     method: 'GET',
     pattern: /^\/customers\/([^/]+)\/profile$/,
-    handler: async (deps, _req, [id]) => {
+    name: '/customers/{id}/profile',
+    query: [],
+    handler: async (deps, _req, id) => {
       const profile = await getProfile(deps.table, id);
       return profile ? { status: 200, body: profile } : errorBody(404, 'not-found', `no profile for customer ${id}`);
     },
@@ -124,47 +138,64 @@ const routes: { method: string; pattern: RegExp; handler: Handler; localOnly?: b
   {
     method: 'PUT',
     pattern: /^\/customers\/([^/]+)\/profile$/,
-    handler: async (deps, req, [id]) => {
+    name: '/customers/{id}/profile',
+    query: [],
+    handler: async (deps, req, id) => {
       const body = jsonBody(req);
       if (!body.ok) return body.response;
       const value =
-        body.value && typeof body.value === 'object' ? { customerId: id, ...(body.value as object) } : body.value;
+        body.value && typeof body.value === 'object' && !Array.isArray(body.value)
+          ? { customerId: id, ...(body.value as object) }
+          : body.value;
       const parsed = parseProfile(value);
       if (!parsed.ok) return errorBody(400, 'bad-profile', 'the profile is not valid', parsed.errors);
       if (parsed.profile.customerId !== id) {
-        return errorBody(400, 'bad-profile', `customerId ${parsed.profile.customerId} does not match the path's ${id}`);
+        const message = `customerId must be the path's ${show(id)} or left out, found ${show(parsed.profile.customerId)}`;
+        return errorBody(400, 'bad-profile', 'the profile is not valid', [{ path: '/customerId', message }]);
       }
-      await saveProfile(deps, parsed.profile);
-      return { status: 200, body: parsed.profile };
+      return { status: 200, body: await saveProfile(deps, parsed.profile) };
     },
   },
   {
     method: 'GET',
     pattern: /^\/customers\/([^/]+)\/consent$/,
-    handler: async (deps, _req, [id]) => ({ status: 200, body: { history: await consentHistory(deps.table, id) } }),
+    name: '/customers/{id}/consent',
+    query: [],
+    handler: async (deps, _req, id) => ({ status: 200, body: { history: await consentHistory(deps.table, id) } }),
   },
   {
     method: 'GET',
     pattern: /^\/customers\/([^/]+)\/timeline$/,
-    handler: async (deps, req, [id]) => {
-      const limit = Number(req.query.get('limit') ?? 50);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-        return errorBody(400, 'bad-limit', `limit takes 1 to 500, found ${req.query.get('limit')}`);
+    name: '/customers/{id}/timeline',
+    query: ['limit', 'cursor'],
+    handler: async (deps, req, id) => {
+      const limit = limitParam(req.query, 50);
+      if (!limit.ok) return limit.response;
+      const cursor = req.query.get('cursor') ?? undefined;
+      const page = await listTimeline(deps.table, id, { limit: limit.value, cursor });
+      if (!page) {
+        return errorBody(
+          400,
+          'bad-cursor',
+          `cursor must be the next of an earlier page of this customer's timeline, found ${show(cursor)}`,
+        );
       }
-      const page = await listTimeline(deps.table, id, { limit, cursor: req.query.get('cursor') ?? undefined });
-      if (!page) return errorBody(400, 'bad-cursor', 'cursor is not one this API gave out');
       return { status: 200, body: page };
     },
   },
   {
     method: 'GET',
     pattern: /^\/customers\/([^/]+)\/context$/,
-    handler: async (deps, _req, [id]) => ({ status: 200, body: await customerContext(deps, id) }),
+    name: '/customers/{id}/context',
+    query: [],
+    handler: async (deps, _req, id) => ({ status: 200, body: await customerContext(deps, id) }),
   },
   {
     method: 'DELETE',
     pattern: /^\/customers\/([^/]+)$/,
-    handler: async (deps, _req, [id]) => ({
+    name: '/customers/{id}',
+    query: [],
+    handler: async (deps, _req, id) => ({
       status: 200,
       body: { customerId: id, erased: true, ...(await eraseCustomer(deps, id)) },
     }),
@@ -172,6 +203,8 @@ const routes: { method: string; pattern: RegExp; handler: Handler; localOnly?: b
   {
     method: 'GET',
     pattern: /^\/health$/,
+    name: '/health',
+    query: [],
     handler: async (deps) => ({
       status: 200,
       body: { ok: true, journeys: deps.catalog.all().map((e) => e.journey.id) },
@@ -179,26 +212,34 @@ const routes: { method: string; pattern: RegExp; handler: Handler; localOnly?: b
   },
 ];
 
-/** Route one request; `local` enables the local-only routes (outbox, dispatch log). */
+/** The methods a path takes (with OPTIONS, answered locally), or none when no route has the path. */
+export function allowedMethods(path: string, opts: { local: boolean }): string[] {
+  const methods = routes.filter((r) => r.pattern.test(path) && (opts.local || !r.localOnly)).map((r) => r.method);
+  return methods.length ? [...new Set(methods), ...(opts.local ? ['OPTIONS'] : [])] : [];
+}
+
+/**
+ * Route one request; `local` enables the local-only routes (outbox, dispatch log). Checks come in
+ * the order a caller fixes them: the route, the method, the body's type, then each parameter.
+ */
 export async function route(deps: Deps, req: ApiRequest, opts: { local: boolean }): Promise<ApiResponse> {
-  const matching = routes.filter((r) => r.pattern.test(req.path) && (opts.local || !r.localOnly));
-  const found = matching.find((r) => r.method === req.method);
-  if (!found) {
-    return matching.length
-      ? errorBody(
-          405,
-          'method-not-allowed',
-          `${req.method} is not allowed on ${req.path}; use ${matching.map((r) => r.method).join(', ')}`,
-        )
-      : errorBody(404, 'not-found', `no route ${req.method} ${req.path}`);
-  }
-  const params = (found.pattern.exec(req.path) ?? []).slice(1).map(decodeURIComponent);
+  const allowed = allowedMethods(req.path, opts);
+  if (!allowed.length) return errorBody(404, 'not-found', `no route ${req.method} ${show(req.path)}`);
+  if (req.method === 'OPTIONS' && allowed.includes('OPTIONS')) return optionsAnswer(allowed);
+  const found = routes.find((r) => r.method === req.method && r.pattern.test(req.path) && (opts.local || !r.localOnly));
+  if (!found) return methodNotAllowed(req.method, show(req.path), allowed);
+  if (req.body !== undefined && !isJsonContentType(req.contentType)) return unsupportedMediaType(req.contentType);
+  const raw = found.pattern.exec(req.path)?.[1];
+  const id = raw === undefined ? undefined : customerIdParam(raw);
+  if (id && !id.ok) return id.response;
+  const badQuery = found.query && checkQuery(req.query, found.query, `${found.method} ${found.name}`);
+  if (badQuery) return badQuery;
   try {
-    return await found.handler(deps, req, params);
+    return await found.handler(deps, req, id?.value ?? '');
   } catch (err) {
     deps.log.error('request failed', {
       method: req.method,
-      path: found.pattern.source,
+      path: found.name,
       error: (err as Error)?.name ?? 'Error',
     });
     return errorBody(500, 'internal', 'the request could not be processed; nothing was lost, retry it');

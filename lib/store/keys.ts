@@ -45,6 +45,8 @@ export const keys = {
   timelinePrefix: 'T#',
   message: (messageId: string) => `M#${messageId}`,
   event: (eventId: string) => `E#${eventId}`,
+  /** A partition of the sparse index (gsi1) of events still being processed: one per shard of event ids. */
+  pendingEvents: (shard: number) => `EP#${shard}`,
   outbox: 'OUTBOX',
   /** Locally: actions and hand-offs delivered to destinations that are not configured. */
   dispatches: 'DISPATCHES',

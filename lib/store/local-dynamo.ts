@@ -22,12 +22,22 @@ export interface LocalStore {
   close(): Promise<void>;
 }
 
+/** The store `baton dev` and `simulate` run on. */
+export interface EmbeddedStore extends LocalStore {
+  /**
+   * Make what was deleted unrecoverable from the files under `path` (erasure: the store may keep
+   * a deleted value on disk until it rewrites its files). Every embedded store must have one.
+   */
+  purge(): Promise<void>;
+}
+
 /** dynalite in this process (data on disk under `path`, else in memory), with the table ensured. */
-export async function openLocalStore(opts: { path?: string; tableName?: string } = {}): Promise<LocalStore> {
+export async function openLocalStore(opts: { path?: string; tableName?: string } = {}): Promise<EmbeddedStore> {
   const store = dynaliteClient({ path: opts.path });
+  await store.open();
   const table = new Table(store.client, opts.tableName ?? 'baton');
   await table.ensureExists();
-  return { table, close: store.close };
+  return { table, purge: store.purge, close: store.close };
 }
 
 /** dynalite served on 127.0.0.1 (data on disk under `path`, else in memory), with the table ensured. */

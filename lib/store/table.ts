@@ -20,7 +20,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 export type Item = Record<string, unknown> & { pk: string; sk: string };
 
-/** The attribute names of the table, and of its one index (still defined, no longer queried: the engine schedules from memory). */
+/** The attribute names of the table, and of its one sparse index (gsi1: only items that set gsi1pk are in it). */
 export const TABLE_KEYS = {
   pk: 'pk',
   sk: 'sk',
@@ -193,6 +193,31 @@ export class Table {
       const page = await this.query(pk, { ...opts, startKey });
       items.push(...page.items);
       startKey = page.nextKey;
+    } while (startKey);
+    return items;
+  }
+
+  /**
+   * Every item of one partition of the index gsi1, in gsi1sk order, following pages. An index is
+   * eventually consistent on DynamoDB: an item written a moment ago may be missing.
+   */
+  async queryIndexAll(gsi1pk: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      this.usage.reads++;
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.name,
+          IndexName: TABLE_KEYS.gsi1,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1pk },
+          ExpressionAttributeValues: marshall({ ':pk': gsi1pk }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => unmarshall(i) as Item));
+      startKey = out.LastEvaluatedKey;
     } while (startKey);
     return items;
   }

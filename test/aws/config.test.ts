@@ -31,6 +31,21 @@ test('every variable is read and typed', () => {
   });
 });
 
+test('secret header references, and where the secrets extension listens, are read', () => {
+  const headers = { Authorization: { secret: 'baton/cc-token' }, 'X-Api-Key': { ssmSecureString: '/baton/cc-key' } };
+  const config = parseConfig(
+    {
+      TABLE_NAME: 't',
+      DESTINATIONS: JSON.stringify({ targets: { hook: { type: 'webhook', url: 'https://cc.example.com', headers } } }),
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773',
+      AWS_SESSION_TOKEN: 'token',
+    },
+    '/x',
+  );
+  expect(config.destinations?.targets?.hook).toMatchObject({ headers });
+  expect(config.secretsExtension).toEqual({ port: 2773, sessionToken: 'token' });
+});
+
 test('empty optional variables count as unset', () => {
   const config = parseConfig(
     { TABLE_NAME: 't', SES_FROM_ADDRESS: '', SMS_SENDER_ID: '', STATE_MACHINE_ARNS: '' },
@@ -51,6 +66,17 @@ test.each([
   [
     { TABLE_NAME: 't', DESTINATIONS: '{"targets":{"hook":{"type":"webhook","url":"nope"}}}' },
     'DESTINATIONS /targets/hook/url',
+  ],
+  [
+    { TABLE_NAME: 't', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '0' },
+    'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT must be a port',
+  ],
+  [
+    {
+      TABLE_NAME: 't',
+      DESTINATIONS: '{"targets":{"hook":{"type":"webhook","url":"https://x.example","headers":{"A":{"vault":"x"}}}}}',
+    },
+    'DESTINATIONS /targets/hook/headers/A',
   ],
 ])('%j is refused: %s', (env, message) => {
   expect(() => parseConfig(env)).toThrow(ConfigError);

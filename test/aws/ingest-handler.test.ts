@@ -125,6 +125,21 @@ test('an invalid envelope is answered as rejected with its fields, logged withou
   expect(log).not.toContain(EMAIL);
 });
 
+test('a time before 2000 or more than 24 hours ahead of the wall clock is rejected, naming the value', async () => {
+  const ahead = new Date(Date.now() + 2 * 86_400_000).toISOString();
+  for (const [id, time] of [
+    ['evt-ancient', '0001-01-01T00:00:00Z'],
+    ['evt-ahead', ahead],
+  ]) {
+    const detail = { id, type: 'checkout.abandoned', customerId: 'c-42', channel: 'web', time, data: { value: 50 } };
+    await expect(handler(busEvent(detail), context)).resolves.toEqual({
+      status: 'rejected',
+      errors: [{ path: '/time', message: expect.stringContaining(`found "${time}"`) }],
+    });
+  }
+  expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+});
+
 const sqsRecord = (messageId: string, body: string): SQSRecord => ({
   messageId,
   receiptHandle: `rh-${messageId}`,

@@ -1,9 +1,10 @@
 /** The `baton` command as users run it: exit codes, exact output, and `baton dev` surviving kill -9. */
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileJourney, renderAsl } from '../../lib/journey/compile';
+import { version } from '../../package.json';
 import { journeyInTempDir, loadValid, ROOT, simpleJourney, spawnDev } from '../helpers';
 
 const BATON = join(ROOT, 'bin', 'baton.cjs');
@@ -42,6 +43,10 @@ describe('baton CLI', () => {
     expect(a.code).toBe(0);
     expect(a.out.trim().split('\n')).toHaveLength(12);
     expect(baton(...args).out).toBe(a.out);
+    // The README's tour shows this output whole: it must be what the command prints.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const shown = /npx baton simulate workflows\/cart-recovery\.json .*\n```\n\n```json\n([\s\S]*?)```/.exec(readme);
+    expect(shown?.[1]).toBe(a.out);
     const cut = baton(...args, '--until', 'PT2H');
     expect(
       cut.out
@@ -51,6 +56,34 @@ describe('baton CLI', () => {
     ).toEqual(['entered', 'entered', 'entered', 'ignored', 'sent', 'sent', 'suppressed']);
   });
 
+  it('simulate without --profiles notes on stderr that its sends will find no profiles; the lines stay on stdout', () => {
+    const r = baton(
+      'simulate',
+      'workflows/cart-recovery.json',
+      '--events',
+      'samples/cart-events.jsonl',
+      '--until',
+      'PT2H',
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      'note: no --profiles: sends will find no profiles (no address, no consent), so every send is suppressed\n',
+    );
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.kind)).toEqual([
+      'entered',
+      'entered',
+      'entered',
+      'ignored',
+      'suppressed',
+      'suppressed',
+      'suppressed',
+    ]);
+  });
+
   it('simulate: names the line and field of a bad event and runs nothing', () => {
     const r = baton('simulate', 'workflows/cart-recovery.json', '--events', join(__dirname, 'bad-events.jsonl'));
     expect(r.code).toBe(1);
@@ -58,12 +91,44 @@ describe('baton CLI', () => {
     expect(r.out).toBe('');
   });
 
-  it('usage errors exit 2 and say why', () => {
-    expect(baton('simulate', 'workflows/cart-recovery.json')).toMatchObject({
+  it("usage errors exit 2, say why and point to the command's help", () => {
+    expect(baton('simulate', 'workflows/cart-recovery.json')).toEqual({
       code: 2,
-      err: expect.stringContaining('--events'),
+      out: '',
+      err: "baton: required option '--events <file>' not specified\nrun baton simulate --help for its usage\n",
     });
-    expect(baton('frobnicate')).toMatchObject({ code: 2, err: expect.stringContaining('unknown command frobnicate') });
+    expect(baton('dev', '--port', 'x')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--port takes 0-65535'),
+    });
+  });
+
+  it('unknown commands and options: one line saying so, one line of help, exit 1', () => {
+    expect(baton('frobnicate')).toEqual({
+      code: 1,
+      out: '',
+      err: "baton: unknown command 'frobnicate'\nrun baton --help for the commands\n",
+    });
+    expect(baton('validate', '--strict')).toEqual({
+      code: 1,
+      out: '',
+      err: "baton: unknown option '--strict'\nrun baton validate --help for its usage\n",
+    });
+    expect(baton('graph', 'cart-recovery', '--formats', 'svg')).toMatchObject({
+      code: 1,
+      err: "baton: unknown option '--formats' (Did you mean --format?)\nrun baton graph --help for its usage\n",
+    });
+  });
+
+  it('every command answers --help with its own usage; baton --version prints the version', () => {
+    for (const command of ['validate', 'compile', 'graph', 'simulate', 'dev', 'schema']) {
+      const r = baton(command, '--help');
+      expect(r).toMatchObject({ code: 0, err: '' });
+      expect(r.out).toMatch(new RegExp(`^Usage: baton ${command} `));
+      if (command === 'dev') expect(r.out).toContain('--reset-clock');
+    }
+    expect(baton('--help').out).toMatch(/^Usage: baton \[options\] \[command\]/);
+    expect(baton('--version')).toEqual({ code: 0, out: `${version}\n`, err: '' });
   });
 });
 
@@ -94,6 +159,7 @@ describe('baton dev', () => {
     const first = await startDev(dataDir);
     await fetch(`${first.base}/customers/c-9/profile`, {
       method: 'PUT',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         email: 'kim@example.com',
         consent: { email: 'opted_in' },
@@ -102,6 +168,7 @@ describe('baton dev', () => {
     });
     const posted = await fetch(`${first.base}/events`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         id: 'w-1',
         type: 'account.created',

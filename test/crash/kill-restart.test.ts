@@ -1,15 +1,22 @@
 /**
  * Crash safety of `baton dev`, for real: a child process is killed with SIGKILL again and again
  * while events arrive and instances wait, then restarted on the same data directory. In the end
- * every accepted event was processed, every instance finished, and no message went out twice.
+ * every accepted event was processed, every instance finished, and no message went out twice —
+ * also when the client never sent again an event that a kill cut short.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Envelope } from '../../lib/core/envelope';
+import { ingest } from '../../lib/core/ingest';
+import type { StepFunctionsPort } from '../../lib/core/ports';
+import { WallClock } from '../../lib/engine/clock';
+import { startLocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
 import { openLocalStore } from '../../lib/store/local-dynamo';
-import { ROOT, spawnDev } from '../helpers';
+import { putProfile } from '../../lib/store/profiles';
+import { loadValid, ROOT, spawnDev } from '../helpers';
 
 const WORKFLOWS = join(ROOT, 'test', 'cli', 'workflows');
 const CUSTOMERS = Array.from({ length: 24 }, (_, i) => `c-${i}`);
@@ -38,6 +45,7 @@ async function attempt(base: string, method: string, path: string, body?: unknow
   try {
     const res = await fetch(`${base}${path}`, {
       method,
+      headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
@@ -146,4 +154,124 @@ describe('baton dev under kill -9', () => {
       await store.close();
     }
   }, 180_000);
+
+  it('finishes at start every event a kill cut short, though no client sends it again, and frees the lock', async () => {
+    const random = rng(7);
+    const dataDir = mkdtempSync(join(tmpdir(), 'baton-crash-'));
+    // The exact point first, then a real dev on what it left: killed after the instance was
+    // recorded as starting and before its execution started, holding the single-entry lock.
+    await cutShortEntry(dataDir, signup('c-cut', 'signup-cut'));
+    let dev = await startDev(dataDir);
+    child = dev.child;
+    // Then random kills while each event is sent once and never again, whatever the answer.
+    const customers = Array.from({ length: 12 }, (_, i) => `c-once-${i}`);
+    let kills = 0;
+    for (const [i, c] of customers.entries()) {
+      let killed: Promise<void> | undefined;
+      const killer = i % 4 === 0 ? setTimeout(() => (killed = kill(dev.child)), Math.floor(random() * 40)) : undefined;
+      await attempt(dev.base, 'PUT', `/customers/${c}/profile`, {
+        email: `${c}@example.com`,
+        consent: { email: 'opted_in' },
+      });
+      await attempt(dev.base, 'POST', '/events', signup(c, `signup-${c}`));
+      clearTimeout(killer);
+      // Answered before the timer fired: killed between two requests instead.
+      if (killer) killed ??= kill(dev.child);
+      if (killed) {
+        await killed;
+        kills++;
+        dev = await startDev(dataDir);
+        child = dev.child;
+      }
+    }
+    expect(kills).toBe(3);
+    const timelineOf = async (c: string) =>
+      (
+        (await attempt(dev.base, 'GET', `/customers/${c}/timeline`)) as { entries: { kind: string }[] } | undefined
+      )?.entries.map((e) => e.kind) ?? [];
+    const count = (kinds: string[], kind: string) => kinds.filter((k) => k === kind).length;
+    // The cut-short instance ran (the wait is one second at x1800); its lock is free for the next entry.
+    await until(async () => count(await timelineOf('c-cut'), 'exited') === 1);
+    await attempt(dev.base, 'POST', '/events', signup('c-cut', 'signup-cut-2'));
+    await until(async () => {
+      const all = await Promise.all([...customers, 'c-cut'].map(timelineOf));
+      return count(all.at(-1) ?? [], 'exited') === 2 && all.every((t) => count(t, 'entered') === count(t, 'exited'));
+    });
+    await kill(dev.child);
+    child = undefined;
+
+    const store = await openLocalStore({ path: dataDir });
+    try {
+      for (const c of [...customers, 'c-cut']) {
+        const timeline = (await store.table.queryAll(keys.customer(c), { prefix: keys.timelinePrefix })).map(
+          (i) => (i.entry as { kind: string }).kind,
+        );
+        const event = await store.table.get(keys.event(c === 'c-cut' ? 'signup-cut' : `signup-${c}`), keys.single);
+        // Recorded means accepted: then done, with one instance run to its end; else never seen.
+        const runs = c === 'c-cut' ? 2 : event ? 1 : 0;
+        expect([c, event?.status, count(timeline, 'entered'), count(timeline, 'exited')]).toEqual([
+          c,
+          event ? 'done' : undefined,
+          runs,
+          runs,
+        ]);
+      }
+      const outbox = await store.table.queryAll(keys.outbox);
+      for (const c of customers) {
+        expect(outbox.filter((m) => (m.message as { customerId: string }).customerId === c).length).toBeLessThanOrEqual(
+          1,
+        );
+      }
+    } finally {
+      await store.close();
+    }
+  }, 180_000);
 });
+
+function signup(customerId: string, id: string) {
+  return { id, type: 'account.created', customerId, channel: 'web', time: new Date().toISOString() };
+}
+
+/** Poll every 250 ms until `done` holds, for at most a minute. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the instances to finish');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * What a kill -9 leaves when it lands after ingest recorded an instance as starting and before it
+ * started the execution: the same library on the same data directory, whose StartExecution dies.
+ */
+async function cutShortEntry(dataDir: string, event: Envelope): Promise<void> {
+  const rt = await startLocalRuntime({
+    journeys: [loadValid(join(WORKFLOWS, 'welcome.json'))],
+    clock: new WallClock(),
+    dataDir,
+  });
+  try {
+    await putProfile(
+      rt.table,
+      { customerId: event.customerId, email: 'cut@example.com', consent: { email: 'opted_in' } },
+      Date.now(),
+    );
+    const sfn: StepFunctionsPort = {
+      startExecution: () => Promise.reject(new Killed()),
+      sendTaskSuccess: (p) => rt.engine.sendTaskSuccess(p),
+      stopExecution: (p) => rt.engine.stopExecution(p),
+    };
+    await expect(ingest({ ...rt.deps, sfn }, event)).rejects.toBeInstanceOf(Killed);
+    const pk = keys.customer(event.customerId);
+    expect((await rt.table.queryAll(pk, { prefix: keys.instancePrefix })).map((i) => i.status)).toEqual(['starting']);
+    expect(await rt.table.get(pk, keys.activeLock('welcome'))).toBeDefined();
+    expect((await rt.table.get(keys.event(event.id), keys.single))?.status).toBe('processing');
+  } finally {
+    await rt.close();
+  }
+}
+
+class Killed extends Error {
+  override readonly name = 'Killed';
+}

@@ -4,63 +4,14 @@
  */
 
 import { VirtualClock } from '../../lib/engine/clock';
-import { type Execution, LocalEngine, type TaskHandler } from '../../lib/engine/engine';
-import { type LocalStore, openLocalStore } from '../../lib/store/local-dynamo';
+import type { TaskHandler } from '../../lib/engine/engine';
+import { engineHarness, FN, machine, park, SM, T0 } from './harness';
 
-const SM = 'arn:aws:states:local:000000000000:stateMachine:test';
-const FN = 'arn:aws:lambda:local:000000000000:function:fn';
-const T0 = Date.parse('2026-01-01T00:00:00Z');
-
-let store: LocalStore;
-beforeAll(async () => {
-  store = await openLocalStore();
-});
-afterAll(async () => {
-  await store.close();
-});
-
-function machine(states: Record<string, unknown>, startAt = Object.keys(states)[0]) {
-  return JSON.stringify({ QueryLanguage: 'JSONata', StartAt: startAt, States: states });
-}
-
-/** A task that hands its token to FN and waits for it, up to `timeoutSeconds`. */
-function park(timeoutSeconds: number) {
-  return {
-    Type: 'Task',
-    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-    Arguments: { FunctionName: FN, Payload: { token: '{% $states.context.Task.Token %}' } },
-    TimeoutSeconds: timeoutSeconds,
-  };
-}
-
-let n = 0;
+const harness = engineHarness();
 type Handlers = Record<string, TaskHandler>;
-async function run(def: string, handlers: Handlers | ((clock: VirtualClock) => Handlers) = {}, input: unknown = {}) {
-  const clock = new VirtualClock(T0);
-  const table = store.table;
-  const engine = new LocalEngine({
-    table,
-    clock,
-    handlers: typeof handlers === 'function' ? handlers(clock) : handlers,
-    concurrency: 1,
-  });
-  engine.register(SM, def);
-  const name = `run-${++n}`;
-  const { executionArn } = await engine.startExecution({ stateMachineArn: SM, name, input: JSON.stringify(input) });
-  await engine.idle();
-  /** Advance virtual time through every due timer until nothing is pending (or `untilMs`). */
-  const drain = async (untilMs = Number.POSITIVE_INFINITY) => {
-    for (;;) {
-      const due = await engine.nextDueAt();
-      if (due === undefined || due > untilMs) return;
-      clock.advanceTo(due);
-      await engine.runDue();
-      await engine.idle();
-    }
-  };
-  const describe = (): Promise<Execution> => engine.describeExecution(executionArn);
-  return { engine, clock, executionArn, name, drain, describe };
-}
+/** Start an execution of `def` and run it until it parks or ends. */
+const run = (def: string, handlers: Handlers | ((clock: VirtualClock) => Handlers) = {}, input: unknown = {}) =>
+  harness.run(def, { handlers, input });
 
 describe('LocalEngine', () => {
   it('runs Pass, Choice and Succeed with JSONata Output, Assign and $states.input', async () => {
@@ -279,13 +230,7 @@ describe('LocalEngine', () => {
     const first = await run(def, { [FN]: async () => calls.push('old engine') });
     // The first engine "dies" here; a second one with the same store and a later clock takes over.
     const clock = new VirtualClock(T0 + 120_000);
-    const second = new LocalEngine({
-      table: store.table,
-      clock,
-      concurrency: 1,
-      handlers: { [FN]: async (p) => calls.push((p as { at: string }).at) },
-    });
-    second.register(SM, def);
+    const second = await harness.engineFor(def, { [FN]: async (p) => calls.push((p as { at: string }).at) }, clock);
     await second.runDue();
     await second.idle();
     expect(calls).toEqual([new Date(T0 + 120_000).toISOString()]); // overdue: fired at once, by the new engine
@@ -298,13 +243,12 @@ describe('LocalEngine', () => {
       check: { Type: 'Choice', Choices: [{ Condition: '{% $n < 1000 %}', Next: 'loop' }], Default: 'done' },
       done: { Type: 'Succeed' },
     });
-    const clock = new VirtualClock(T0);
-    const engine = new LocalEngine({ table: store.table, clock, handlers: {}, concurrency: 1, historyLimit: 100 });
-    await engine.register(SM, def);
+    const engine = await harness.engineFor(def, {}, new VirtualClock(T0), 100);
     const { executionArn } = await engine.startExecution({ stateMachineArn: SM, name: 'history', input: '{}' });
     await engine.idle();
     const ex = await engine.describeExecution(executionArn);
     expect(ex).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
-    expect(ex.transitions).toBe(50); // 50 transitions, about 100 history events
+    // 2 events to start, 2 per transition (exited, entered): 48 transitions, 99 events, then the failure (history.test.ts).
+    expect(ex.transitions).toBe(48);
   });
 });

@@ -14,6 +14,8 @@
  */
 import { listOutbox } from '../../lib/channels/outbox';
 import type { Envelope } from '../../lib/core/envelope';
+import { finishPendingEvents } from '../../lib/core/finish-pending';
+import { instanceId } from '../../lib/core/ids';
 import { ingest } from '../../lib/core/ingest';
 import type { ChannelSender, Deps, StepFunctionsPort } from '../../lib/core/ports';
 import type { Profile } from '../../lib/core/profile';
@@ -91,7 +93,8 @@ function dyingProcess(deps: Deps, crashAt: number | undefined) {
 }
 
 const T0 = Date.parse('2026-11-20T18:00:00Z');
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const ANA: Profile = {
   customerId: 'c-ana',
   email: 'ana@example.com',
@@ -122,7 +125,7 @@ function at(where: string, check: () => void): void {
 }
 const kinds = (lines: TimelineEntry[], kind: TimelineEntry['kind']) => lines.filter((l) => l.kind === kind);
 
-describe('a crash between any two side effects of ingest, then redelivery', () => {
+describe('a crash between any two side effects of ingest, then redelivery or a restart', () => {
   // One trigger enters two journeys: a `single` one with cooldown, limit, goal and a session
   // touchpoint, and a `multiple` one; both wait an hour, send, and end.
   const journeys = [
@@ -161,8 +164,12 @@ describe('a crash between any two side effects of ingest, then redelivery', () =
     data: { cartId: 'k-1', value: 120 },
   };
 
-  /** Ingest with a crash after `crashAt` side effects, redeliver on a healthy process, run to the end. */
-  async function crashThenRedeliver(crashAt: number | undefined) {
+  /**
+   * Ingest with a crash after `crashAt` side effects; then on a healthy process either the event
+   * is redelivered, or (`restart`) it is not and the process starts again as `baton dev` does,
+   * finishing the events in the store; then one more delivery; run to the end.
+   */
+  async function crashThen(crashAt: number | undefined, after: 'redeliver' | 'restart' = 'redeliver') {
     const clock = new VirtualClock(T0);
     const rt = await startLocalRuntime({ journeys, clock, concurrency: 1 });
     try {
@@ -170,18 +177,22 @@ describe('a crash between any two side effects of ingest, then redelivery', () =
       const dying = dyingProcess(rt.deps, crashAt);
       const first = await dying.run((d) => ingest(d, trigger)).catch((e: unknown) => e);
       let redelivered: unknown;
-      if (first instanceof SimulatedCrash) redelivered = await ingest(rt.deps, trigger);
-      else if (first instanceof Error) throw first;
-      // Whatever happened, one more delivery is a duplicate.
+      let finished: number | undefined;
+      if (first instanceof Error && !(first instanceof SimulatedCrash)) throw first;
+      if (after === 'restart') finished = await finishPendingEvents(rt.deps);
+      else if (first instanceof SimulatedCrash) redelivered = await ingest(rt.deps, trigger);
+      // One more delivery: a duplicate once the event was recorded.
       const again = await ingest(rt.deps, trigger);
       await rt.engine.idle();
       await advanceTo(rt.engine, clock, T0 + 3 * HOUR);
       await rt.engine.idle();
-      return { first, redelivered, again, effects: dying.proc.effects, state: await snapshot(rt, [trigger.id]) };
+      const state = await snapshot(rt, [trigger.id]);
+      return { first, redelivered, finished, again, effects: dying.proc.effects, state };
     } finally {
       await rt.close();
     }
   }
+  const crashThenRedeliver = (crashAt: number | undefined) => crashThen(crashAt, 'redeliver');
 
   it('converges on the clean run at every crash point', async () => {
     const clean = await crashThenRedeliver(undefined);
@@ -206,6 +217,117 @@ describe('a crash between any two side effects of ingest, then redelivery', () =
         expect(run.again).toBe('duplicate');
         // The same store as the clean run: lines, instances, lock, counters, session, ledger, outbox.
         expect(run.state).toEqual(clean.state);
+      });
+    }
+  });
+
+  it('a restart finishes every event a crash cut short, without its redelivery', async () => {
+    const clean = await crashThen(undefined, 'restart');
+    const n = clean.effects.length;
+    expect(clean.finished).toBe(0);
+    expect(kinds(clean.state.timeline, 'exited')).toHaveLength(2);
+    // The record of a finished event keeps what dedupe needs, never the event's data.
+    expect(clean.state.events).toEqual([
+      { pk: keys.event(trigger.id), sk: keys.single, status: 'done', type: trigger.type, doneAt: trigger.time },
+    ]);
+    for (let k = 0; k <= n; k++) {
+      const run = await crashThen(k, 'restart');
+      at(`crash after ${k} of ${n} side effects (${clean.effects[k] ?? 'answering'} not done), then a restart`, () => {
+        expect(run.first).toEqual(expect.any(SimulatedCrash));
+        // Recorded (the first side effect) and not done: the restart finishes it. Never recorded:
+        // the client had no answer and sends it again, which is then its first delivery.
+        expect(run.finished).toBe(k >= 1 && k < n ? 1 : 0);
+        expect(run.again).toBe(k === 0 ? 'accepted' : 'duplicate');
+        expect(run.state).toEqual(clean.state);
+      });
+    }
+  });
+});
+
+describe('an entry cut short and never delivered again (AWS: its event in the dead-letter queue)', () => {
+  // concurrent: single, no cooldown: whatever holds the lock, a trigger is refused only while an
+  // instance of the customer really runs.
+  const journey = helloJourney({
+    id: 'cart',
+    trigger: { event: 'checkout.abandoned', dedupeBy: ['trigger.data.cartId'] },
+    entry: { concurrent: 'single' },
+    start: 'wait',
+    steps: {
+      wait: { type: 'wait', for: 'PT1H', next: 'hello' },
+      hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
+      done: { type: 'end' },
+    },
+  });
+  const cart = (id: string, cartId: string, at: number): Envelope => ({
+    id,
+    type: 'checkout.abandoned',
+    customerId: ANA.customerId,
+    channel: 'web',
+    time: new Date(at).toISOString(),
+    data: { cartId },
+  });
+
+  /** Trigger A dies after `crashAt` side effects; no restart, no redelivery. Later: B and C at once, then D. */
+  async function crashThenLaterTriggers(crashAt: number | undefined) {
+    const clock = new VirtualClock(T0);
+    const rt = await startLocalRuntime({ journeys: [journey], clock, concurrency: 1 });
+    try {
+      await putProfile(rt.table, ANA, T0);
+      const dying = dyingProcess(rt.deps, crashAt);
+      const first = await dying.run((d) => ingest(d, cart('evt-a', 'k-a', T0))).catch((e: unknown) => e);
+      if (first instanceof Error && !(first instanceof SimulatedCrash)) throw first;
+      // Past the time an entry may take: whatever A left is no longer in progress.
+      clock.advanceTo(T0 + 10 * MINUTE);
+      await Promise.all([
+        ingest(rt.deps, cart('evt-b', 'k-b', clock.now())),
+        ingest(rt.deps, cart('evt-c', 'k-c', clock.now())),
+      ]);
+      await rt.engine.idle();
+      await advanceTo(rt.engine, clock, T0 + 3 * HOUR);
+      await ingest(rt.deps, cart('evt-d', 'k-d', clock.now()));
+      await rt.engine.idle();
+      await advanceTo(rt.engine, clock, T0 + 6 * HOUR);
+      await rt.engine.idle();
+      return { first, effects: dying.proc.effects, state: await snapshot(rt) };
+    } finally {
+      await rt.close();
+    }
+  }
+
+  it('the lock heals at every crash point: a recorded instance is started, and one instance runs at a time', async () => {
+    const [A, B, C, D] = ['k-a', 'k-b', 'k-c', 'k-d'].map((cartId) => instanceId('cart', ANA.customerId, [cartId]));
+    const linesOf = (timeline: TimelineEntry[], instance: string) =>
+      timeline.filter((l) => l.instance === instance).map((l) => (l.reason ? `${l.kind}:${l.reason}` : l.kind));
+    const ran = ['entered', 'sent', 'exited:completed'];
+    const clean = await crashThenLaterTriggers(undefined);
+    const n = clean.effects.length;
+    const recorded = clean.effects.indexOf(`put ${keys.customer(ANA.customerId)} ${keys.instance('cart', A)}`);
+    const started = clean.effects.indexOf('sfn startExecution');
+    expect(recorded).toBeGreaterThan(0);
+    expect(started).toBeGreaterThan(recorded);
+    expect(linesOf(clean.state.timeline, A)).toEqual(ran);
+    expect(linesOf(clean.state.timeline, B)).toEqual(['ignored:already-active']);
+
+    for (let k = 0; k <= n; k++) {
+      const run = await crashThenLaterTriggers(k);
+      at(`A crashed after ${k} of ${n} side effects (${clean.effects[k] ?? 'answering'} not done)`, () => {
+        const { timeline } = run.state;
+        // Two instances, one after the other, each run to its end: the first of A, B, C, then D.
+        const entered = kinds(timeline, 'entered');
+        expect(entered.map((l) => l.instance)).toEqual([expect.any(String), D]);
+        const first = entered[0].instance;
+        // A recorded instance is never lost: a later trigger starts it. (Before that, A is only a
+        // pending event: redelivery or the dead-letter queue's redrive will bring it.)
+        if (k > recorded) expect(first).toBe(A);
+        for (const i of [A, B, C]) {
+          const others = i === A ? [] : ['ignored:already-active'];
+          expect([i, linesOf(timeline, i)]).toEqual([i, i === first ? ran : others]);
+        }
+        expect(linesOf(timeline, D)).toEqual(ran);
+        expect(run.state.outbox).toHaveLength(2);
+        // A started by a later trigger runs from then (10 minutes on), else from its own start.
+        const startedAt = first === A && k > started ? T0 : T0 + 10 * MINUTE;
+        expect(kinds(timeline, 'exited')[0].at).toBe(new Date(startedAt + HOUR).toISOString());
       });
     }
   });

@@ -73,7 +73,13 @@ function event(id: string, customerId: string, cartId: string): Envelope {
 async function storm(events: Envelope[]): Promise<string[]> {
   const responses = await Promise.all(
     events.map((e) => {
-      const request = { method: 'POST', path: '/events', query: new URLSearchParams(), body: JSON.stringify(e) };
+      const request = {
+        method: 'POST',
+        path: '/events',
+        query: new URLSearchParams(),
+        body: JSON.stringify(e),
+        contentType: 'application/json',
+      };
       return route(rt.deps, request, { local: true });
     }),
   );

@@ -47,7 +47,7 @@ const EXPECTED: Record<string, { clients: string[]; libraries: string[] }> = {
   ingest: { clients: ['dynamodb', 'sfn'], libraries: ['jsonata'] },
   park: { clients: ['dynamodb'], libraries: [] },
   send: { clients: ['dynamodb', 'sns', 'sesv2'], libraries: ['liquidjs'] },
-  step: { clients: ['dynamodb', 'sfn'], libraries: ['jsonata'] },
+  step: { clients: ['dynamodb'], libraries: ['jsonata'] },
 };
 
 test('every function has its expectation', () => {

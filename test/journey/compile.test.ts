@@ -101,7 +101,7 @@ describe('compileJourney', () => {
         Payload: expect.objectContaining({
           token: '{% $states.context.Task.Token %}',
           event: 'review.posted',
-          match: { orderId: '{% $context.orderId %}' },
+          match: { orderId: '{% ($v := $context.orderId; $exists($v) ? $v : null) %}' },
         }),
       },
       Assign: { events: '{% $merge([$events, {"await": $states.result}]) %}' },

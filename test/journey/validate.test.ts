@@ -1,11 +1,17 @@
 /** Validation returns every problem at once, each with the pointer of the culprit and an actionable message. */
-import { validateJourney } from '../../lib/journey/validate';
-import { simpleJourney } from '../helpers';
+import { writeFileSync } from 'node:fs';
+import { envelopeSchema } from '../../lib/core/envelope';
+import { profileSchema } from '../../lib/core/profile';
+import { checkTemplate } from '../../lib/core/templates';
+import { loadJourneyFile } from '../../lib/journey/load';
+import { PROFILE_FIELDS, TRIGGER_FIELDS } from '../../lib/journey/template-problems';
+import { type ValidationEnv, validateJourney } from '../../lib/journey/validate';
+import { journeyInTempDir, simpleJourney } from '../helpers';
 
 const allTemplates = { templateExists: () => true };
 const noTemplates = { templateExists: () => false };
 
-function problemsOf(doc: unknown, env = allTemplates) {
+function problemsOf(doc: unknown, env: ValidationEnv = allTemplates) {
   const r = validateJourney(doc, env);
   return r.ok ? [] : r.problems;
 }
@@ -35,6 +41,27 @@ describe('validateJourney', () => {
         expect.objectContaining({ pointer: '/steps/done', code: 'unreachable-step' }),
       ]),
     );
+  });
+
+  it('counts a step reached only through an escalation goto as reachable, and what only it leads to', () => {
+    const doc = simpleJourney({
+      escalation: [{ id: 'long', when: { touchpoints: 3 }, goto: 'callback' }],
+      steps: {
+        hello: { type: 'send', channel: 'email', template: 'hello', next: 'pause' },
+        pause: { type: 'wait', for: 'P1D', next: 'done' },
+        callback: { type: 'handoff', to: 'phone', carry: [], next: 'after-call' },
+        'after-call': { type: 'end' },
+        orphan: { type: 'end' },
+        done: { type: 'end' },
+      },
+    });
+    expect(problemsOf(doc)).toEqual([
+      {
+        pointer: '/steps/orphan',
+        code: 'unreachable-step',
+        message: 'step "orphan" is unreachable: no path from start "hello" or an escalation goto leads to it',
+      },
+    ]);
   });
 
   it('reports schema problems with the value found and what is allowed, all at once', () => {
@@ -136,6 +163,34 @@ describe('validateJourney', () => {
     expect(problemsOf(doc)).toEqual([expect.objectContaining({ pointer: '/settings/timezone' })]);
   });
 
+  it('takes a session timeout of whole seconds from PT1S to P1D, naming the value found otherwise', () => {
+    for (const sessionTimeout of ['PT30M', 'PT1S', 'P1D', 'PT90S']) {
+      expect(problemsOf(simpleJourney({ settings: { sessionTimeout } }))).toEqual([]);
+    }
+    for (const [sessionTimeout, seconds] of [
+      ['PT0S', '0'],
+      ['P2D', '172800'],
+    ]) {
+      expect(problemsOf(simpleJourney({ settings: { sessionTimeout } }))).toEqual([
+        {
+          pointer: '/settings/sessionTimeout',
+          code: 'bad-session-timeout',
+          message: `sessionTimeout must be whole seconds from PT1S to P1D, such as "PT30M", found "${sessionTimeout}" (${seconds} s)`,
+        },
+      ]);
+    }
+    // A fraction of a second is refused as every duration is: Step Functions counts whole seconds.
+    expect(problemsOf(simpleJourney({ settings: { sessionTimeout: 'PT1.5S' } }))).toEqual([
+      expect.objectContaining({ pointer: '/settings/sessionTimeout', message: expect.stringContaining('"PT1.5S"') }),
+    ]);
+    expect(problemsOf(simpleJourney({ settings: { sessionTimeout: '30 minutes' } }))).toEqual([
+      expect.objectContaining({
+        pointer: '/settings/sessionTimeout',
+        message: expect.stringContaining('"30 minutes"'),
+      }),
+    ]);
+  });
+
   it('never throws on arbitrary input', () => {
     for (const doc of [
       null,
@@ -160,5 +215,151 @@ describe('validateJourney', () => {
         simpleJourney({ settings: { timezone: 'Europe/Paris', quietHours: { start: '21:00', end: '08:00' } } }),
       ),
     ).toEqual([]);
+  });
+
+  describe('templates', () => {
+    /** Validate with these template texts (by file name); others are missing. */
+    const withTemplates = (texts: Record<string, string>): ValidationEnv => ({
+      templateExists: (t, c) => `${t}.${c}.liquid` in texts,
+      checkTemplate: (t, c) => {
+        const text = texts[`${t}.${c}.liquid`];
+        return text === undefined ? undefined : checkTemplate(text);
+      },
+    });
+
+    it('reports a Liquid syntax error with the file, line and column, as a validation problem', () => {
+      const env = withTemplates({ 'hello.email.liquid': 'Subject: Hi\nHello\n{% if context.k %}no end' });
+      expect(problemsOf(simpleJourney({ context: { k: 'trigger.data.k' } }), env)).toEqual([
+        {
+          pointer: '/steps/hello/template',
+          code: 'template-syntax',
+          message:
+            'templates/hello.email.liquid line 3, column 1: Liquid syntax error: tag {% if context.k %} not closed',
+        },
+      ]);
+    });
+
+    it('reports an unknown filter: Baton renders with strict filters', () => {
+      const env = withTemplates({ 'hello.email.liquid': 'Subject: Hi\n{{ trigger.id | shout }}' });
+      expect(problemsOf(simpleJourney(), env)).toEqual([
+        expect.objectContaining({
+          code: 'template-syntax',
+          message: 'templates/hello.email.liquid line 2, column 1: Liquid syntax error: undefined filter: shout',
+        }),
+      ]);
+    });
+
+    it('reports variables no data can ever provide, with file and line, and nothing that data can', () => {
+      const text = [
+        'Subject: Hi {{ profil.firstName }}',
+        '{{ context.undeclared }} {{ context.cartId }}',
+        '{{ profile.firstName }} {{ profile.attributes.firstName }} {{ profile.email }}',
+        '{{ trigger.cartId }} {{ trigger.data.cartId }} {{ trigger.time }} {{ trigger.data[context.cartId] }}',
+        '{{ journey.owner }} {{ journey.name }}',
+        '{% assign first = profile.attributes.firstName %}{{ first }}{% for i in trigger.data.items %}{{ i.sku }}{{ forloop.index }}{% endfor %}',
+      ].join('\n');
+      const env = withTemplates({ 'hello.email.liquid': text });
+      const doc = simpleJourney({ context: { cartId: 'trigger.data.cartId' } });
+      expect(problemsOf(doc, env).map((p) => [p.pointer, p.code, p.message])).toEqual([
+        [
+          '/steps/hello/template',
+          'template-variable',
+          'templates/hello.email.liquid line 1: "profil.firstName" reads "profil", which templates cannot see; they see profile, context, trigger, journey',
+        ],
+        [
+          '/steps/hello/template',
+          'template-variable',
+          'templates/hello.email.liquid line 2: "context.undeclared" reads context.undeclared, which the journey\'s context does not define; defined: cartId',
+        ],
+        [
+          '/steps/hello/template',
+          'template-variable',
+          `templates/hello.email.liquid line 3: "profile.firstName": a profile has no field "firstName"; it has ${PROFILE_FIELDS.join(', ')} (the customer's own fields are under attributes: profile.attributes.firstName)`,
+        ],
+        [
+          '/steps/hello/template',
+          'template-variable',
+          'templates/hello.email.liquid line 4: "trigger.cartId": the trigger event has no field "cartId"; it has id, type, channel, time, sessionId, data (its own fields are under data: trigger.data.cartId)',
+        ],
+        [
+          '/steps/hello/template',
+          'template-variable',
+          'templates/hello.email.liquid line 5: "journey.owner": journey has no field "owner"; it has id, name, version',
+        ],
+      ]);
+    });
+
+    it('knows the fields profiles and trigger events have', () => {
+      expect([...PROFILE_FIELDS].sort()).toEqual(Object.keys(profileSchema.shape).sort());
+      expect([...TRIGGER_FIELDS].sort()).toEqual(
+        Object.keys(envelopeSchema.shape)
+          .filter((k) => k !== 'customerId')
+          .sort(),
+      );
+    });
+
+    it('are read from the templates folder when a journey file is loaded', () => {
+      const { file } = journeyInTempDir(simpleJourney(), {
+        'hello.email.liquid': 'Subject: Hi\n{{ profile.attributes.firstName | upcase }',
+      });
+      const r = loadJourneyFile(file, { checkTemplate });
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.problems).toEqual([
+        expect.objectContaining({
+          pointer: '/steps/hello/template',
+          message: expect.stringMatching(/^templates\/hello\.email\.liquid line 2, column \d+: Liquid syntax error: /),
+        }),
+      ]);
+    });
+  });
+
+  it('names a misspelt operator, the nearest one and all that are allowed', () => {
+    const doc = simpleJourney({
+      start: 'b',
+      steps: {
+        b: {
+          type: 'branch',
+          cases: [{ if: { any: [{ path: 'trigger.data.v', gtee: 3 }] }, next: 'done' }],
+          default: 'done',
+        },
+        done: { type: 'end' },
+      },
+    });
+    expect(problemsOf(doc)).toEqual([
+      {
+        pointer: '/steps/b/cases/0/if/any/0/gtee',
+        code: 'unknown-field',
+        message:
+          'unknown operator "gtee" (did you mean "gte"?); a comparison is {"path": ..., <operator>: value} with one of eq, ne, gt, gte, lt, lte, in, exists, contains, startsWith',
+      },
+    ]);
+  });
+
+  describe('a file that is not JSON', () => {
+    const problemsOfText = (text: string) => {
+      const { file } = journeyInTempDir({});
+      writeFileSync(file, text);
+      const r = loadJourneyFile(file);
+      return r.ok ? [] : r.problems;
+    };
+
+    it("says at which line and column it stops being JSON, in JSON.parse's words when it has a position", () => {
+      expect(problemsOfText('{\n  "id": "x",\n  "name": "X"\n  "version": 1\n}')).toEqual([
+        {
+          pointer: '',
+          code: 'bad-json',
+          message: "not valid JSON at line 4, column 3: Expected ',' or '}' after property value",
+        },
+      ]);
+    });
+
+    it('finds the line and column itself when JSON.parse gives none', () => {
+      expect(problemsOfText('{\n  "id": "x",\n  "steps": { "a": tru }\n}')[0].message).toBe(
+        'not valid JSON at line 3, column 19: unexpected "t"',
+      );
+      expect(problemsOfText('{\n  "id": [1,\n')[0].message).toBe(
+        'not valid JSON at line 3, column 1: the file ends before the JSON does',
+      );
+    });
   });
 });

@@ -29,7 +29,11 @@ let browser: Browser;
 let page: Page;
 
 async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   await rt.engine.idle();
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
@@ -90,7 +94,8 @@ const cart = (id: string, customerId: string, value: number) => ({
     expect(html.text).toContain('<title>Baton console</title>');
     const api = await call('GET', '/console/api/journeys');
     expect(api.type).toBe('application/json');
-    expect((await call('POST', '/')).status).toBe(404);
+    // The page's path takes GET only.
+    expect((await call('POST', '/')).status).toBe(405);
   });
 
   it('lists the journeys, draws cart-recovery and counts its steps as they happened', async () => {
@@ -161,5 +166,13 @@ const cart = (id: string, customerId: string, value: number) => ({
     expect(await profile.locator('b').count()).toBe(0);
     await page.getByRole('region', { name: 'Context' }).waitFor();
     expect(page.url()).toBe(`${base}/#customer/c-ana`);
+  });
+
+  it("shows the engine's time and speed in the header", async () => {
+    await page.goto(`${base}/#journeys`);
+    const engineTime = page.locator('#engine-time').filter({ hasText: 'Engine time' });
+    await engineTime.waitFor();
+    // The tests' clock is virtual: it stands where the arrangement left it, 61 minutes after T0.
+    expect(await engineTime.innerText()).toBe('Engine time 2026-11-20 16:01:00Z (virtual)');
   });
 });

@@ -26,7 +26,11 @@ beforeAll(async () => {
 afterAll(() => stop());
 
 async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   await rt.engine.idle();
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }

@@ -7,14 +7,16 @@ let rt: LocalRuntime;
 let base: string;
 let stop: () => Promise<void>;
 
+const clock = new VirtualClock(Date.parse('2026-11-20T15:00:00Z'));
 beforeAll(async () => {
-  ({ rt, base, stop } = await serveLocally([helloJourney()], new VirtualClock(Date.parse('2026-11-20T15:00:00Z'))));
+  ({ rt, base, stop } = await serveLocally([helloJourney()], clock));
 });
 afterAll(() => stop());
 
 async function call(method: string, path: string, body?: unknown, raw?: string) {
   const res = await fetch(`${base}${path}`, {
     method,
+    headers: { 'content-type': 'application/json' },
     body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -60,6 +62,27 @@ describe('HTTP API', () => {
       ['email', 'opted_in', 'profile-api'],
       ['email', 'opted_out', 'profile-api'],
       ['sms', 'opted_in', 'profile-api'],
+    ]);
+  });
+
+  it('replaces the whole profile with PUT, and records each consent it drops as removed', async () => {
+    await call('PUT', '/customers/c-8/profile', {
+      email: 'y@example.com',
+      phone: '+15550000008',
+      consent: { email: 'opted_in', sms: 'opted_out' },
+      attributes: { tier: 'gold' },
+    });
+    clock.advanceTo(clock.now() + 60_000);
+    expect((await call('PUT', '/customers/c-8/profile', { email: 'y@example.com' })).status).toBe(200);
+    expect((await call('GET', '/customers/c-8/profile')).body).toEqual({ customerId: 'c-8', email: 'y@example.com' });
+    const r = await call('GET', '/customers/c-8/consent');
+    expect(
+      (r.body.history as { channel: string; status: string; source: string }[]).map((h) => [h.channel, h.status]),
+    ).toEqual([
+      ['email', 'opted_in'],
+      ['sms', 'opted_out'],
+      ['email', 'removed'],
+      ['sms', 'removed'],
     ]);
   });
 

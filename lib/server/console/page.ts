@@ -15,6 +15,7 @@ nav { display: flex; gap: 4px; }
 nav a { color: #cbd5e1; text-decoration: none; padding: 5px 12px; border-radius: 6px; }
 nav a.on, nav a:hover { background: #1e293b; color: #fff; }
 header .right { margin-left: auto; display: flex; align-items: center; gap: 12px; font-size: 12px; color: #94a3b8; }
+#engine-time { color: #e2e8f0; font-variant-numeric: tabular-nums; }
 button { font: inherit; padding: 5px 14px; border: 1px solid #cbd5e1; border-radius: 6px; background: #fff; color: var(--ink); cursor: pointer; }
 header button { background: #1e293b; color: #fff; border-color: #334155; }
 main { padding: 8px 24px 48px; max-width: 1500px; }
@@ -64,7 +65,7 @@ export const CONSOLE_PAGE = `<!doctype html>
     <a href="#outbox" data-view="outbox">Outbox</a>
     <a href="#customer" data-view="customer">Customer</a>
   </nav>
-  <div class="right"><span id="status" role="status"></span><button id="refresh" type="button">Refresh</button></div>
+  <div class="right"><span id="engine-time" title="The engine's clock: it decides when waits end and messages go"></span><span id="status" role="status"></span><button id="refresh" type="button">Refresh</button></div>
 </header>
 <main id="view"></main>
 <script>${CONSOLE_SCRIPT}</script>

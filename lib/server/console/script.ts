@@ -144,12 +144,39 @@ async function showCustomer(id) {
         'Nothing in the timeline of ' + id + '.'))));
 }
 
+/**
+ * The engine's time in the header. It is read now and then, and run on here in between at the
+ * engine's speed, so a clock sped up with --speed is seen racing ahead.
+ */
+const engineLine = document.getElementById('engine-time');
+let engine;
+function showClock() {
+  if (!engine) return;
+  const speed = engine.speed;
+  const at = speed ? engine.at + (Date.now() - engine.read) * speed : engine.at;
+  engineLine.textContent = 'Engine time ' + time(new Date(at).toISOString()) +
+    (speed === null ? ' (virtual)' : speed === 1 ? ' (real time)' : ' (x' + speed + ')');
+}
+async function readClock() {
+  try {
+    const c = await getJson('/console/api/clock');
+    engine = { at: Date.parse(c.now), read: Date.now(), speed: c.speed };
+    showClock();
+  } catch (err) {
+    engine = undefined;
+    engineLine.textContent = 'Engine time unknown: ' + err.message;
+  }
+}
+setInterval(showClock, 1000);
+setInterval(readClock, 10000);
+
 /** The view named by the address's #fragment, so the back button and reloads work. */
 async function render() {
   const [view, ...rest] = location.hash.slice(1).split('/');
   const arg = rest.length ? decodeURIComponent(rest.join('/')) : '';
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('on', a.dataset.view === (view === 'journey' ? 'journeys' : view || 'journeys'));
   statusLine.textContent = 'Loading…';
+  void readClock();
   try {
     if (view === 'outbox') await showOutbox();
     else if (view === 'customer') await showCustomer(arg);

@@ -1,0 +1,108 @@
+/**
+ * Where a journey file stops being JSON, as a line and column: JSON.parse gives a character
+ * offset for some errors and none for others ("Unexpected token '}', ... is not valid JSON"), so
+ * a small scanner finds the first offending character itself.
+ */
+
+/** Offset of the first character that makes `text` invalid JSON, or undefined if it is valid (or too deep to scan). */
+export function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const space = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const string = () => {
+    i++;
+    for (;;) {
+      const c = text[i];
+      if (c === undefined) throw new JsonStop(i);
+      if (c === '"') {
+        i++;
+        return;
+      }
+      if (c === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) throw new JsonStop(i);
+          i += 5;
+        } else if (text[i] !== undefined && '"\\/bfnrt'.includes(text[i])) i++;
+        else throw new JsonStop(i);
+      } else if (c.charCodeAt(0) < 0x20) throw new JsonStop(i);
+      else i++;
+    }
+  };
+  const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      container(c === '{' ? '}' : ']', c === '{');
+      return;
+    }
+    if (c === '"') {
+      string();
+      return;
+    }
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return;
+      }
+    }
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
+    if (!m) throw new JsonStop(i);
+    i += m[0].length;
+  };
+  const container = (close: string, keyed: boolean) => {
+    i++;
+    space();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      if (keyed) {
+        space();
+        if (text[i] !== '"') throw new JsonStop(i);
+        string();
+        space();
+        if (text[i] !== ':') throw new JsonStop(i);
+        i++;
+      }
+      value();
+      space();
+      if (text[i] === ',') i++;
+      else if (text[i] === close) {
+        i++;
+        return;
+      } else throw new JsonStop(i);
+    }
+  };
+  try {
+    value();
+    space();
+    return i < text.length ? i : undefined;
+  } catch (err) {
+    if (err instanceof JsonStop) return err.offset;
+    if (err instanceof RangeError) return undefined; // nested deeper than the stack: no position
+    throw err;
+  }
+}
+
+class JsonStop {
+  constructor(readonly offset: number) {}
+}
+
+/** 1-based line and column of an offset. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/** JSON.parse's message without the offset or the quoted text it may add (the line and column replace them). */
+export function jsonErrorDetail(message: string): string {
+  return message
+    .replace(/ in JSON at position \d+( \(line \d+ column \d+\))?$/, '')
+    .replace(/, ".*" is not valid JSON$/s, '');
+}
