@@ -190,6 +190,30 @@ export class DynamoTable implements Table {
     return queryEvery(this, pk, opts);
   }
 
+  async queryIndexAll(gsi1pk: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      this.usage.reads++;
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.name,
+          IndexName: TABLE_KEYS.gsi1,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1pk },
+          ExpressionAttributeValues: marshall({ ':pk': gsi1pk }),
+          ExclusiveStartKey: startKey ? marshall(startKey) : undefined,
+        }),
+      );
+      const now = this.now();
+      items.push(
+        ...(out.Items ?? []).map((i) => unmarshall(i, unmarshallOptions) as Item).filter((i) => !isExpired(i, now)),
+      );
+      startKey = out.LastEvaluatedKey ? unmarshall(out.LastEvaluatedKey) : undefined;
+    } while (startKey);
+    return items;
+  }
+
   async *scanPrefixPages(prefix: string): AsyncGenerator<Item[]> {
     let startKey: Record<string, unknown> | undefined;
     do {

@@ -8,6 +8,8 @@ import { applyUpdate, compareUtf8, holds } from './conditions';
 import { checkedItem, checkKey } from './item-rules';
 import {
   type Cond,
+  INDEX_PK,
+  INDEX_SK,
   type Item,
   isExpired,
   type Page,
@@ -24,6 +26,14 @@ export interface KvWrite {
   pk: string;
   sk: string;
   item: Item | null;
+}
+
+/** A change of the sparse index: an entry (index partition, sort key) pointing at an item, or null to remove it. */
+export interface IndexWrite {
+  ipk: string;
+  /** The item's gsi1sk, then its own keys: unique, and in gsi1sk order. */
+  isk: string;
+  ref: { pk: string; sk: string } | null;
 }
 
 /** Which sort keys of a partition a range read covers. */
@@ -54,8 +64,39 @@ export abstract class KvTable implements Table {
   protected abstract range(pk: string, range: SkRange): Item[];
   /** Items whose partition key starts with `prefix`, from after `afterPk`/`afterSk`, at most `limit`. */
   protected abstract scan(prefix: string, after: { pk: string; sk: string } | undefined, limit: number): Item[];
-  /** Apply writes (visible to reads at once) and resolve once they are durable. */
-  protected abstract commit(writes: KvWrite[]): Promise<void>;
+  /** Apply writes and their index changes (visible to reads at once); resolve once they are durable. */
+  protected abstract commit(writes: KvWrite[], index: IndexWrite[]): Promise<void>;
+  /** The item keys of one index partition, in index order, as committed. */
+  protected abstract indexRefs(ipk: string): { pk: string; sk: string }[];
+  /** Resolve once every write issued so far is committed (index reads see committed data only). */
+  protected settle(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Commit writes with the index changes they make (what each key held before is read here). */
+  private write1(writes: KvWrite[]): Promise<void> {
+    const index: IndexWrite[] = [];
+    for (const w of writes) {
+      const before = this.read(w.pk, w.sk);
+      const old = indexKey(before);
+      const next = indexKey(w.item ?? undefined);
+      if (old && (!next || old.ipk !== next.ipk || old.isk !== next.isk)) index.push({ ...old, ref: null });
+      if (next) index.push({ ...next, ref: { pk: w.pk, sk: w.sk } });
+    }
+    return this.commit(writes, index);
+  }
+
+  async queryIndexAll(gsi1pk: string): Promise<Item[]> {
+    this.usage.reads++;
+    await this.settle();
+    const now = this.now();
+    const items: Item[] = [];
+    for (const ref of this.indexRefs(gsi1pk)) {
+      const item = this.read(ref.pk, ref.sk);
+      if (item && item[INDEX_PK] === gsi1pk && !isExpired(item, now)) items.push(copy(item));
+    }
+    return items;
+  }
 
   async get(pk: string, sk: string): Promise<Item | undefined> {
     this.usage.reads++;
@@ -69,7 +110,7 @@ export abstract class KvTable implements Table {
     const checked = checkedItem(item);
     const cond = opts.ifAbsent ? ({ itemAbsent: true } as Cond) : opts.if;
     if (cond && !holds(cond, this.read(item.pk, item.sk))) return false;
-    await this.commit([{ pk: item.pk, sk: item.sk, item: checked }]);
+    await this.write1([{ pk: item.pk, sk: item.sk, item: checked }]);
     return true;
   }
 
@@ -79,7 +120,7 @@ export abstract class KvTable implements Table {
     const prev = this.read(pk, sk);
     if (opts.if && !holds(opts.if, prev)) return undefined;
     const next = checkedItem(applyUpdate(prev, pk, sk, changes));
-    await this.commit([{ pk, sk, item: next }]);
+    await this.write1([{ pk, sk, item: next }]);
     return copy(next);
   }
 
@@ -87,7 +128,7 @@ export abstract class KvTable implements Table {
     this.usage.writes++;
     checkKey(pk, sk);
     if (opts.if && !holds(opts.if, this.read(pk, sk))) return false;
-    await this.commit([{ pk, sk, item: null }]);
+    await this.write1([{ pk, sk, item: null }]);
     return true;
   }
 
@@ -98,7 +139,7 @@ export abstract class KvTable implements Table {
       checkKey(op.delete.pk, op.delete.sk);
       return { pk: op.delete.pk, sk: op.delete.sk, item: null };
     });
-    if (writes.length) await this.commit(writes);
+    if (writes.length) await this.write1(writes);
   }
 
   async query(pk: string, opts: QueryOptions = {}): Promise<Page> {
@@ -151,6 +192,13 @@ function copy<T>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const k in value) out[k] = copy((value as Record<string, unknown>)[k]);
   return out as T;
+}
+
+/** Where an item stands in the sparse index, if it sets gsi1pk. */
+function indexKey(item: Item | undefined): { ipk: string; isk: string } | undefined {
+  const ipk = item?.[INDEX_PK];
+  if (typeof ipk !== 'string' || !item) return undefined;
+  return { ipk, isk: `${String(item[INDEX_SK] ?? '')}\u0000${item.pk}\u0000${item.sk}` };
 }
 
 /** Whether a sort key lies in a range (bounds and prefix; not the limit). */

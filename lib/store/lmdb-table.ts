@@ -8,9 +8,9 @@
  * nothing it was told was written, a power cut may lose the last commits.
  */
 import { createHash } from 'node:crypto';
-import { open, type RootDatabase } from 'lmdb';
+import { type Database, open, type RootDatabase } from 'lmdb';
 import { compareUtf8 } from './conditions';
-import { inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
+import { type IndexWrite, inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
 import type { Item } from './port';
 
 const NUL = Buffer.from([0]);
@@ -54,6 +54,8 @@ interface Pending {
 /** A table in an LMDB file. */
 export class LmdbTable extends KvTable {
   private db: RootDatabase<Item, Buffer>;
+  /** The sparse index, in a database of its own in the same file: entry key to the item's keys. */
+  private indexDb: Database<{ pk: string; sk: string }, Buffer>;
   /** Writes issued and not yet committed, by partition and sort key. */
   private readonly pending = new Map<string, Map<string, Pending>>();
 
@@ -62,7 +64,8 @@ export class LmdbTable extends KvTable {
     now: () => number = Date.now,
   ) {
     super(now);
-    this.db = open<Item, Buffer>({ path, keyEncoding: 'binary', noSync: true });
+    this.db = open<Item, Buffer>({ path, keyEncoding: 'binary', noSync: true, maxDbs: 4 });
+    this.indexDb = this.db.openDB<{ pk: string; sk: string }, Buffer>({ name: 'gsi1', keyEncoding: 'binary' });
   }
 
   protected read(pk: string, sk: string): Item | undefined {
@@ -154,7 +157,17 @@ export class LmdbTable extends KvTable {
       .map((k) => rows.get(k)!);
   }
 
-  protected commit(writes: KvWrite[]): Promise<void> {
+  protected indexRefs(ipk: string): { pk: string; sk: string }[] {
+    const start = keyOf(ipk);
+    const end = Buffer.concat([start, HIGH]);
+    return [...this.indexDb.getRange({ start, end })].map(({ value }) => value);
+  }
+
+  protected override settle(): Promise<void> {
+    return this.db.committed.then(() => undefined);
+  }
+
+  protected commit(writes: KvWrite[], index: IndexWrite[]): Promise<void> {
     const issued = writes.map((w) => {
       const token = {};
       let overlay = this.pending.get(w.pk);
@@ -166,10 +179,14 @@ export class LmdbTable extends KvTable {
       return { w, token };
     });
     const done =
-      writes.length === 1
+      writes.length === 1 && !index.length
         ? this.apply(writes[0])
         : this.db.batch(() => {
             for (const w of writes) void this.apply(w);
+            for (const i of index) {
+              const key = keyOf(i.ipk, i.isk);
+              void (i.ref ? this.indexDb.put(key, i.ref) : this.indexDb.remove(key));
+            }
           });
     return done.then(() => {
       for (const { w, token } of issued) {

@@ -4,7 +4,7 @@
  * key). Nothing survives the process; everything else behaves as the durable adapters do.
  */
 import { compareUtf8 } from './conditions';
-import { inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
+import { type IndexWrite, inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
 import type { Item } from './port';
 
 interface Partition {
@@ -16,6 +16,8 @@ interface Partition {
 /** A table in this process's memory. */
 export class MemoryTable extends KvTable {
   private readonly partitions = new Map<string, Partition>();
+  /** The sparse index: by index partition, entry keys to the item keys they point at. */
+  private readonly index = new Map<string, Map<string, { pk: string; sk: string }>>();
 
   constructor(now: () => number = Date.now) {
     super(now);
@@ -54,7 +56,26 @@ export class MemoryTable extends KvTable {
     return out;
   }
 
-  protected async commit(writes: KvWrite[]): Promise<void> {
+  protected indexRefs(ipk: string): { pk: string; sk: string }[] {
+    const part = this.index.get(ipk);
+    if (!part) return [];
+    return [...part.keys()].sort(compareUtf8).map((k) => part.get(k)!);
+  }
+
+  protected async commit(writes: KvWrite[], index: IndexWrite[]): Promise<void> {
+    for (const w of index) {
+      let part = this.index.get(w.ipk);
+      if (!w.ref) {
+        part?.delete(w.isk);
+        if (part && !part.size) this.index.delete(w.ipk);
+        continue;
+      }
+      if (!part) {
+        part = new Map();
+        this.index.set(w.ipk, part);
+      }
+      part.set(w.isk, w.ref);
+    }
     for (const w of writes) {
       let part = this.partitions.get(w.pk);
       if (w.item === null) {

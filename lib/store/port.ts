@@ -103,9 +103,18 @@ export interface Table {
   query(pk: string, opts?: QueryOptions): Promise<Page>;
   /** Every item of a partition that matches, following pages. */
   queryAll(pk: string, opts?: Omit<QueryOptions, 'startKey' | 'limit'>): Promise<Item[]>;
+  /**
+   * Every item of one partition of the sparse index (items that set `gsi1pk`), in `gsi1sk` order.
+   * Eventually consistent, as a DynamoDB index: an item written a moment ago may be missing.
+   */
+  queryIndexAll(gsi1pk: string): Promise<Item[]>;
   /** Every item whose partition key starts with `prefix`, page by page (a full scan: local stores only). */
   scanPrefixPages(prefix: string): AsyncGenerator<Item[]>;
 }
+
+/** The attributes of the one sparse index (gsi1 on DynamoDB): an item that sets INDEX_PK is in it. */
+export const INDEX_PK = 'gsi1pk';
+export const INDEX_SK = 'gsi1sk';
 
 /** The name and attribute of the expiry time, in seconds since the epoch (DynamoDB TTL). */
 export const TTL_ATTRIBUTE = 'expiresAt';

@@ -279,6 +279,28 @@ describe.each(adapters)('$name', (adapter) => {
     expect(await table.get(pk, 'gone')).toBeUndefined();
   });
 
+  it('keeps a sparse index of the items that set gsi1pk, in gsi1sk order, as they change', async () => {
+    const ipk = `${fresh()}#index`;
+    const pk = fresh();
+    await table.put({ pk, sk: 'b', gsi1pk: ipk, gsi1sk: '2026-02', v: 1 });
+    await table.put({ pk, sk: 'a', gsi1pk: ipk, gsi1sk: '2026-01', v: 2 });
+    await table.put({ pk, sk: 'c', gsi1pk: `${ipk}-other`, gsi1sk: '2026-00' });
+    await table.put({ pk, sk: 'd', v: 'not indexed' });
+    const sks = async () => (await table.queryIndexAll(ipk)).map((i) => i.sk);
+    expect(await table.queryIndexAll(ipk)).toEqual([
+      { pk, sk: 'a', gsi1pk: ipk, gsi1sk: '2026-01', v: 2 },
+      { pk, sk: 'b', gsi1pk: ipk, gsi1sk: '2026-02', v: 1 },
+    ]);
+    await table.update(pk, 'a', { set: { gsi1sk: '2026-03' } });
+    expect(await sks()).toEqual(['b', 'a']);
+    await table.update(pk, 'b', { set: { gsi1pk: undefined, gsi1sk: undefined } });
+    expect(await sks()).toEqual(['a']);
+    await table.write([{ put: { pk, sk: 'e', gsi1pk: ipk, gsi1sk: '2026-00' } }, { delete: { pk, sk: 'a' } }]);
+    expect(await sks()).toEqual(['e']);
+    await table.delete(pk, 'e');
+    expect(await table.queryIndexAll(ipk)).toEqual([]);
+  });
+
   it('hides items past their expiry from reads, but a condition still finds them (as DynamoDB TTL)', async () => {
     const pk = fresh();
     const past = Math.floor(clock.ms / 1000) - 1;
