@@ -233,6 +233,12 @@ export class DynamoTable implements Table {
     } while (startKey);
   }
 
+  async scanPrefix(prefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    for await (const page of this.scanPrefixPages(prefix)) items.push(...page);
+    return items;
+  }
+
   private async conditional(command: PutItemCommand | DeleteItemCommand): Promise<boolean> {
     try {
       await this.client.send(command as PutItemCommand);

@@ -68,8 +68,9 @@ function checkedValue(value: unknown, path: string, depth: number): unknown {
     throw new StoreValidationError(`${path}: Nesting Levels have exceeded supported limits (${MAX_DEPTH})`);
   if (Array.isArray(value))
     return value.filter((v) => v !== undefined).map((v, i) => checkedValue(v, `${path}[${i}]`, depth + 1));
+  // A plain object of any realm (the LMDB decoder builds its objects outside jest's sandbox).
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null)
+  if (proto !== null && Object.getPrototypeOf(proto) !== null)
     throw new StoreValidationError(
       `${path}: a ${proto?.constructor?.name ?? 'object'} cannot be stored, only plain objects`,
     );

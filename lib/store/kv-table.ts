@@ -55,6 +55,25 @@ export interface SkRange {
 /** A table over an ordered key-value store. */
 export abstract class KvTable implements Table {
   readonly usage: Usage = { reads: 0, writes: 0 };
+  /** Set while the adapter rewrites its files (compaction): operations wait for it. */
+  protected gate: Promise<void> | undefined;
+  /** Whether items are held to DynamoDB's rules (size, depth, numbers); see `localOnly`. */
+  protected readonly dynamoRules: boolean = true;
+
+  /**
+   * The same table (same data, same pending writes) for records that exist only locally — the
+   * engine's executions, task tokens, outbox: they never go to DynamoDB, and an execution's
+   * record (input, state, variables, result) may weigh several times the 400 KB an item may.
+   */
+  localOnly(): Table {
+    return Object.create(this, { dynamoRules: { value: false } }) as Table;
+  }
+
+  private checked(item: Item): Item {
+    if (this.dynamoRules) return checkedItem(item);
+    checkKey(item.pk, item.sk);
+    return JSON.parse(JSON.stringify(item)) as Item;
+  }
 
   constructor(protected readonly now: () => number) {}
 
@@ -87,6 +106,7 @@ export abstract class KvTable implements Table {
   }
 
   async queryIndexAll(gsi1pk: string): Promise<Item[]> {
+    if (this.gate) await this.gate;
     this.usage.reads++;
     await this.settle();
     const now = this.now();
@@ -99,6 +119,7 @@ export abstract class KvTable implements Table {
   }
 
   async get(pk: string, sk: string): Promise<Item | undefined> {
+    if (this.gate) await this.gate;
     this.usage.reads++;
     checkKey(pk, sk);
     const item = this.read(pk, sk);
@@ -106,8 +127,9 @@ export abstract class KvTable implements Table {
   }
 
   async put(item: Item, opts: { ifAbsent?: boolean; if?: Cond } = {}): Promise<boolean> {
+    if (this.gate) await this.gate;
     this.usage.writes++;
-    const checked = checkedItem(item);
+    const checked = this.checked(item);
     const cond = opts.ifAbsent ? ({ itemAbsent: true } as Cond) : opts.if;
     if (cond && !holds(cond, this.read(item.pk, item.sk))) return false;
     await this.write1([{ pk: item.pk, sk: item.sk, item: checked }]);
@@ -115,16 +137,18 @@ export abstract class KvTable implements Table {
   }
 
   async update(pk: string, sk: string, changes: Update, opts: { if?: Cond } = {}): Promise<Item | undefined> {
+    if (this.gate) await this.gate;
     this.usage.writes++;
     checkKey(pk, sk);
     const prev = this.read(pk, sk);
     if (opts.if && !holds(opts.if, prev)) return undefined;
-    const next = checkedItem(applyUpdate(prev, pk, sk, changes));
+    const next = this.checked(applyUpdate(prev, pk, sk, changes));
     await this.write1([{ pk, sk, item: next }]);
     return copy(next);
   }
 
   async delete(pk: string, sk: string, opts: { if?: Cond } = {}): Promise<boolean> {
+    if (this.gate) await this.gate;
     this.usage.writes++;
     checkKey(pk, sk);
     if (opts.if && !holds(opts.if, this.read(pk, sk))) return false;
@@ -133,9 +157,10 @@ export abstract class KvTable implements Table {
   }
 
   async write(ops: WriteOp[]): Promise<void> {
+    if (this.gate) await this.gate;
     this.usage.writes += ops.length;
     const writes = ops.map((op): KvWrite => {
-      if ('put' in op) return { pk: op.put.pk, sk: op.put.sk, item: checkedItem(op.put) };
+      if ('put' in op) return { pk: op.put.pk, sk: op.put.sk, item: this.checked(op.put) };
       checkKey(op.delete.pk, op.delete.sk);
       return { pk: op.delete.pk, sk: op.delete.sk, item: null };
     });
@@ -143,6 +168,7 @@ export abstract class KvTable implements Table {
   }
 
   async query(pk: string, opts: QueryOptions = {}): Promise<Page> {
+    if (this.gate) await this.gate;
     this.usage.reads++;
     const limit = opts.limit ?? Number.POSITIVE_INFINITY;
     const reverse = opts.newestFirst ?? false;
@@ -169,9 +195,16 @@ export abstract class KvTable implements Table {
     return queryEvery(this, pk, opts);
   }
 
+  async scanPrefix(prefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    for await (const page of this.scanPrefixPages(prefix)) items.push(...page);
+    return items;
+  }
+
   async *scanPrefixPages(prefix: string): AsyncGenerator<Item[]> {
     let after: { pk: string; sk: string } | undefined;
     for (;;) {
+      if (this.gate) await this.gate;
       this.usage.reads++;
       const rows = this.scan(prefix, after, SCAN_PAGE);
       const now = this.now();

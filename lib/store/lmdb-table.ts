@@ -8,6 +8,7 @@
  * nothing it was told was written, a power cut may lose the last commits.
  */
 import { createHash } from 'node:crypto';
+import { renameSync, rmSync } from 'node:fs';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { compareUtf8 } from './conditions';
 import { type IndexWrite, inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
@@ -53,7 +54,10 @@ interface Pending {
 
 /** A table in an LMDB file. */
 export class LmdbTable extends KvTable {
-  private db: RootDatabase<Item, Buffer>;
+  /** The file: it holds only the names of the two databases below. */
+  private root: RootDatabase;
+  /** The items, by `pk NUL sk`. */
+  private db: Database<Item, Buffer>;
   /** The sparse index, in a database of its own in the same file: entry key to the item's keys. */
   private indexDb: Database<{ pk: string; sk: string }, Buffer>;
   /** Writes issued and not yet committed, by partition and sort key. */
@@ -64,8 +68,44 @@ export class LmdbTable extends KvTable {
     now: () => number = Date.now,
   ) {
     super(now);
-    this.db = open<Item, Buffer>({ path, keyEncoding: 'binary', noSync: true, maxDbs: 4 });
-    this.indexDb = this.db.openDB<{ pk: string; sk: string }, Buffer>({ name: 'gsi1', keyEncoding: 'binary' });
+    [this.root, this.db, this.indexDb] = LmdbTable.openFile(path);
+  }
+
+  private static openFile(
+    path: string,
+  ): [RootDatabase, Database<Item, Buffer>, Database<{ pk: string; sk: string }, Buffer>] {
+    const root = open({ path, noSync: true, maxDbs: 4 });
+    return [
+      root,
+      root.openDB<Item, Buffer>({ name: 'items', keyEncoding: 'binary' }),
+      root.openDB<{ pk: string; sk: string }, Buffer>({ name: 'gsi1', keyEncoding: 'binary' }),
+    ];
+  }
+
+  /**
+   * Rewrite the file with only what it holds now. LMDB keeps freed pages, with whatever they held,
+   * until it reuses them: after an erasure the deleted values must leave the data dir's files, so
+   * the file is replaced by a compacted copy (operations wait meanwhile).
+   */
+  async compact(): Promise<void> {
+    let release = () => {};
+    const previous = this.gate;
+    this.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    const copy = `${this.path}.compacting`;
+    try {
+      await this.root.committed;
+      rmSync(copy, { force: true });
+      await this.root.backup(copy, true);
+      await this.root.close();
+      renameSync(copy, this.path);
+      [this.root, this.db, this.indexDb] = LmdbTable.openFile(this.path);
+    } finally {
+      this.gate = undefined;
+      release();
+    }
   }
 
   protected read(pk: string, sk: string): Item | undefined {
@@ -164,7 +204,7 @@ export class LmdbTable extends KvTable {
   }
 
   protected override settle(): Promise<void> {
-    return this.db.committed.then(() => undefined);
+    return this.root.committed.then(() => undefined);
   }
 
   protected commit(writes: KvWrite[], index: IndexWrite[]): Promise<void> {
@@ -181,7 +221,7 @@ export class LmdbTable extends KvTable {
     const done =
       writes.length === 1 && !index.length
         ? this.apply(writes[0])
-        : this.db.batch(() => {
+        : this.root.batch(() => {
             for (const w of writes) void this.apply(w);
             for (const i of index) {
               const key = keyOf(i.ipk, i.isk);
@@ -205,7 +245,7 @@ export class LmdbTable extends KvTable {
 
   /** Wait for every write issued so far to commit, then close the file. */
   async close(): Promise<void> {
-    await this.db.committed;
-    await this.db.close();
+    await this.root.committed;
+    await this.root.close();
   }
 }

@@ -110,6 +110,8 @@ export interface Table {
   queryIndexAll(gsi1pk: string): Promise<Item[]>;
   /** Every item whose partition key starts with `prefix`, page by page (a full scan: local stores only). */
   scanPrefixPages(prefix: string): AsyncGenerator<Item[]>;
+  /** The same, all at once (local stores and tests). */
+  scanPrefix(prefix: string): Promise<Item[]>;
 }
 
 /** The attributes of the one sparse index (gsi1 on DynamoDB): an item that sets INDEX_PK is in it. */

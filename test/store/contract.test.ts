@@ -266,6 +266,14 @@ describe.each(adapters)('$name', (adapter) => {
     );
   });
 
+  it('scans every item with an empty prefix (and nothing but items)', async () => {
+    const pk = fresh();
+    await table.put({ pk, sk: 'a', gsi1pk: `${pk}#i`, gsi1sk: '1' });
+    const all = await table.scanPrefix('');
+    expect(all.every((i) => typeof i.pk === 'string' && typeof i.sk === 'string')).toBe(true);
+    expect(all.filter((i) => i.pk === pk)).toEqual([{ pk, sk: 'a', gsi1pk: `${pk}#i`, gsi1sk: '1' }]);
+  });
+
   it('writes a batch of puts and deletes, more than one request holds', async () => {
     const pk = fresh();
     await table.put({ pk, sk: 'gone' });
@@ -357,6 +365,22 @@ describe.each(adapters)('$name', (adapter) => {
       for (const bad of [1e126, -1e126, 1e-131, Number.NaN, Number.POSITIVE_INFINITY])
         await expect(table.put({ pk, sk: 'b', bad })).rejects.toMatchObject(refused);
     });
+  });
+});
+
+describe.each(adapters.filter((a) => a.name !== 'dynamodb (dynalite)'))('$name, local-only records', (adapter) => {
+  it('keeps an engine record over 400 KB and any JSON number, in the same data as the DynamoDB view', async () => {
+    const { table, close } = await adapter.open();
+    try {
+      const local = (table as unknown as { localOnly(): Table }).localOnly();
+      const big = { pk: 'X#1', sk: '_', state: 'x'.repeat(600_000), n: 1e200 };
+      expect(await local.put(big)).toBe(true);
+      await expect(table.put({ ...big, pk: 'X#2' })).rejects.toMatchObject({ name: 'ValidationException' });
+      expect(await table.get('X#1', '_')).toEqual(big);
+      expect(await local.update('X#1', '_', { add: { n: 1 } })).toMatchObject({ n: 1e200 });
+    } finally {
+      await close();
+    }
   });
 });
 
