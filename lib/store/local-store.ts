@@ -3,7 +3,7 @@
  * time), memory for `baton simulate` and the tests. A data dir written by Baton's earlier store
  * (dynalite over LevelDB) is refused with what to do, or migrated when asked.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockDataDir } from './data-dir-lock';
 import { dynaliteClient } from './dynalite-client';
@@ -93,7 +93,7 @@ async function migrateLegacy(dir: string, files: string[], table: LmdbTable): Pr
   } finally {
     await old.close();
   }
-  for (const f of files) rmSync(join(dir, f), { force: true });
-  if (existsSync(join(dir, 'LOCK'))) rmSync(join(dir, 'LOCK'), { force: true });
+  // LevelDB rewrote some of its files on opening: remove what is there now, not what was.
+  for (const f of [...files, ...readdirSync(dir)]) if (LEVELDB_FILE.test(f)) rmSync(join(dir, f), { force: true });
   return copied;
 }
