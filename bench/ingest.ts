@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLocalStore } from '../lib/store/local-dynamo';
+import { openLocalStore } from '../lib/store/local-store';
 import type { Figure } from './engine-throughput';
 
 // autocannon ships no types.

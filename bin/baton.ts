@@ -17,6 +17,7 @@ import { DataDirInUseError, PortInUseError } from '../lib/local/dev-errors';
 import { type InputProblem, readEvents, readProfiles } from '../lib/local/inputs';
 import { renderFunnel } from '../lib/local/report';
 import { simulate } from '../lib/local/simulate';
+import { LegacyStoreError } from '../lib/store/local-store';
 import { version } from '../package.json';
 
 /** Journeys are loaded with their templates parsed and checked. */
@@ -132,6 +133,7 @@ interface DevValues {
   port: string;
   speed: string;
   resetClock?: boolean;
+  migrateStore?: boolean;
 }
 
 async function runDev(values: DevValues): Promise<void> {
@@ -153,6 +155,7 @@ async function runDev(values: DevValues): Promise<void> {
     port,
     speed,
     resetClock: values.resetClock,
+    migrateLegacyStore: values.migrateStore,
     log: consoleLog,
   });
   const banner = devBanner({
@@ -217,6 +220,7 @@ function program(): Command {
     .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '3000')
     .option('--speed <n>', 'run the engine clock n times faster than real time', '1')
     .option('--reset-clock', "start engine time over at real time instead of where this data dir's last run left it")
+    .option('--migrate-store', "copy a data dir written by Baton's earlier store (dynalite) into the current one")
     .action((opts: DevValues) => runDev(opts));
   baton
     .command('schema')
@@ -259,7 +263,7 @@ main(argv).catch((err: unknown) => {
     process.stderr.write(`baton: ${err.message}\n${helpHint(program(), argv)}\n`);
     process.exit(2);
   }
-  if (err instanceof DataDirInUseError || err instanceof PortInUseError) {
+  if (err instanceof DataDirInUseError || err instanceof PortInUseError || err instanceof LegacyStoreError) {
     process.stderr.write(`baton: ${err.message}\n`);
     process.exit(1);
   }

@@ -19,7 +19,7 @@ import type { ChannelSender, Deps, Logger, StepFunctionsPort } from '../core/por
 import type { HandlerName } from '../journey/compile';
 import { formatProblems, type LoadedJourney, loadJourneys } from '../journey/load';
 import { channelsOf } from '../journey/steps';
-import { Table } from '../store/table';
+import { DynamoTable } from '../store/dynamo-table';
 import { type AwsConfig, awsConfig, ConfigError, ENV } from './config';
 import { loggerPort } from './logger';
 import { emitTimelineMetric } from './metrics';
@@ -102,7 +102,7 @@ export function buildDeps<R extends FunctionRole>(
   );
   if (role === 'send') requireEmailSettings(config, journeys);
   return {
-    table: new Table(clients.dynamodb ?? defaultDynamoClient(), config.tableName),
+    table: new DynamoTable(clients.dynamodb ?? defaultDynamoClient(), config.tableName),
     clock: { now: () => Date.now() },
     sfn: port('sfn')?.(clients) ?? notGiven.sfn(role),
     catalog,

@@ -1,7 +1,7 @@
 /** Locally: the log of actions and hand-offs Baton delivered, like the outbox for messages. */
 import type { Clock } from '../core/ports';
 import { keys } from '../store/keys';
-import type { Table } from '../store/table';
+import type { Table } from '../store/port';
 import type { Delivery, Destination } from './destinations';
 
 export interface LoggedDelivery extends Delivery {

@@ -1,7 +1,7 @@
 /** The local outbox: where `baton dev` and `baton simulate` deliver messages instead of SNS/SES. */
 import type { ChannelSender, Clock, OutgoingMessage } from '../core/ports';
 import { keys } from '../store/keys';
-import type { Table } from '../store/table';
+import type { Table } from '../store/port';
 
 export interface OutboxMessage extends OutgoingMessage {
   at: string;

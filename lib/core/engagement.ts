@@ -3,7 +3,7 @@
  * local hour of the week (for `timing: best`). Counters are atomic ADDs, exact under concurrency.
  */
 import { keys } from '../store/keys';
-import type { Table } from '../store/table';
+import type { Table } from '../store/port';
 
 /** Feedback that counts as engagement. */
 export const ENGAGING_FEEDBACK = new Set(['opened', 'clicked', 'replied']);

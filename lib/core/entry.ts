@@ -3,12 +3,14 @@
  * `entry.concurrent: single`, and an idempotent StartExecution. Every step is safe to repeat: a
  * crash anywhere and a redelivery of the event lead to the same single instance.
  */
+
 import { executionArnOf } from '../engine/arns';
 import { durationSeconds } from '../journey/duration';
 import { conditionPaths, conditionToJsonata, valueToJsonata, variableScope } from '../journey/expressions';
 import { type Keep, triggerKeep } from '../journey/reads';
 import type { Journey, ValueExpr } from '../journey/schema';
 import { keys } from '../store/keys';
+import { type Cond, when } from '../store/port';
 import { getProfile } from '../store/profiles';
 import type { CatalogEntry } from './catalog';
 import type { Envelope } from './envelope';
@@ -167,10 +169,12 @@ async function completeEntry(deps: Deps, customerId: string, rec: InstanceRecord
     if ((err as Error).name !== 'ExecutionAlreadyExists') throw err;
   }
   // The input goes with `starting`: the execution has it now.
-  await deps.table.update(keys.customer(customerId), keys.instance(journey, instance), {
-    set: { status: 'active', executionArn, input: undefined },
-    condition: { expression: '#s = :starting', names: { '#s': 'status' }, values: { ':starting': 'starting' } },
-  });
+  await deps.table.update(
+    keys.customer(customerId),
+    keys.instance(journey, instance),
+    { set: { status: 'active', executionArn, input: undefined } },
+    { if: when.equals('status', 'starting') },
+  );
 }
 
 const triggerKeeps = new WeakMap<CatalogEntry, Keep | undefined>();
@@ -202,12 +206,8 @@ async function takeActiveLock(deps: Deps, customerId: string, journeyId: string,
   const sk = keys.activeLock(journeyId);
   const now = deps.clock.now();
   const lock = { pk, sk, instance, lockedAt: now };
-  const holderIs = (who: string) => ({
-    expression: 'attribute_not_exists(pk) OR #instance = :instance',
-    names: { '#instance': 'instance' },
-    values: { ':instance': who },
-  });
-  if (await deps.table.put(lock, { condition: holderIs(instance) })) return true;
+  const holderIs = (who: string) => when.any(when.itemAbsent, when.equals('instance', who));
+  if (await deps.table.put(lock, { if: holderIs(instance) })) return true;
   const current = await deps.table.get(pk, sk);
   if (!current) return deps.table.put(lock, { ifAbsent: true });
   const holder = current.instance as string;
@@ -218,7 +218,7 @@ async function takeActiveLock(deps: Deps, customerId: string, journeyId: string,
     return false;
   }
   const free = held ? held.status === 'ended' : now - Number(current.lockedAt ?? 0) > STALE_ENTRY_MS;
-  return free && deps.table.put(lock, { condition: holderIs(holder) });
+  return free && deps.table.put(lock, { if: holderIs(holder) });
 }
 
 /**
@@ -239,11 +239,7 @@ async function evaluateAll(
 }
 
 async function releaseActiveLock(deps: Pick<Deps, 'table'>, pk: string, journeyId: string, instance: string) {
-  await deps.table.delete(pk, keys.activeLock(journeyId), {
-    expression: '#i = :i',
-    names: { '#i': 'instance' },
-    values: { ':i': instance },
-  });
+  await deps.table.delete(pk, keys.activeLock(journeyId), { if: when.equals('instance', instance) });
 }
 
 /**
@@ -262,24 +258,18 @@ async function countEntry(
   const now = deps.clock.now();
   const sk = keys.entries(journey.id);
   if ((await deps.table.get(pk, sk))?.lastInstance === instance) return undefined; // counted before a crash
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts: string[] = [];
-  if (limit) {
-    parts.push('(attribute_not_exists(#n) OR #n < :limit)');
-    names['#n'] = 'entries';
-    values[':limit'] = limit;
-  }
+  const rules: Cond[] = [];
+  if (limit) rules.push(when.any(when.absent('entries'), when.lessThan('entries', limit)));
   if (cooldown) {
-    parts.push('(attribute_not_exists(#at) OR #at <= :edge)');
-    names['#at'] = 'lastEntryAt';
-    values[':edge'] = now - (durationSeconds(cooldown) ?? 0) * 1000;
+    const edge = now - (durationSeconds(cooldown) ?? 0) * 1000;
+    rules.push(when.any(when.absent('lastEntryAt'), when.atMost('lastEntryAt', edge)));
   }
-  const counted = await deps.table.update(pk, sk, {
-    set: { lastInstance: instance, lastEntryAt: now },
-    add: { entries: 1 },
-    condition: { expression: parts.join(' AND '), names, values },
-  });
+  const counted = await deps.table.update(
+    pk,
+    sk,
+    { set: { lastInstance: instance, lastEntryAt: now }, add: { entries: 1 } },
+    { if: when.all(...rules) },
+  );
   if (counted) return undefined;
   const current = await deps.table.get(pk, sk);
   return limit && Number(current?.entries ?? 0) >= limit ? 'limit' : 'cooldown';

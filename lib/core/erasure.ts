@@ -7,7 +7,7 @@
  * from nothing (new instance ids).
  */
 import { keys } from '../store/keys';
-import type { Table } from '../store/table';
+import type { Table } from '../store/port';
 import type { InstanceRecord } from './entry';
 import { executionArnOf } from './entry';
 import { erasePendingEvents } from './pending-events';

@@ -3,6 +3,7 @@
  * `goto`, once per instance, as soon as they hold — by clock while the instance pauses (the pause
  * times out at the threshold) and on touchpoints (ingest wakes the paused instance).
  */
+
 import {
   type CompiledRule,
   compiledRules,
@@ -11,6 +12,7 @@ import {
 } from '../journey/escalation-rules';
 import { instantMillis } from '../journey/instant';
 import { keys } from '../store/keys';
+import { when } from '../store/port';
 import { getProfile } from '../store/profiles';
 import { ESCALATED, getInstance } from './instances';
 import type { Deps } from './ports';
@@ -142,13 +144,12 @@ async function markFired(
   const updated = await deps.table.update(
     keys.customer(input.customerId),
     keys.instance(input.journey, input.instance),
+    { set: Object.fromEntries(same.map((id) => [`${ESCALATED}${id}`, input.visit])) },
     {
-      set: Object.fromEntries(same.map((id) => [`${ESCALATED}${id}`, input.visit])),
-      condition: {
-        expression: 'attribute_exists(pk) AND (attribute_not_exists(#e) OR #e = :visit)',
-        names: { '#e': `${ESCALATED}${rule.id}` },
-        values: { ':visit': input.visit },
-      },
+      if: when.all(
+        when.itemExists,
+        when.any(when.absent(`${ESCALATED}${rule.id}`), when.equals(`${ESCALATED}${rule.id}`, input.visit)),
+      ),
     },
   );
   return updated !== undefined;
@@ -189,10 +190,6 @@ export async function wakeEscalations(deps: Deps, customerId: string): Promise<v
     } catch (err) {
       if (!['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken'].includes((err as Error).name)) throw err;
     }
-    await deps.table.delete(pk, wake.sk, {
-      expression: '#t = :t',
-      names: { '#t': 'token' },
-      values: { ':t': wake.token },
-    });
+    await deps.table.delete(pk, wake.sk, { if: when.equals('token', wake.token as string) });
   }
 }

@@ -4,8 +4,10 @@
  * logs; a capped send reserves its slot with a compare-and-set on the log's version, so N
  * concurrent instances can never exceed the cap.
  */
+
 import { keys } from '../store/keys';
-import type { Table } from '../store/table';
+import type { Table } from '../store/port';
+import { when } from '../store/port';
 
 export interface CapRule {
   max: number;
@@ -87,7 +89,7 @@ async function appendSlot(
     if (rule && kept.filter((s) => s.at > now - rule.perSeconds * 1000).length >= rule.max) return false;
     const written = await table.put(
       { pk, sk, slots: [...kept, { at: now, messageId }], v: v + 1 },
-      exists ? { condition: { expression: '#v = :v', names: { '#v': 'v' }, values: { ':v': v } } } : { ifAbsent: true },
+      exists ? { if: when.equals('v', v) } : { ifAbsent: true },
     );
     if (written) return true;
   }

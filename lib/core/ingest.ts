@@ -3,8 +3,10 @@
  * words), then resume waiting instances, end instances on goals, and start new ones. Every step
  * is idempotent, so a redelivered or concurrently duplicated event changes nothing twice.
  */
+
 import type { Keep } from '../journey/reads';
 import { keys } from '../store/keys';
+import { when } from '../store/port';
 import { getProfile, setConsent } from '../store/profiles';
 import { ENGAGING_FEEDBACK, recordEngagement } from './engagement';
 import { enterJourney, executionArnOf } from './entry';
@@ -85,10 +87,12 @@ async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
   await deps.table.update(ledger.pk, ledger.sk, { set: { feedback: status, feedbackAt: event.time } });
   // One engagement per message: the first open, click or reply wins a conditional write.
   if (ENGAGING_FEEDBACK.has(status) && typeof ledger.channel === 'string') {
-    const first = await deps.table.update(ledger.pk, ledger.sk, {
-      set: { engagedAt: event.time },
-      condition: { expression: 'attribute_not_exists(#e)', names: { '#e': 'engagedAt' } },
-    });
+    const first = await deps.table.update(
+      ledger.pk,
+      ledger.sk,
+      { set: { engagedAt: event.time } },
+      { if: when.absent('engagedAt') },
+    );
     if (first) {
       const zone = (await getProfile(deps.table, event.customerId))?.timezone ?? 'UTC';
       await recordEngagement(deps.table, event.customerId, ledger.channel, hourOfWeek(Date.parse(event.time), zone));

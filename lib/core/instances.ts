@@ -1,5 +1,7 @@
 /** Instances of a customer: listing the active ones and ending one exactly once. */
+
 import { keys } from '../store/keys';
+import { when } from '../store/port';
 import type { InstanceRecord } from './entry';
 import type { Deps } from './ports';
 import { iso, record } from './timeline';
@@ -69,14 +71,12 @@ export async function endInstance(
   const pk = keys.customer(customerId);
   const at = iso(deps.clock.now());
   const sk = keys.instance(journey, instance);
-  let ended = await deps.table.update(pk, sk, {
-    set: { status: 'ended', endedAt: at, reason, ...(step ? { endStep: step } : {}) },
-    condition: {
-      expression: '#s IN (:starting, :active)',
-      names: { '#s': 'status' },
-      values: { ':starting': 'starting', ':active': 'active' },
-    },
-  });
+  let ended = await deps.table.update(
+    pk,
+    sk,
+    { set: { status: 'ended', endedAt: at, reason, ...(step ? { endStep: step } : {}) } },
+    { if: when.in('status', ['starting', 'active']) },
+  );
   let first = true;
   if (!ended) {
     // Ended already. If that was by this same step (a retry after a crash between the writes
@@ -89,11 +89,7 @@ export async function endInstance(
     ended = current;
     first = false;
   }
-  await deps.table.delete(pk, keys.activeLock(journey), {
-    expression: '#i = :i',
-    names: { '#i': 'instance' },
-    values: { ':i': instance },
-  });
+  await deps.table.delete(pk, keys.activeLock(journey), { if: when.equals('instance', instance) });
   if (first) await deps.table.delete(pk, keys.liveInstance(journey, instance));
   await record(
     deps,

@@ -5,9 +5,11 @@
  * unfinished events are found without a scan. Once done it keeps only its id, status and type:
  * enough to answer `duplicate`, and no personal data.
  */
+
 import { createHash } from 'node:crypto';
 import { keys } from '../store/keys';
-import type { Item, Table } from '../store/table';
+import type { Item, Table } from '../store/port';
+import { when } from '../store/port';
 import type { Envelope } from './envelope';
 import { iso } from './timeline';
 
@@ -80,10 +82,12 @@ export async function erasePendingEvents(table: Table, customerId: string): Prom
   for (const { envelope } of await pendingEvents(table)) {
     if (envelope.customerId !== customerId) continue;
     const status: EventStatus = 'erased';
-    const changed = await table.update(keys.event(envelope.id), keys.single, {
-      set: { status, ...WITHOUT_BODY },
-      condition: { expression: '#s = :p', names: { '#s': 'status' }, values: { ':p': 'processing' } },
-    });
+    const changed = await table.update(
+      keys.event(envelope.id),
+      keys.single,
+      { set: { status, ...WITHOUT_BODY } },
+      { if: when.equals('status', 'processing') },
+    );
     if (changed) erased++;
   }
   return erased;
@@ -91,11 +95,7 @@ export async function erasePendingEvents(table: Table, customerId: string): Prom
 
 /** Drop a pending event whose envelope is past its time (what DynamoDB's TTL does on AWS). */
 export async function dropExpiredEvent(table: Table, eventId: string): Promise<void> {
-  await table.delete(keys.event(eventId), keys.single, {
-    expression: '#s = :p',
-    names: { '#s': 'status' },
-    values: { ':p': 'processing' },
-  });
+  await table.delete(keys.event(eventId), keys.single, { if: when.equals('status', 'processing') });
 }
 
 /** Attributes that only a pending event has (undefined removes them). */

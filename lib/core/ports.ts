@@ -1,5 +1,5 @@
 /** The ports use cases take as arguments (ARCHITECTURE.md decision 6): store, clock, engine, channels. */
-import type { Table } from '../store/table';
+import type { Table } from '../store/port';
 import type { JourneyCatalog } from './catalog';
 
 /** Milliseconds since the epoch: wall clock in production, virtual in simulate and tests. */

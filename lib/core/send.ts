@@ -4,10 +4,12 @@
  * provider call, so retries and redeliveries never produce a second message. A call that may or
  * may not have gone out is recorded as `unknown` and never resent.
  */
+
 import { SendRefusedError, SendRejectedError, SendThrottledError } from '../channels/errors';
 import { keys } from '../store/keys';
+import type { Item } from '../store/port';
+import { when } from '../store/port';
 import { getProfile } from '../store/profiles';
-import type { Item } from '../store/table';
 import { chooseChannel, resolveChannels, type SuppressionReason } from './eligibility';
 import { bestHour, getEngagement } from './engagement';
 import { capAllows, reserveSend } from './frequency-cap';
@@ -267,14 +269,6 @@ async function pointStep(
       status,
       channel,
     },
-    opts.keepFeedback
-      ? {
-          condition: {
-            expression: 'attribute_not_exists(pk) OR #m <> :m',
-            names: { '#m': 'messageId' },
-            values: { ':m': messageId },
-          },
-        }
-      : {},
+    opts.keepFeedback ? { if: when.any(when.itemAbsent, when.notEquals('messageId', messageId)) } : {},
   );
 }

@@ -16,10 +16,12 @@
  * Journeys may set their own timeout (`settings.sessionTimeout`), so a session keeps one segment
  * per timeout the engine's journeys use: its current run of touchpoints under that timeout.
  */
+
 import { DEFAULT_SESSION_TIMEOUT_SECONDS, sessionTimeoutSeconds } from '../journey/escalation-rules';
 import type { Journey } from '../journey/schema';
 import { keys } from '../store/keys';
-import type { Table } from '../store/table';
+import type { Table } from '../store/port';
+import { when } from '../store/port';
 import type { Envelope } from './envelope';
 
 /** A session's current run of touchpoints under one timeout. */
@@ -139,7 +141,7 @@ export async function recordTouchpoint(
     const v = (item?.v as number | undefined) ?? 0;
     const written = await table.put(
       { pk, sk, sessionId: event.sessionId, segments, eventIds: [...seen, event.id].slice(-200), v: v + 1 },
-      item ? { condition: { expression: '#v = :v', names: { '#v': 'v' }, values: { ':v': v } } } : { ifAbsent: true },
+      item ? { if: when.equals('v', v) } : { ifAbsent: true },
     );
     if (!written) continue;
     await makeCurrent(table, pk, event.sessionId, at);
@@ -150,14 +152,12 @@ export async function recordTouchpoint(
 
 /** Point the customer's current session at this one, unless a later touchpoint already moved it on. */
 async function makeCurrent(table: Table, pk: string, sessionId: string, at: number): Promise<void> {
-  await table.update(pk, keys.currentSession, {
-    set: { sessionId, lastAt: at },
-    condition: {
-      expression: 'attribute_not_exists(#at) OR #at <= :at',
-      names: { '#at': 'lastAt' },
-      values: { ':at': at },
-    },
-  });
+  await table.update(
+    pk,
+    keys.currentSession,
+    { set: { sessionId, lastAt: at } },
+    { if: when.any(when.absent('lastAt'), when.atMost('lastAt', at)) },
+  );
 }
 
 /**

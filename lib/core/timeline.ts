@@ -1,6 +1,6 @@
 /** The timeline: every entry, step, message and exit of a customer, also what `baton simulate` prints. */
 import { keys } from '../store/keys';
-import type { Table } from '../store/table';
+import type { Table } from '../store/port';
 import type { Deps } from './ports';
 
 export type TimelineKind =

@@ -5,10 +5,12 @@
  * killed at any moment resumes every execution from its last checkpoint; task handlers are
  * idempotent per state visit, so a re-run state repeats no side effect.
  */
+
 import { createHash } from 'node:crypto';
 import type { Clock, Logger, StepFunctionsPort } from '../core/ports';
 import { silentLogger } from '../core/ports';
-import type { Item, Table } from '../store/table';
+import type { Item, Table } from '../store/port';
+import { when } from '../store/port';
 import { executionArnOf } from './arns';
 import {
   ExecutionAlreadyExists,
@@ -525,10 +527,12 @@ export class LocalEngine implements StepFunctionsPort {
       const ex = await this.load(ref.executionArn as string);
       if (ex?.status === 'RUNNING' && ex.phase === 'ready' && ref.outcome === undefined) {
         // Its task is still starting: leave the outcome with the token for the task to pick up.
-        const kept = await this.opts.table.update(tokenKey(token), '_', {
-          set: { outcome },
-          condition: { expression: 'attribute_exists(pk) AND attribute_not_exists(outcome)' },
-        });
+        const kept = await this.opts.table.update(
+          tokenKey(token),
+          '_',
+          { set: { outcome } },
+          { if: when.all(when.itemExists, when.absent('outcome')) },
+        );
         if (!kept) continue;
         this.kick(ex.executionArn);
         return;
@@ -560,13 +564,7 @@ export class LocalEngine implements StepFunctionsPort {
   private async save(prev: Execution, next: Execution, now: number): Promise<Execution | undefined> {
     this.counters.checkpoints++;
     const saved = { ...next, seq: prev.seq + 1 };
-    const ok = await this.opts.table.put(this.toItem(saved), {
-      condition: {
-        expression: '#e.#seq = :seq',
-        names: { '#e': 'execution', '#seq': 'seq' },
-        values: { ':seq': prev.seq },
-      },
-    });
+    const ok = await this.opts.table.put(this.toItem(saved), { if: when.equals('execution.seq', prev.seq) });
     if (!ok) return undefined;
     this.noteDue(saved, now);
     // A newer version than any hand-off: the engine is the only writer of its executions.

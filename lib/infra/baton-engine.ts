@@ -24,7 +24,7 @@ import { checkTemplate } from '../core/templates';
 import type { HandlerName } from '../journey/compile';
 import { formatProblems, type LoadedJourney, loadJourneys } from '../journey/load';
 import { channelsOf } from '../journey/steps';
-import { TABLE_KEYS } from '../store/table';
+import { TABLE_KEYS } from '../store/dynamo-table';
 import { BatonApi, type BatonApiThrottle, resolveThrottle } from './baton-api';
 import { BatonFunction, type BatonFunctionProps } from './baton-function';
 import { BatonMonitoring } from './baton-monitoring';

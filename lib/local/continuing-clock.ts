@@ -11,7 +11,7 @@
  * default).
  */
 import type { Clock } from '../core/ports';
-import type { Table } from '../store/table';
+import type { Table } from '../store/port';
 
 const KEY = { pk: 'CLOCK', sk: '_' };
 

@@ -9,7 +9,7 @@ import type { Logger } from '../core/ports';
 import type { Profile } from '../core/profile';
 import type { LoadedJourney } from '../journey/load';
 import { type LocalServer, listen } from '../server/http';
-import { StoreLockedError } from '../store/dynalite-client';
+import { DataDirLockedError } from '../store/data-dir-lock';
 import { type ClockStart, ContinuingClock } from './continuing-clock';
 import { DataDirInUseError, PortInUseError } from './dev-errors';
 import { watchJourneys } from './reload';
@@ -27,6 +27,8 @@ export interface DevOptions {
   speed: number;
   /** Start engine time over at real time instead of where the data directory's last run left it. */
   resetClock?: boolean;
+  /** Copy a data dir written by the earlier store (dynalite) into the current one instead of refusing it. */
+  migrateLegacyStore?: boolean;
   log: Logger;
   /** Real milliseconds between polls for due waits. */
   pollMs?: number;
@@ -46,9 +48,15 @@ export interface DevServer {
 /** Open the data directory's store; another `baton dev` holding it is a DataDirInUseError. */
 async function openRuntime(opts: DevOptions, clock: ContinuingClock): Promise<LocalRuntime> {
   try {
-    return await startLocalRuntime({ journeys: opts.journeys, clock, dataDir: opts.dataDir, log: opts.log });
+    return await startLocalRuntime({
+      journeys: opts.journeys,
+      clock,
+      dataDir: opts.dataDir,
+      log: opts.log,
+      migrateLegacyStore: opts.migrateLegacyStore,
+    });
   } catch (err) {
-    throw err instanceof StoreLockedError ? new DataDirInUseError(opts.dataDir, { cause: err }) : err;
+    throw err instanceof DataDirLockedError ? new DataDirInUseError(opts.dataDir, { cause: err }) : err;
   }
 }
 

@@ -24,9 +24,10 @@ import type { DispatchInput, ParkInput, SendInput, StepInput } from '../core/tas
 import { LocalEngine } from '../engine/engine';
 import { compileJourney, HANDLER_PLACEHOLDERS, type HandlerName, renderAsl, substitute } from '../journey/compile';
 import type { LoadedJourney } from '../journey/load';
+import { CountingTable } from '../store/counting-table';
 import { keys } from '../store/keys';
-import { openLocalStore } from '../store/local-dynamo';
-import { Table } from '../store/table';
+import { openLocalStore } from '../store/local-store';
+import type { Table } from '../store/port';
 
 const ACCOUNT = '000000000000';
 /** Present from an erasure's first local deletion until its purge of the store's files. */
@@ -59,8 +60,10 @@ export interface LocalRuntime {
 export interface LocalRuntimeOptions {
   journeys: LoadedJourney[];
   clock: Clock;
-  /** LevelDB folder for dynalite; in memory when absent. */
+  /** The data dir (an LMDB file in it); in memory when absent. */
   dataDir?: string;
+  /** Copy a data dir written by the earlier store (dynalite) into the new one instead of refusing it. */
+  migrateLegacyStore?: boolean;
   concurrency?: number;
   log?: Logger;
   onTimeline?: Deps['onTimeline'];
@@ -86,11 +89,15 @@ function localDestinations(
 }
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const store = await openLocalStore({ path: opts.dataDir });
+  const store = await openLocalStore({
+    path: opts.dataDir,
+    now: () => opts.clock.now(),
+    migrateLegacy: opts.migrateLegacyStore,
+  });
   // The use cases' table (what the Lambdas would read and write on AWS, counted for cost
   // figures), and one for what exists only locally: the engine's checkpoints, outbox, dispatch log.
-  const table = store.table;
-  const localTable = new Table(table.client, table.name);
+  const table = new CountingTable(store.table);
+  const localTable = new CountingTable(store.localTable);
   const purge = async () => {
     await store.purge();
     await localTable.delete(PURGE_PENDING.pk, PURGE_PENDING.sk);

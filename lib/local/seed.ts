@@ -3,8 +3,8 @@
  * that holds data keeps it as it is, so opt-outs and erasures made there survive restarts.
  */
 import type { Profile } from '../core/profile';
+import type { Table } from '../store/port';
 import { putProfile } from '../store/profiles';
-import type { Table } from '../store/table';
 import { clockKept } from './continuing-clock';
 
 /** Marks a data directory as seeded; `done` stays false while a seeding is under way. */

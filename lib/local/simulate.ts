@@ -11,8 +11,8 @@ import { SIMULATE_KINDS, type TimelineEntry } from '../core/timeline';
 import { VirtualClock } from '../engine/clock';
 import type { LocalEngine } from '../engine/engine';
 import type { LoadedJourney } from '../journey/load';
+import type { Table } from '../store/port';
 import { putProfile } from '../store/profiles';
-import type { Table } from '../store/table';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
 
 export interface SimulateOptions {

@@ -5,12 +5,10 @@
  * customers' timeline items and the local engine's execution items — so nothing extra is written
  * on the hot path just to feed a dashboard.
  *
- * It scans the whole table. That is acceptable only because this is the local dev console over
- * dynalite (a laptop's worth of data); the API Lambda on AWS never calls it, where a scan of the
+ * It scans the customers' and the executions' items. That is acceptable only because this is the
+ * local dev console (a laptop's worth of data); the API Lambda on AWS never calls it, where a scan of the
  * production table would be slow and costly.
  */
-import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Deps } from '../core/ports';
 import type { TimelineEntry } from '../core/timeline';
 import { keys } from '../store/keys';
@@ -96,26 +94,10 @@ function bump(counts: ByReason, reason: string): void {
   counts[reason] = (counts[reason] ?? 0) + 1;
 }
 
-/** Timeline items and execution items, page by page, with only the attributes counted. */
+/** Timeline items and execution items, page by page. */
 async function* scanCounted(deps: Pick<Deps, 'table'>): AsyncGenerator<Record<string, unknown>> {
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await deps.table.client.send(
-      new ScanCommand({
-        TableName: deps.table.name,
-        FilterExpression: '(begins_with(pk, :c) AND begins_with(sk, :t)) OR begins_with(pk, :x)',
-        // Execution items carry the whole state input; read only the three fields needed.
-        ProjectionExpression: 'pk, sk, #entry, #ex.#status, #ex.#state, #ex.stateMachineArn',
-        ExpressionAttributeNames: { '#entry': 'entry', '#ex': 'execution', '#status': 'status', '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':c': { S: keys.customer('') },
-          ':t': { S: keys.timelinePrefix },
-          ':x': { S: EXECUTION_PREFIX },
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const raw of page.Items ?? []) yield unmarshall(raw);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const page of deps.table.scanPrefixPages(keys.customer(''))) {
+    for (const item of page) if (item.sk.startsWith(keys.timelinePrefix)) yield item;
+  }
+  for await (const page of deps.table.scanPrefixPages(EXECUTION_PREFIX)) yield* page;
 }

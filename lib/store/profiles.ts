@@ -6,7 +6,7 @@
  */
 import type { ConsentStatus, Profile } from '../core/profile';
 import { keys } from './keys';
-import type { Table } from './table';
+import { type Table, when } from './port';
 
 export interface ConsentChange {
   channel: string;
@@ -91,11 +91,7 @@ async function updateProfileItem(
     if (!change) return { profile: current, version: v };
     const written = await table.put(
       { pk, sk: keys.profile, profile: change.profile, consentAt: change.consentAt, updatedAt, v: v + 1 },
-      item
-        ? {
-            condition: { expression: 'attribute_not_exists(#v) OR #v = :v', names: { '#v': 'v' }, values: { ':v': v } },
-          }
-        : { ifAbsent: true },
+      item ? { if: when.any(when.absent('v'), when.equals('v', v)) } : { ifAbsent: true },
     );
     if (written) return { profile: change.profile, version: v + 1 };
   }

@@ -6,7 +6,7 @@ import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambdas/api';
-import type { LocalStore } from '../../lib/store/local-dynamo';
+import type { LocalStore } from '../../lib/store/dynalite-server';
 import { HOSTILE_CASES, hostileReservedBatch } from '../server/hostile-cases';
 import { useLambdaEnv } from './lambda-env';
 

@@ -4,8 +4,8 @@
  */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { type ExecutionStatusChange, handler } from '../../lambdas/closed';
+import type { LocalStore } from '../../lib/store/dynalite-server';
 import { keys } from '../../lib/store/keys';
-import type { LocalStore } from '../../lib/store/local-dynamo';
 import { arnOf, useLambdaEnv } from './lambda-env';
 
 let store: LocalStore;

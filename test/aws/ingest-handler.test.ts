@@ -7,8 +7,8 @@ import type { Context, EventBridgeEvent, SQSEvent, SQSRecord } from 'aws-lambda'
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambdas/ingest';
 import { instanceId } from '../../lib/core/ids';
+import type { LocalStore } from '../../lib/store/dynalite-server';
 import { keys } from '../../lib/store/keys';
-import type { LocalStore } from '../../lib/store/local-dynamo';
 import { putProfile } from '../../lib/store/profiles';
 import { arnOf, useLambdaEnv } from './lambda-env';
 

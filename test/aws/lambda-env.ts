@@ -3,7 +3,7 @@
  * journeys from workflows/, one state machine ARN per journey. Restores the environment after.
  */
 import { loadJourneys } from '../../lib/journey/load';
-import { type LocalStore, startLocalStore } from '../../lib/store/local-dynamo';
+import { type LocalStore, startLocalStore } from '../../lib/store/dynalite-server';
 
 export const WORKFLOWS = `${__dirname}/../../workflows`;
 export const arnOf = (id: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${id}`;

@@ -1,4 +1,5 @@
 /** The Lambda composition root refuses a deployment whose pieces disagree, at cold start. */
+
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { awsSenders } from '../../lib/aws/senders';
 import { awsSfn } from '../../lib/aws/sfn';
 import { silentLogger } from '../../lib/core/ports';
 import { loadJourneys } from '../../lib/journey/load';
+import type { DynamoTable } from '../../lib/store/dynamo-table';
 
 const WORKFLOWS = resolve(__dirname, '../../workflows');
 const arnOf = (id: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${id}`;
@@ -37,7 +39,7 @@ test('ingest gets each bundled journey with its state machine ARN', () => {
     stateMachineArn: arnOf('cart-recovery'),
     templatesDir: join(WORKFLOWS, 'templates'),
   });
-  expect(deps.table.name).toBe('baton');
+  expect((deps.table as DynamoTable).name).toBe('baton');
 });
 
 test('task handlers need no ARNs: their catalog has none', () => {

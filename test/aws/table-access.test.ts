@@ -21,11 +21,12 @@ import { readEvents, readProfiles } from '../../lib/local/inputs';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { simulate } from '../../lib/local/simulate';
 import { route } from '../../lib/server/routes';
-import { Table } from '../../lib/store/table';
+import { CountingTable } from '../../lib/store/counting-table';
+import type { Table } from '../../lib/store/port';
 import { loadValid, ROOT } from '../helpers';
 
 const role = new AsyncLocalStorage<FunctionRole>();
-type Action = TableAction | 'Scan';
+type Action = TableAction | 'Scan' | 'BatchWriteItem';
 /** Every table call made inside a function's use case, with the Table it went through. */
 const calls: { role: FunctionRole; action: Action; prefix: string; table: Table }[] = [];
 /**
@@ -55,7 +56,8 @@ function as<A extends unknown[], R>(r: FunctionRole, fn: (...a: A) => Promise<R>
 }
 
 beforeAll(() => {
-  const table = Table.prototype;
+  // The local runtime reaches the store through CountingTable views (the use cases' one among them).
+  const table = CountingTable.prototype;
   const spyTable = <K extends 'get' | 'put' | 'update' | 'delete' | 'query'>(
     method: K,
     action: TableAction,
@@ -76,6 +78,16 @@ beforeAll(() => {
   jest.spyOn(table, 'scanPrefixPages').mockImplementation(function (this: Table, prefix: string) {
     note(this, 'Scan', prefix);
     return scan.call(this, prefix);
+  });
+  const scanAll = table.scanPrefix;
+  jest.spyOn(table, 'scanPrefix').mockImplementation(function (this: Table, prefix: string) {
+    note(this, 'Scan', prefix);
+    return scanAll.call(this, prefix);
+  });
+  const write = table.write;
+  jest.spyOn(table, 'write').mockImplementation(function (this: Table, ops) {
+    for (const op of ops) note(this, 'BatchWriteItem', 'put' in op ? op.put.pk : op.delete.pk);
+    return write.call(this, ops);
   });
 
   // The handlers each function runs; the local runtime and simulate call them through these modules.

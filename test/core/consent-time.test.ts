@@ -11,8 +11,8 @@ import { runStep } from '../../lib/core/step';
 import { VirtualClock } from '../../lib/engine/clock';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
+import type { Item, Table } from '../../lib/store/port';
 import { consentHistory, getProfile, putProfile, setConsent } from '../../lib/store/profiles';
-import type { Item, Table } from '../../lib/store/table';
 import { helloJourney, serveLocally } from '../helpers';
 
 const NOW = Date.parse('2026-11-24T06:00:00Z');

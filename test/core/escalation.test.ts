@@ -22,7 +22,7 @@ import { VirtualClock } from '../../lib/engine/clock';
 import { readEvents, readProfiles } from '../../lib/local/inputs';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import { postEvents } from '../../lib/server/routes';
-import { openLocalStore } from '../../lib/store/local-dynamo';
+import { openLocalStore } from '../../lib/store/local-store';
 import { putProfile } from '../../lib/store/profiles';
 import { advanceTo, HELLO_TEMPLATES, journeyInTempDir, loadValid, ROOT } from '../helpers';
 

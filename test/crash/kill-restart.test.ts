@@ -14,7 +14,7 @@ import type { StepFunctionsPort } from '../../lib/core/ports';
 import { WallClock } from '../../lib/engine/clock';
 import { startLocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
-import { openLocalStore } from '../../lib/store/local-dynamo';
+import { openLocalStore } from '../../lib/store/local-store';
 import { putProfile } from '../../lib/store/profiles';
 import { loadValid, ROOT, spawnDev } from '../helpers';
 

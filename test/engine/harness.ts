@@ -4,7 +4,7 @@
  */
 import { VirtualClock } from '../../lib/engine/clock';
 import { type Execution, LocalEngine, type TaskHandler } from '../../lib/engine/engine';
-import { type LocalStore, openLocalStore } from '../../lib/store/local-dynamo';
+import { type EmbeddedStore, openLocalStore } from '../../lib/store/local-store';
 
 export const SM = 'arn:aws:states:local:000000000000:stateMachine:test';
 export const FN = 'arn:aws:lambda:local:000000000000:function:fn';
@@ -30,7 +30,7 @@ type Handlers = Record<string, TaskHandler>;
 
 /** One store for a test file; each run uses its own execution name. */
 export function engineHarness() {
-  let store: LocalStore;
+  let store: EmbeddedStore;
   let n = 0;
   beforeAll(async () => {
     store = await openLocalStore();
@@ -41,7 +41,7 @@ export function engineHarness() {
 
   /** An engine on the shared store with the document registered. */
   async function engineFor(def: string, handlers: Handlers, clock: VirtualClock, historyLimit?: number) {
-    const engine = new LocalEngine({ table: store.table, clock, handlers, concurrency: 1, historyLimit });
+    const engine = new LocalEngine({ table: store.localTable, clock, handlers, concurrency: 1, historyLimit });
     await engine.register(SM, def);
     return engine;
   }

@@ -25,8 +25,8 @@ import type { TimelineEntry } from '../../lib/core/timeline';
 import { VirtualClock } from '../../lib/engine/clock';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
+import type { Item } from '../../lib/store/port';
 import { putProfile } from '../../lib/store/profiles';
-import type { Item } from '../../lib/store/table';
 import { advanceTo, helloJourney } from '../helpers';
 
 class SimulatedCrash extends Error {

@@ -33,8 +33,8 @@ import { errorMatches, type Retrier } from '../../lib/engine/retry';
 import { compileJourney } from '../../lib/journey/compile';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
+import type { Table } from '../../lib/store/port';
 import { putProfile } from '../../lib/store/profiles';
-import type { Table } from '../../lib/store/table';
 import { advanceTo, HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
 
 type Channel = 'sms' | 'email';

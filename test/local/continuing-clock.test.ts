@@ -4,7 +4,7 @@
  * kill -9 never makes it run backwards, and --reset-clock starts over at real time.
  */
 import { ContinuingClock, clockKept } from '../../lib/local/continuing-clock';
-import { type LocalStore, openLocalStore } from '../../lib/store/local-dynamo';
+import { type EmbeddedStore, openLocalStore } from '../../lib/store/local-store';
 
 const T0 = Date.parse('2026-11-20T18:00:00Z');
 const SECOND = 1000;
@@ -12,7 +12,7 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-let store: LocalStore;
+let store: EmbeddedStore;
 let real: number;
 const realNow = () => real;
 

@@ -2,13 +2,13 @@
 import type { Profile } from '../../lib/core/profile';
 import { ContinuingClock } from '../../lib/local/continuing-clock';
 import { seedNewDataDir } from '../../lib/local/seed';
-import { type LocalStore, openLocalStore } from '../../lib/store/local-dynamo';
+import { type EmbeddedStore, openLocalStore } from '../../lib/store/local-store';
 import { getProfile, setConsent } from '../../lib/store/profiles';
 
 const T0 = Date.parse('2026-11-20T18:00:00Z');
 const ANA: Profile = { customerId: 'c-ana', email: 'ana@example.com', consent: { email: 'opted_in' } };
 
-let store: LocalStore;
+let store: EmbeddedStore;
 beforeEach(async () => {
   store = await openLocalStore();
 });

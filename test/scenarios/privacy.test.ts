@@ -5,7 +5,6 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Logger } from '../../lib/core/ports';
 import { readEvents, readProfiles } from '../../lib/local/inputs';
 import { simulate } from '../../lib/local/simulate';
@@ -38,8 +37,7 @@ describe.each(scenarios)('scenario %s', (name) => {
       profiles,
       log,
       inspect: async (rt) => {
-        const scan = await rt.table.client.send(new ScanCommand({ TableName: rt.table.name }));
-        const items = (scan.Items ?? []).filter((i) => /^(X|TT)#/.test(i.pk.S ?? ''));
+        const items = [...(await rt.table.scanPrefix('X#')), ...(await rt.table.scanPrefix('TT#'))];
         expect(items.length).toBeGreaterThan(0);
         stateMachineData = JSON.stringify(items);
       },

@@ -1,13 +1,13 @@
 /** The in-process dynalite client: SDK error types as on AWS, and no LevelDB iterator left open. */
 import { ConditionalCheckFailedException, PutItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { type DynaliteClient, dynaliteClient } from '../../lib/store/dynalite-client';
-import { Table } from '../../lib/store/table';
+import { DynamoTable } from '../../lib/store/dynamo-table';
 
 let store: DynaliteClient;
-let table: Table;
+let table: DynamoTable;
 beforeAll(async () => {
   store = dynaliteClient({});
-  table = new Table(store.client, 'baton');
+  table = new DynamoTable(store.client, 'baton');
   await table.ensureExists();
 });
 afterAll(() => store.close());

@@ -1,0 +1,251 @@
+/**
+ * The embedded durable adapter of the Table port, for `baton dev`: LMDB through the `lmdb`
+ * package, in one file under the data dir. Keys are `pk NUL sk` in UTF-8, so LMDB's byte order is
+ * DynamoDB's key order. Writes go through lmdb's asynchronous batches, which commit everything
+ * issued in one event-loop turn as one transaction; until a write commits, reads see it through an
+ * overlay, so a condition always meets the latest write, and each operation resolves only once its
+ * write is committed. Commits reach the OS without fsync (`noSync`): a killed process loses
+ * nothing it was told was written, a power cut may lose the last commits.
+ */
+import { createHash } from 'node:crypto';
+import { renameSync, rmSync } from 'node:fs';
+import { type Database, open, type RootDatabase } from 'lmdb';
+import { compareUtf8 } from './conditions';
+import { type IndexWrite, inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
+import type { Item } from './port';
+
+const NUL = Buffer.from([0]);
+/** No UTF-8 byte is 0xFF, so a prefix followed by it is above every key with that prefix. */
+const HIGH = Buffer.from([0xff]);
+
+/**
+ * LMDB keys hold at most 1,978 bytes; DynamoDB's hold 2,048 + 1,024. A partition key longer than
+ * LONG_PK bytes is stored as its first bytes and a digest: still unique, still under a prefix
+ * scan of its first bytes, and the sort key after it keeps its order. Items carry their real keys.
+ */
+const LONG_PK = 900;
+const pkBytes = new Map<string, Buffer>();
+
+function pkKey(pk: string): Buffer {
+  let b = pkBytes.get(pk);
+  if (b) return b;
+  b = Buffer.from(pk, 'utf8');
+  if (b.length > LONG_PK) {
+    const digest = createHash('sha256').update(b).digest('hex');
+    // Cut on a character boundary (never inside a UTF-8 sequence), then a marker no key contains.
+    let cut = LONG_PK - 70;
+    while (cut > 0 && (b[cut] & 0xc0) === 0x80) cut--;
+    b = Buffer.concat([b.subarray(0, cut), Buffer.from(`\u0001${digest}`, 'utf8')]);
+  }
+  if (pkBytes.size > 10_000) pkBytes.clear();
+  pkBytes.set(pk, b);
+  return b;
+}
+
+function keyOf(pk: string, sk = ''): Buffer {
+  return Buffer.concat([pkKey(pk), NUL, Buffer.from(sk, 'utf8')]);
+}
+
+/** A write issued and not yet committed; the token tells a later write of the same key from it. */
+interface Pending {
+  item: Item | null;
+  token: object;
+}
+
+/** A table in an LMDB file. */
+export class LmdbTable extends KvTable {
+  /** The file: it holds only the names of the two databases below. */
+  private root: RootDatabase;
+  /** The items, by `pk NUL sk`. */
+  private db: Database<Item, Buffer>;
+  /** The sparse index, in a database of its own in the same file: entry key to the item's keys. */
+  private indexDb: Database<{ pk: string; sk: string }, Buffer>;
+  /** Writes issued and not yet committed, by partition and sort key. */
+  private readonly pending = new Map<string, Map<string, Pending>>();
+
+  constructor(
+    readonly path: string,
+    now: () => number = Date.now,
+  ) {
+    super(now);
+    [this.root, this.db, this.indexDb] = LmdbTable.openFile(path);
+  }
+
+  private static openFile(
+    path: string,
+  ): [RootDatabase, Database<Item, Buffer>, Database<{ pk: string; sk: string }, Buffer>] {
+    const root = open({ path, noSync: true, maxDbs: 4 });
+    return [
+      root,
+      root.openDB<Item, Buffer>({ name: 'items', keyEncoding: 'binary' }),
+      root.openDB<{ pk: string; sk: string }, Buffer>({ name: 'gsi1', keyEncoding: 'binary' }),
+    ];
+  }
+
+  /**
+   * Rewrite the file with only what it holds now. LMDB keeps freed pages, with whatever they held,
+   * until it reuses them: after an erasure the deleted values must leave the data dir's files, so
+   * the file is replaced by a compacted copy (operations wait meanwhile).
+   */
+  async compact(): Promise<void> {
+    let release = () => {};
+    const previous = this.gate;
+    this.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    const copy = `${this.path}.compacting`;
+    try {
+      await this.root.committed;
+      rmSync(copy, { force: true });
+      await this.root.backup(copy, true);
+      await this.root.close();
+      renameSync(copy, this.path);
+      [this.root, this.db, this.indexDb] = LmdbTable.openFile(this.path);
+    } finally {
+      this.gate = undefined;
+      release();
+    }
+  }
+
+  protected read(pk: string, sk: string): Item | undefined {
+    const p = this.pending.get(pk)?.get(sk);
+    if (p) return p.item ?? undefined;
+    return this.db.get(keyOf(pk, sk));
+  }
+
+  protected range(pk: string, r: SkRange): Item[] {
+    const overlay = this.pending.get(pk);
+    const extra = overlay ? overlay.size : 0;
+    const rows = this.committedRange(pk, r, r.limit + extra);
+    if (!overlay) return rows;
+    const merged = new Map(rows.map((i) => [i.sk, i]));
+    for (const [sk, p] of overlay) {
+      if (!inRange(sk, r)) continue;
+      if (p.item) merged.set(sk, p.item);
+      else merged.delete(sk);
+    }
+    const keys = [...merged.keys()].sort(compareUtf8);
+    if (r.reverse) keys.reverse();
+    return keys.slice(0, r.limit).map((k) => merged.get(k)!);
+  }
+
+  /** At most `limit` committed items of a partition in the range, starting at the nearest bound. */
+  private committedRange(pk: string, r: SkRange, limit: number): Item[] {
+    const out: Item[] = [];
+    if (limit <= 0) return out;
+    const prefix = r.prefix ?? '';
+    let options: { start: Buffer; end: Buffer; reverse?: boolean };
+    if (!r.reverse) {
+      const lows: Buffer[] = [keyOf(pk, prefix)];
+      if (r.from !== undefined) lows.push(keyOf(pk, r.from));
+      if (r.after !== undefined) lows.push(Buffer.concat([keyOf(pk, r.after), NUL]));
+      options = {
+        start: lows.reduce((a, b) => (Buffer.compare(a, b) >= 0 ? a : b)),
+        end: Buffer.concat([keyOf(pk, prefix), HIGH]),
+      };
+    } else {
+      const highs: Buffer[] = [Buffer.concat([keyOf(pk, prefix), HIGH])];
+      if (r.to !== undefined) highs.push(Buffer.concat([keyOf(pk, r.to), NUL]));
+      if (r.before !== undefined) highs.push(keyOf(pk, r.before));
+      // Reverse ranges end before `end`: the partition's own name, below every key of it.
+      options = {
+        start: highs.reduce((a, b) => (Buffer.compare(a, b) <= 0 ? a : b)),
+        end: pkKey(pk),
+        reverse: true,
+      };
+    }
+    for (const { value } of this.db.getRange(options)) {
+      const { sk } = value;
+      if (inRange(sk, r)) {
+        out.push(value);
+        if (out.length >= limit) break;
+      } else if (
+        r.reverse
+          ? compareUtf8(sk, prefix) < 0 || (r.from !== undefined && compareUtf8(sk, r.from) < 0)
+          : r.to !== undefined && compareUtf8(sk, r.to) > 0
+      ) {
+        break; // past the far bound: nothing further is in range
+      }
+    }
+    return out;
+  }
+
+  protected scan(prefix: string, after: { pk: string; sk: string } | undefined, limit: number): Item[] {
+    const start = after ? Buffer.concat([keyOf(after.pk, after.sk), NUL]) : Buffer.from(prefix, 'utf8');
+    const end = Buffer.concat([Buffer.from(prefix, 'utf8'), HIGH]);
+    const rows = new Map<string, Item>();
+    let n = 0;
+    const extra = [...this.pending.keys()].filter((pk) => pk.startsWith(prefix)).length;
+    for (const { value } of this.db.getRange({ start, end })) {
+      if (!value.pk.startsWith(prefix)) continue;
+      rows.set(`${value.pk}\u0000${value.sk}`, value);
+      if (++n >= limit + extra) break;
+    }
+    for (const [pk, overlay] of this.pending) {
+      if (!pk.startsWith(prefix)) continue;
+      for (const [sk, p] of overlay) {
+        const k = `${pk}\u0000${sk}`;
+        if (after && compareUtf8(k, `${after.pk}\u0000${after.sk}`) <= 0) continue;
+        if (p.item) rows.set(k, p.item);
+        else rows.delete(k);
+      }
+    }
+    return [...rows.keys()]
+      .sort(compareUtf8)
+      .slice(0, limit)
+      .map((k) => rows.get(k)!);
+  }
+
+  protected indexRefs(ipk: string): { pk: string; sk: string }[] {
+    const start = keyOf(ipk);
+    const end = Buffer.concat([start, HIGH]);
+    return [...this.indexDb.getRange({ start, end })].map(({ value }) => value);
+  }
+
+  protected override settle(): Promise<void> {
+    return this.root.committed.then(() => undefined);
+  }
+
+  protected commit(writes: KvWrite[], index: IndexWrite[]): Promise<void> {
+    const issued = writes.map((w) => {
+      const token = {};
+      let overlay = this.pending.get(w.pk);
+      if (!overlay) {
+        overlay = new Map();
+        this.pending.set(w.pk, overlay);
+      }
+      overlay.set(w.sk, { item: w.item, token });
+      return { w, token };
+    });
+    const done =
+      writes.length === 1 && !index.length
+        ? this.apply(writes[0])
+        : this.root.batch(() => {
+            for (const w of writes) void this.apply(w);
+            for (const i of index) {
+              const key = keyOf(i.ipk, i.isk);
+              void (i.ref ? this.indexDb.put(key, i.ref) : this.indexDb.remove(key));
+            }
+          });
+    return done.then(() => {
+      for (const { w, token } of issued) {
+        const overlay = this.pending.get(w.pk);
+        if (overlay?.get(w.sk)?.token !== token) continue; // a later write of this key is pending
+        overlay.delete(w.sk);
+        if (!overlay.size) this.pending.delete(w.pk);
+      }
+    });
+  }
+
+  private apply(w: KvWrite): Promise<boolean> {
+    const key = keyOf(w.pk, w.sk);
+    return w.item ? this.db.put(key, w.item) : this.db.remove(key);
+  }
+
+  /** Wait for every write issued so far to commit, then close the file. */
+  async close(): Promise<void> {
+    await this.root.committed;
+    await this.root.close();
+  }
+}
