@@ -31,6 +31,7 @@ import {
   parsePayload,
   utf8Bytes,
 } from './limits';
+import { DueSchedule } from './schedule';
 import { type AslMachine, runState, type Step } from './states';
 
 export { MAX_HISTORY_EVENTS } from './history';
@@ -92,7 +93,7 @@ export interface EngineOptions {
 
 export class LocalEngine implements StepFunctionsPort {
   private readonly machines = new Map<string, AslMachine>();
-  private due: Map<string, number> | undefined;
+  private due: DueSchedule | undefined;
   private readonly dueWhileLoading = new Map<string, number | undefined>();
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
@@ -239,7 +240,7 @@ export class LocalEngine implements StepFunctionsPort {
     }
     await this.opts.table.delete(execKey(executionArn), '_');
     this.written.delete(executionArn);
-    if (this.due) this.due.delete(executionArn);
+    if (this.due) this.due.set(executionArn, undefined);
     else this.dueWhileLoading.set(executionArn, undefined);
   }
 
@@ -255,18 +256,14 @@ export class LocalEngine implements StepFunctionsPort {
   /** Queue every execution whose wait, timeout or retry is due (and any left runnable by a crash). */
   async runDue(): Promise<number> {
     const now = this.opts.clock.now();
-    const due = [...(await this.dueIndex()).entries()]
-      .filter(([, at]) => at <= now)
-      .sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1));
-    for (const [arn] of due) this.kick(arn);
+    const due = (await this.dueIndex()).dueBy(now);
+    for (const arn of due) this.kick(arn);
     return due.length;
   }
 
   /** The earliest due time of any execution, if one is pending. */
   async nextDueAt(): Promise<number | undefined> {
-    let min: number | undefined;
-    for (const at of (await this.dueIndex()).values()) if (min === undefined || at < min) min = at;
-    return min;
+    return (await this.dueIndex()).earliest();
   }
 
   /**
@@ -274,7 +271,7 @@ export class LocalEngine implements StepFunctionsPort {
    * writer of executions, so after one read of the executions at start (what a restart resumes
    * from) the map is exact, and the scheduler never re-queries the store.
    */
-  private async dueIndex(): Promise<Map<string, number>> {
+  private async dueIndex(): Promise<DueSchedule> {
     if (!this.due) {
       // From the executions themselves, not the due index: dynalite writes an item and its index
       // entry separately, and a process killed between the two must not lose the execution.
@@ -288,13 +285,14 @@ export class LocalEngine implements StepFunctionsPort {
         }
       }
       if (!this.due) {
-        const due = read;
         // Writes made while the store was read win over what it returned.
         for (const [arn, at] of this.dueWhileLoading) {
-          if (at === undefined) due.delete(arn);
-          else due.set(arn, at);
+          if (at === undefined) read.delete(arn);
+          else read.set(arn, at);
         }
         this.dueWhileLoading.clear();
+        const due = new DueSchedule();
+        for (const [arn, at] of read) due.set(arn, at);
         this.due = due;
       }
     }
@@ -304,7 +302,6 @@ export class LocalEngine implements StepFunctionsPort {
   private noteDue(ex: Execution, now: number): void {
     const at = dueOf(ex, now);
     if (!this.due) this.dueWhileLoading.set(ex.executionArn, at);
-    else if (at === undefined) this.due.delete(ex.executionArn);
     else this.due.set(ex.executionArn, at);
   }
 
@@ -442,19 +439,34 @@ export class LocalEngine implements StepFunctionsPort {
   }
 
   private scope(ex: Execution, nowMs: number): Scope {
-    const token = createHash('sha256')
-      .update(`${ex.executionArn}#${ex.state}#${ex.enteredAt}#${ex.retryCounts.join(',')}`)
-      .digest('base64url');
+    // The token and the parsed input are worked out only when a field reads them (few do).
+    let token: string | undefined;
+    let input: { value: unknown } | undefined;
     return {
       vars: ex.vars,
       nowMs,
       states: {
         input: ex.stateInput,
         context: {
-          Execution: { Id: ex.executionArn, Name: ex.name, StartTime: ex.startedAt, Input: JSON.parse(ex.input) },
+          Execution: {
+            Id: ex.executionArn,
+            Name: ex.name,
+            StartTime: ex.startedAt,
+            get Input() {
+              input ??= { value: JSON.parse(ex.input) };
+              return input.value;
+            },
+          },
           StateMachine: { Id: ex.stateMachineArn, Name: ex.stateMachineArn.split(':').pop() },
           State: { Name: ex.state, EnteredTime: ex.enteredAt, RetryCount: ex.retryCounts.reduce((a, b) => a + b, 0) },
-          Task: { Token: token },
+          Task: {
+            get Token() {
+              token ??= createHash('sha256')
+                .update(`${ex.executionArn}#${ex.state}#${ex.enteredAt}#${ex.retryCounts.join(',')}`)
+                .digest('base64url');
+              return token;
+            },
+          },
         },
       },
     };

@@ -38,6 +38,11 @@ export function expressionOf(value: unknown): string | undefined {
 export async function evalField(value: unknown, scope: Scope, field: string): Promise<unknown> {
   const expr = expressionOf(value);
   if (expr !== undefined) {
+    const fast = simplePath(expr, scope);
+    if (fast.known) {
+      if (fast.value === undefined) throw queryError(expr, field, 'returned nothing (undefined).');
+      return fast.value;
+    }
     let result: unknown;
     try {
       result = await compiled(expr).evaluate(undefined, {
@@ -107,6 +112,34 @@ function jsonType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   return typeof v;
+}
+
+const PATH = /^\$([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)$/;
+const paths = new Map<string, string[] | null>();
+
+/**
+ * Most fields are a variable or a path into one (`$customerId`, `$states.context.Task.Token`):
+ * read such a path directly instead of through jsonata, where that gives what jsonata gives —
+ * through plain objects to a value that is not an array (jsonata maps over arrays and flattens
+ * sequences: those go to jsonata). `known` is false when the expression is not such a path.
+ */
+export function simplePath(expr: string, scope: Scope): { known: boolean; value?: unknown } {
+  let steps = paths.get(expr);
+  if (steps === undefined) {
+    const m = PATH.exec(expr);
+    steps = m && !['now', 'millis'].includes(m[1]) ? [m[1], ...m[2].split('.').slice(1)] : null;
+    paths.set(expr, steps);
+  }
+  // A name the scope does not bind may be one of jsonata's own ($string, $now...): jsonata knows.
+  if (!steps || (steps[0] !== 'states' && !Object.hasOwn(scope.vars, steps[0]))) return { known: false };
+  let v: unknown = steps[0] === 'states' ? scope.states : scope.vars[steps[0]];
+  for (let i = 1; i < steps.length; i++) {
+    if (v === undefined) return { known: true, value: undefined };
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      return typeof v === 'object' ? { known: false } : { known: true, value: undefined };
+    v = (v as Record<string, unknown>)[steps[i]];
+  }
+  return Array.isArray(v) || typeof v === 'function' ? { known: false } : { known: true, value: v };
 }
 
 /** JSONata results can carry array sequences and functions; keep plain JSON only. */

@@ -25,19 +25,44 @@ const MIN_MAGNITUDE = 1e-130;
  */
 export function checkedItem(item: Item): Item {
   checkKey(item.pk, item.sk);
-  let size = 0;
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) {
+  // An upper bound of DynamoDB's size, counted on the way (each UTF-16 unit at most 3 UTF-8
+  // bytes, a number at most 21): the exact size is worth computing only when the bound is over.
+  const bound = { bytes: 0 };
+  for (const name in item) {
+    const value = item[name];
     if (value === undefined) continue;
-    const clean = checkedValue(value, name, 0);
-    size += utf8Bytes(name) + valueBytes(clean);
-    out[name] = clean;
+    bound.bytes += name.length * 3;
+    out[name] = checkedAt(value, name, bound);
   }
-  if (size > MAX_ITEM_BYTES)
-    throw new StoreValidationError(
-      `Item size has exceeded the maximum allowed size: ${size} bytes, at most ${MAX_ITEM_BYTES}`,
-    );
+  if (bound.bytes > MAX_ITEM_BYTES) {
+    let size = 0;
+    for (const name in out) size += utf8Bytes(name) + valueBytes(out[name]);
+    if (size > MAX_ITEM_BYTES)
+      throw new StoreValidationError(
+        `Item size has exceeded the maximum allowed size: ${size} bytes, at most ${MAX_ITEM_BYTES}`,
+      );
+  }
   return out as Item;
+}
+
+/** A value's rule broken below the top: the path is put together only once something broke. */
+class BadValue {
+  constructor(
+    readonly message: string,
+    readonly path: (string | number)[] = [],
+  ) {}
+}
+
+/** checkedValue for a top-level attribute, with the failing value's path in the message. */
+function checkedAt(value: unknown, name: string, bound: { bytes: number }): unknown {
+  try {
+    return checkedValue(value, 0, bound);
+  } catch (err) {
+    if (!(err instanceof BadValue)) throw err;
+    const path = err.path.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : `${p}.${k}`), name);
+    throw new StoreValidationError(`${path}: ${err.message}`);
+  }
 }
 
 /** Check a key: non-empty strings within DynamoDB's key size limits. */
@@ -55,28 +80,55 @@ export function checkKey(pk: unknown, sk: unknown): void {
     );
 }
 
-function checkedValue(value: unknown, path: string, depth: number): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+function checkedValue(value: unknown, depth: number, bound: { bytes: number }): unknown {
+  if (typeof value === 'string') {
+    bound.bytes += value.length * 3;
+    return value;
+  }
+  if (value === null || typeof value === 'boolean') {
+    bound.bytes += 1;
+    return value;
+  }
   if (typeof value === 'number') {
     const m = Math.abs(value);
     if (!Number.isFinite(value) || m >= MAX_MAGNITUDE || (m !== 0 && m < MIN_MAGNITUDE))
-      throw new StoreValidationError(`${path}: the number ${value} is outside DynamoDB's range (1e-130 to 1e126)`);
+      throw new BadValue(`the number ${value} is outside DynamoDB's range (1e-130 to 1e126)`);
+    bound.bytes += 21;
     return value;
   }
-  if (typeof value !== 'object') throw new StoreValidationError(`${path}: a ${typeof value} cannot be stored`);
-  if (depth + 1 > MAX_DEPTH)
-    throw new StoreValidationError(`${path}: Nesting Levels have exceeded supported limits (${MAX_DEPTH})`);
-  if (Array.isArray(value))
-    return value.filter((v) => v !== undefined).map((v, i) => checkedValue(v, `${path}[${i}]`, depth + 1));
+  if (typeof value !== 'object') throw new BadValue(`a ${typeof value} cannot be stored`);
+  if (depth + 1 > MAX_DEPTH) throw new BadValue(`Nesting Levels have exceeded supported limits (${MAX_DEPTH})`);
+  bound.bytes += 3;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === undefined) continue;
+      bound.bytes += 1;
+      out.push(nested(value[i], out.length, depth, bound));
+    }
+    return out;
+  }
   // A plain object of any realm (the LMDB decoder builds its objects outside jest's sandbox).
   const proto = Object.getPrototypeOf(value);
   if (proto !== null && Object.getPrototypeOf(proto) !== null)
-    throw new StoreValidationError(
-      `${path}: a ${proto?.constructor?.name ?? 'object'} cannot be stored, only plain objects`,
-    );
+    throw new BadValue(`a ${proto?.constructor?.name ?? 'object'} cannot be stored, only plain objects`);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = checkedValue(v, `${path}.${k}`, depth + 1);
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    bound.bytes += 1 + k.length * 3;
+    out[k] = nested(v, k, depth, bound);
+  }
   return out;
+}
+
+function nested(value: unknown, key: string | number, depth: number, bound: { bytes: number }): unknown {
+  try {
+    return checkedValue(value, depth + 1, bound);
+  } catch (err) {
+    if (err instanceof BadValue) err.path.unshift(key);
+    throw err;
+  }
 }
 
 /** The UTF-8 length of a string. */

@@ -64,6 +64,8 @@ export abstract class KvTable implements Table {
    * The same table (same data, same pending writes) for records that exist only locally — the
    * engine's executions, task tokens, outbox: they never go to DynamoDB, and an execution's
    * record (input, state, variables, result) may weigh several times the 400 KB an item may.
+   * Its values are handed over, not copied (the engine writes every checkpoint as a new object
+   * and never changes one it wrote or read): its callers must not change them afterwards.
    */
   localOnly(): Table {
     return Object.create(this, { dynamoRules: { value: false } }) as Table;
@@ -72,7 +74,12 @@ export abstract class KvTable implements Table {
   private checked(item: Item): Item {
     if (this.dynamoRules) return checkedItem(item);
     checkKey(item.pk, item.sk);
-    return JSON.parse(JSON.stringify(item)) as Item;
+    return item;
+  }
+
+  /** What a read hands out: a copy, unless this is the local-only view. */
+  private out(item: Item): Item {
+    return this.dynamoRules ? copy(item) : item;
   }
 
   constructor(protected readonly now: () => number) {}
@@ -113,7 +120,7 @@ export abstract class KvTable implements Table {
     const items: Item[] = [];
     for (const ref of this.indexRefs(gsi1pk)) {
       const item = this.read(ref.pk, ref.sk);
-      if (item && item[INDEX_PK] === gsi1pk && !isExpired(item, now)) items.push(copy(item));
+      if (item && item[INDEX_PK] === gsi1pk && !isExpired(item, now)) items.push(this.out(item));
     }
     return items;
   }
@@ -123,7 +130,7 @@ export abstract class KvTable implements Table {
     this.usage.reads++;
     checkKey(pk, sk);
     const item = this.read(pk, sk);
-    return item && !isExpired(item, this.now()) ? copy(item) : undefined;
+    return item && !isExpired(item, this.now()) ? this.out(item) : undefined;
   }
 
   async put(item: Item, opts: { ifAbsent?: boolean; if?: Cond } = {}): Promise<boolean> {
@@ -144,7 +151,7 @@ export abstract class KvTable implements Table {
     if (opts.if && !holds(opts.if, prev)) return undefined;
     const next = this.checked(applyUpdate(prev, pk, sk, changes));
     await this.write1([{ pk, sk, item: next }]);
-    return copy(next);
+    return this.out(next);
   }
 
   async delete(pk: string, sk: string, opts: { if?: Cond } = {}): Promise<boolean> {
@@ -185,7 +192,7 @@ export abstract class KvTable implements Table {
     const now = this.now();
     const last = rows.at(-1);
     return {
-      items: rows.filter((i) => !isExpired(i, now)).map(copy),
+      items: rows.filter((i) => !isExpired(i, now)).map((i) => this.out(i)),
       // As DynamoDB: a page cut by the limit has a next key, even when nothing follows it.
       ...(rows.length >= limit && last ? { nextKey: { pk: last.pk, sk: last.sk } } : {}),
     };
@@ -208,7 +215,7 @@ export abstract class KvTable implements Table {
       this.usage.reads++;
       const rows = this.scan(prefix, after, SCAN_PAGE);
       const now = this.now();
-      yield rows.filter((i) => !isExpired(i, now)).map(copy);
+      yield rows.filter((i) => !isExpired(i, now)).map((i) => this.out(i));
       if (rows.length < SCAN_PAGE) return;
       const last = rows[rows.length - 1];
       after = { pk: last.pk, sk: last.sk };
