@@ -111,13 +111,14 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
     deps.log.warn('send did not complete', { messageId, channel, status, error: (err as Error).name });
   }
   await deps.table.update(ledgerPk, keys.single, { set: { status, providerMessageId, sentAt: iso(now) } });
-  await pointStep(deps, input, messageId, status, channel);
+  // The ledger settled first; then the step's pointer and its timeline line go together (one commit
+  // locally). A crash between them leaves the ledger settled, and a retry redoes both idempotently.
   const settled = { ...ledgerItem(input, messageId, status, now), channel, sentAt: iso(now) };
-  if (status === 'sent') {
-    await recordSent(deps, settled);
-    return { outcome: 'sent', messageId, channel };
-  }
-  await recordUnsettled(deps, settled, status);
+  await Promise.all([
+    pointStep(deps, input, messageId, status, channel),
+    status === 'sent' ? recordSent(deps, settled) : recordUnsettled(deps, settled, status),
+  ]);
+  if (status === 'sent') return { outcome: 'sent', messageId, channel };
   return { outcome: 'failed', reason: status === 'failed' ? 'rejected' : 'unknown', messageId };
 }
 
