@@ -75,13 +75,23 @@ export function textWidth(text: string, size: number, bold = false): number {
   return (units * size) / 1000;
 }
 
+/** A comparison or an arrow stays on the line of both its sides: `cartId = context.cartId`, `email → sms`. */
+const GLUE = new Set(['=', '≠', '<', '>', '≤', '≥', '→']);
+
 /**
  * Words into as few lines as fit in `maxWidth`, then as narrow as that many lines allow, so a
  * text breaks into even lines rather than a long one and an orphan. A single word wider than
  * `maxWidth` gets a line of its own, as wide as it is.
  */
 export function wrapText(text: string, size: number, maxWidth: number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
+  const words: string[] = [];
+  let glued = false;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const glue = GLUE.has(word);
+    if ((glue || glued) && words.length) words[words.length - 1] += ` ${word}`;
+    else words.push(word);
+    glued = glue;
+  }
   const lines = wrapAt(words, size, maxWidth);
   if (lines.length < 2) return lines;
   let lo = Math.max(...words.map((w) => textWidth(w, size)));

@@ -1,4 +1,5 @@
 /** `baton graph`: every step, edge label and rule of a journey appears in the diagram. */
+import { readFileSync } from 'node:fs';
 import { journeyGraph } from '../../lib/journey/graph';
 import { renderMermaid } from '../../lib/journey/graph-mermaid';
 import { graphSvg } from '../../lib/journey/graph-svg';
@@ -54,4 +55,9 @@ describe('journey graph', () => {
       expect(svg.match(/<text /g)?.length).toBe(svg.match(/<\/text>/g)?.length);
     },
   );
+
+  it('has docs/cart-recovery.svg as baton graph cart-recovery --format svg draws it today', async () => {
+    const svg = await graphSvg(journeyGraph(loadValid('workflows/cart-recovery.json').journey));
+    expect(readFileSync('docs/cart-recovery.svg', 'utf8')).toBe(svg);
+  });
 });
