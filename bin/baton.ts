@@ -8,7 +8,7 @@ import { compileJourney, renderAsl } from '../lib/journey/compile';
 import { durationSeconds } from '../lib/journey/duration';
 import { journeyGraph } from '../lib/journey/graph';
 import { renderMermaid } from '../lib/journey/graph-mermaid';
-import { renderSvg } from '../lib/journey/graph-svg';
+import { graphSvg } from '../lib/journey/graph-svg';
 import { journeyJsonSchema } from '../lib/journey/json-schema';
 import { formatProblems, type LoadedJourney, loadJourneyFile, loadJourneys } from '../lib/journey/load';
 import { startDev } from '../lib/local/dev';
@@ -81,12 +81,12 @@ function compile(journey: string): void {
   process.stdout.write(renderAsl(compileJourney(r.loaded.journey)));
 }
 
-function graph(journey: string, opts: { format: 'mermaid' | 'svg' }): void {
+async function graph(journey: string, opts: { format: 'mermaid' | 'svg' }): Promise<void> {
   const file = journeyPath(journey);
   const r = loadJourneyFile(file, WITH_TEMPLATES);
   if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
   const g = journeyGraph(r.loaded.journey);
-  process.stdout.write(opts.format === 'svg' ? renderSvg(g) : renderMermaid(g));
+  process.stdout.write(opts.format === 'svg' ? await graphSvg(g) : renderMermaid(g));
 }
 
 interface SimulateOptions {
