@@ -10,7 +10,7 @@ import { compileJourney, renderAsl } from '../lib/journey/compile';
 import { durationSeconds } from '../lib/journey/duration';
 import { journeyGraph } from '../lib/journey/graph';
 import { renderMermaid } from '../lib/journey/graph-mermaid';
-import { renderSvg } from '../lib/journey/graph-svg';
+import { graphSvg } from '../lib/journey/graph-svg';
 import { journeyJsonSchema } from '../lib/journey/json-schema';
 import { formatProblems, type LoadedJourney, loadJourneyFile, loadJourneys } from '../lib/journey/load';
 import { startDev } from '../lib/local/dev';
@@ -85,12 +85,12 @@ function compile(journey: string, opts: { run?: boolean }): void {
   process.stdout.write(renderAsl(opts.run ? compileRun(r.loaded.journey) : compileJourney(r.loaded.journey)));
 }
 
-function graph(journey: string, opts: { format: 'mermaid' | 'svg' }): void {
+async function graph(journey: string, opts: { format: 'mermaid' | 'svg' }): Promise<void> {
   const file = journeyPath(journey);
   const r = loadJourneyFile(file, WITH_TEMPLATES);
   if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
   const g = journeyGraph(r.loaded.journey);
-  process.stdout.write(opts.format === 'svg' ? renderSvg(g) : renderMermaid(g));
+  process.stdout.write(opts.format === 'svg' ? await graphSvg(g) : renderMermaid(g));
 }
 
 interface SimulateOptions {

@@ -6,7 +6,8 @@
  */
 import type { Deps } from '../core/ports';
 import { journeyGraph } from '../journey/graph';
-import { renderSvg } from '../journey/graph-svg';
+import { graphSvg } from '../journey/graph-svg';
+import type { Journey } from '../journey/schema';
 import { CONSOLE_PAGE } from './console/page';
 import { type ByReason, journeyCounts } from './console-stats';
 import { type ApiRequest, type ApiResponse, errorBody, methodNotAllowed, optionsAnswer } from './response';
@@ -59,17 +60,32 @@ export function engineClock(deps: Pick<Deps, 'clock'>): { now: string; speed: nu
 /** Every journey of the catalog with its diagram and counts. */
 export async function consoleJourneys(deps: Pick<Deps, 'table' | 'catalog'>): Promise<ConsoleJourney[]> {
   const counts = await journeyCounts(deps);
-  return deps.catalog.all().map(({ journey }) => {
+  const entries = deps.catalog.all();
+  const svgs = await Promise.all(entries.map(({ journey }) => diagram(journey)));
+  return entries.map(({ journey }, i) => {
     const c = counts[journey.id];
     return {
       id: journey.id,
       name: journey.name,
       version: journey.version,
-      svg: renderSvg(journeyGraph(journey)),
+      svg: svgs[i],
       entered: c.entered,
       ignored: c.ignored,
       exited: c.exited,
       steps: Object.entries(journey.steps).map(([id, step]) => ({ id, type: step.type, ...c.steps[id] })),
     };
   });
+}
+
+/** Laid out once per loaded journey (a reload brings new objects): ELK takes tens of milliseconds a diagram. */
+const diagrams = new WeakMap<Journey, Promise<string>>();
+function diagram(journey: Journey): Promise<string> {
+  let svg = diagrams.get(journey);
+  if (!svg) {
+    svg = graphSvg(journeyGraph(journey));
+    diagrams.set(journey, svg);
+    // A failure is not kept: the next request tries again.
+    svg.catch(() => diagrams.delete(journey));
+  }
+  return svg;
 }

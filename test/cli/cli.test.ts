@@ -30,6 +30,12 @@ describe('baton CLI', () => {
     expect(r.out).toBe(renderAsl(compileJourney(loadValid(join(ROOT, 'workflows/cart-recovery.json')).journey)));
   });
 
+  it('graph --format svg: prints the laid-out diagram, the one docs/cart-recovery.svg holds', () => {
+    const r = baton('graph', 'cart-recovery', '--format', 'svg');
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out).toBe(readFileSync(join(ROOT, 'docs/cart-recovery.svg'), 'utf8'));
+  });
+
   it('simulate: the same inputs print the same lines', () => {
     const args = [
       'simulate',

@@ -1,7 +1,8 @@
 /** `baton graph`: every step, edge label and rule of a journey appears in the diagram. */
+import { readFileSync } from 'node:fs';
 import { journeyGraph } from '../../lib/journey/graph';
 import { renderMermaid } from '../../lib/journey/graph-mermaid';
-import { renderSvg } from '../../lib/journey/graph-svg';
+import { graphSvg } from '../../lib/journey/graph-svg';
 import { journeyFiles } from '../../lib/journey/load';
 import { loadValid } from '../helpers';
 
@@ -35,20 +36,28 @@ describe('journey graph', () => {
     expect(winBack.edges.filter((e) => e.from === 'holdout').map((e) => e.label)).toEqual(['90%', '10% holdout']);
   });
 
-  it.each(journeyFiles(['workflows']))('renders %s as Mermaid and as well-formed SVG naming every step', (file) => {
-    const journey = loadValid(file).journey;
-    const g = journeyGraph(journey);
-    const mermaid = renderMermaid(g);
-    expect(mermaid).toMatch(/^---\ntitle: .*\n---\nflowchart TD\n/);
-    const svg = renderSvg(g);
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg.trim().endsWith('</svg>')).toBe(true);
-    for (const id of Object.keys(journey.steps)) {
-      expect(mermaid).toContain(`<b>${id}</b>`);
-      expect(svg).toContain(`data-step="${id}"`);
-    }
-    // Balanced elements: every <g> and <text> closes.
-    expect(svg.match(/<g /g)?.length).toBe(svg.match(/<\/g>/g)?.length);
-    expect(svg.match(/<text /g)?.length).toBe(svg.match(/<\/text>/g)?.length);
+  it.each(journeyFiles(['workflows']))(
+    'renders %s as Mermaid and as well-formed SVG naming every step',
+    async (file) => {
+      const journey = loadValid(file).journey;
+      const g = journeyGraph(journey);
+      const mermaid = renderMermaid(g);
+      expect(mermaid).toMatch(/^---\ntitle: .*\n---\nflowchart TD\n/);
+      const svg = await graphSvg(g);
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      expect(svg.trim().endsWith('</svg>')).toBe(true);
+      for (const id of Object.keys(journey.steps)) {
+        expect(mermaid).toContain(`<b>${id}</b>`);
+        expect(svg).toContain(`data-step="${id}"`);
+      }
+      // Balanced elements: every <g> and <text> closes.
+      expect(svg.match(/<g /g)?.length).toBe(svg.match(/<\/g>/g)?.length);
+      expect(svg.match(/<text /g)?.length).toBe(svg.match(/<\/text>/g)?.length);
+    },
+  );
+
+  it('has docs/cart-recovery.svg as baton graph cart-recovery --format svg draws it today', async () => {
+    const svg = await graphSvg(journeyGraph(loadValid('workflows/cart-recovery.json').journey));
+    expect(readFileSync('docs/cart-recovery.svg', 'utf8')).toBe(svg);
   });
 });
