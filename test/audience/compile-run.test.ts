@@ -73,7 +73,7 @@ describe('compileRun', () => {
 
   it('with a rate, batches one second of the run and paces each batch to its second', () => {
     const asl = compileRun(loadAudience(audienceDoc({ ratePerSecond: 50 })).journey);
-    const map = asl.States.EnterGroup as {
+    const map = asl.States.EnterGroup as unknown as {
       ItemBatcher: { MaxItemsPerBatch: number };
       ItemProcessor: { StartAt: string; States: Record<string, unknown> };
     };
