@@ -101,7 +101,7 @@ describe('baton CLI', () => {
     expect(baton('simulate', 'workflows/cart-recovery.json')).toEqual({
       code: 2,
       out: '',
-      err: "baton: required option '--events <file>' not specified\nrun baton simulate --help for its usage\n",
+      err: 'baton: --events is required: only audience journeys run without events\nrun baton simulate --help for its usage\n',
     });
     expect(baton('dev', '--port', 'x')).toMatchObject({
       code: 2,
