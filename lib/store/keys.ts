@@ -57,7 +57,7 @@ export const keys = {
   audienceRunPrefix: 'R#',
   /** The outcome of one batch of a run: counts only, written whole by each attempt. */
   audienceBatch: (runAt: string, batch: string) => `B#${runAt}#${batch}`,
-  audienceBatchPrefix: (runAt: string) => `B#${runAt}#`,
+  audienceBatchPrefix: 'B#',
   outbox: 'OUTBOX',
   /** Locally: actions and hand-offs delivered to destinations that are not configured. */
   dispatches: 'DISPATCHES',

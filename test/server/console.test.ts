@@ -107,6 +107,8 @@ const cart = (id: string, customerId: string, value: number) => ({
       'New loyalty tier',
       'Post-resolution survey',
       'Support case across channels',
+      'Weekly newsletter',
+      'Win back a list of lapsed customers',
       'Win-back with holdout',
     ]);
     const journey = page.locator('article[data-journey="cart-recovery"]');
