@@ -80,6 +80,8 @@ export interface LocalRuntimeOptions {
   destinations?: DestinationsConfig;
   /** Whether configured webhooks are really called (dev); simulate and tests never touch the network. */
   allowNetwork?: boolean;
+  /** What the runtime sees of the store (both its views); crash tests make it refuse every request from a point on. */
+  tableView?: (table: Table) => Table;
 }
 
 /** Locally, configured webhooks are called (when allowed); everything else lands in the dispatch log. */
@@ -105,8 +107,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   });
   // The use cases' table (what the Lambdas would read and write on AWS, counted for cost
   // figures), and one for what exists only locally: the engine's checkpoints, outbox, dispatch log.
-  const table = new CountingTable(store.table);
-  const localTable = new CountingTable(store.localTable);
+  const view = opts.tableView ?? ((t: Table) => t);
+  const table = new CountingTable(view(store.table));
+  const localTable = new CountingTable(view(store.localTable));
   const purge = async () => {
     await store.purge();
     await localTable.delete(PURGE_PENDING.pk, PURGE_PENDING.sk);
