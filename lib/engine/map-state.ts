@@ -183,14 +183,15 @@ async function step(state: AslState & MapFields, run: StateRun, from: MapProgres
   }
   if (exceeded(p)) return fail(state, run, p);
   if (!p.done && p.running.length < p.maxConcurrency) {
-    const inputs = new ChildInputs(p.source, p, {
-      maxItems: p.maxItems,
-      selector: state.ItemSelector,
-      batcher: p.batcher,
-      scope: run.scope,
-      objectsDir: host.objectsDir,
-    });
+    let inputs: ChildInputs | undefined;
     try {
+      inputs = new ChildInputs(p.source, p, {
+        maxItems: p.maxItems,
+        selector: state.ItemSelector,
+        batcher: p.batcher,
+        scope: run.scope,
+        objectsDir: host.objectsDir,
+      });
       while (p.running.length < p.maxConcurrency) {
         const next = await inputs.next();
         if (!next) {
@@ -214,7 +215,7 @@ async function step(state: AslState & MapFields, run: StateRun, from: MapProgres
       await stopAll(run, p, `the Map state ${ex.state} failed: ${err.error}`);
       return failed(state, run, evaluationFailed(err, history), p.inline ? 1 : 2);
     } finally {
-      inputs.close();
+      inputs?.close();
     }
   }
   if (!p.done || p.running.length) return { kind: 'park', phase: 'map', map: p };
