@@ -269,6 +269,7 @@ export class LocalEngine implements StepFunctionsPort {
       const now = this.opts.clock.now();
       const done: Execution = {
         ...ex,
+        ...closedChild(ex),
         status: 'ABORTED',
         stoppedAt: new Date(now).toISOString(),
         error: p.error,
@@ -618,7 +619,7 @@ export class LocalEngine implements StepFunctionsPort {
   }
 
   private ended(ex: Execution, status: ExecutionStatus, iso: string, extra: Partial<Execution>): Execution {
-    return { ...ex, ...extra, status, stoppedAt: iso, phase: 'ready' };
+    return { ...ex, ...extra, ...closedChild(ex), status, stoppedAt: iso, phase: 'ready' };
   }
 
   private async completeToken(
@@ -681,6 +682,14 @@ export class LocalEngine implements StepFunctionsPort {
   private toItem(ex: Execution): Item {
     return { pk: execKey(ex.executionArn), sk: '_', execution: ex, executionArn: ex.executionArn };
   }
+}
+
+/**
+ * A closed Map child keeps what DescribeExecution shows (input, output, error), not its last
+ * state's input and variables: a million-member audience leaves ten thousand closed batches.
+ */
+function closedChild(ex: Execution): Partial<Execution> {
+  return ex.parent ? { stateInput: null, vars: {} } : {};
 }
 
 /** When an execution needs the engine next: now if runnable, its timer, or its deadline; never if closed. */
