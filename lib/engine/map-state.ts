@@ -152,10 +152,11 @@ async function advance(state: AslState & MapFields, run: StateRun, from: MapProg
   try {
     return await step(state, run, from, p);
   } catch (err) {
+    // Whatever this look counted is not saved: the next one looks at every running child.
+    run.map.endWatch(run.ex.executionArn);
     // Neither retried nor caught (the history is full, a definition error): the execution fails, its children stop.
     if (err instanceof StateError && (err instanceof HistoryLimitReached || err.error === 'States.Runtime')) {
       await stopAll(run, p, `the Map state ${run.ex.state} failed: ${err.error}`);
-      run.map.endWatch(run.ex.executionArn);
     }
     throw err;
   }

@@ -1,5 +1,5 @@
 /**
- * A Distributed Map survives a crash at any moment, on the LMDB store `baton dev` runs on: a new
+ * A Map (distributed or inline) survives a crash at any moment, on the LMDB store `baton dev` runs on: a new
  * engine on the reopened store resumes it without running a batch twice or losing one. A crash is
  * simulated by a store that refuses every request from its k-th write on (what a kill -9 leaves:
  * the writes before it, none after), for every k a run makes; the handlers' calls are the side
@@ -24,40 +24,60 @@ writeFileSync(
   Array.from({ length: ITEMS }, (_, i) => `{"id":${i}}`).join('\n'),
 );
 
-/** Batches of 2 read from JSONL, at most 2 children at once; each child waits `wait` s, then calls FN with its batch. */
-const definition = (wait: number) =>
+const child = (wait: number, ids: string) => ({
+  StartAt: 'pace',
+  States: {
+    pace: { Type: 'Wait', Seconds: wait, Next: 'enter' },
+    enter: {
+      Type: 'Task',
+      Resource: FN,
+      Arguments: {
+        ids,
+        child: '{% $states.context.Execution.Name %}',
+        visit: '{% $states.context.State.EnteredTime %}',
+      },
+      Output: '{% $count($states.input.Items) %}',
+      End: true,
+    },
+  },
+});
+
+/**
+ * DISTRIBUTED: batches of 2 read from JSONL, at most 2 children at once; INLINE: the same items as
+ * one-item batches. Each child waits `wait` s, then calls FN with its batch.
+ */
+const definition = (wait: number, mode: 'DISTRIBUTED' | 'INLINE' = 'DISTRIBUTED') =>
   machine({
     map: {
       Type: 'Map',
-      ItemReader: {
-        Resource: 'arn:aws:states:::s3:getObject',
-        ReaderConfig: { InputType: 'JSONL' },
-        Arguments: { Bucket: 'b', Key: 'members.jsonl' },
-      },
-      ItemBatcher: { MaxItemsPerBatch: 2 },
+      ...(mode === 'DISTRIBUTED'
+        ? {
+            ItemReader: {
+              Resource: 'arn:aws:states:::s3:getObject',
+              ReaderConfig: { InputType: 'JSONL' },
+              Arguments: { Bucket: 'b', Key: 'members.jsonl' },
+            },
+            ItemBatcher: { MaxItemsPerBatch: 2 },
+          }
+        : {
+            Items: Array.from({ length: ITEMS }, (_, i) => ({ id: i })),
+            ItemSelector: { Items: ['{% $states.context.Map.Item.Value %}'] },
+          }),
       MaxConcurrency: 2,
       ItemProcessor: {
-        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-        StartAt: 'pace',
-        States: {
-          pace: { Type: 'Wait', Seconds: wait, Next: 'enter' },
-          enter: {
-            Type: 'Task',
-            Resource: FN,
-            Arguments: {
-              ids: '{% $states.input.Items.id[] %}',
-              child: '{% $states.context.Execution.Name %}',
-              visit: '{% $states.context.State.EnteredTime %}',
-            },
-            Output: '{% $count($states.input.Items) %}',
-            End: true,
-          },
-        },
+        ProcessorConfig:
+          mode === 'DISTRIBUTED' ? { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } : { Mode: 'INLINE' },
+        ...child(wait, '{% $states.input.Items.id[] %}'),
       },
       Output: { entered: '{% $sum($states.result) %}' },
       End: true,
     },
   });
+
+const BATCHES = {
+  DISTRIBUTED: ['[0,1]', '[2,3]', '[4,5]', '[6]'],
+  INLINE: ['[0]', '[1]', '[2]', '[3]', '[4]', '[5]', '[6]'],
+};
 
 class Crash extends Error {
   override readonly name = 'Crash';
@@ -86,11 +106,11 @@ function dyingAt(table: Table, k: number): { table: Table; died: () => boolean }
 type Call = { ids: number[]; child: string; visit: string };
 
 /** Run the Map on a fresh LMDB store, killed before write `k` (never when k is 0), then resumed by a new engine. */
-async function crashAndResume(k: number, wait: number) {
+async function crashAndResume(k: number, wait: number, mode: 'DISTRIBUTED' | 'INLINE' = 'DISTRIBUTED') {
   const dir = mkdtempSync(join(tmpdir(), 'baton-map-crash-'));
   const calls: Call[] = [];
   const handlers: Record<string, TaskHandler> = { [FN]: async (p) => calls.push(p as Call) };
-  const def = definition(wait);
+  const def = definition(wait, mode);
   const start = async (engine: LocalEngine) => {
     try {
       await engine.startExecution({ stateMachineArn: SM, name: 'run', input: '{}' });
@@ -137,17 +157,17 @@ async function crashAndResume(k: number, wait: number) {
 }
 
 /** Each batch went to one child and one visit of its Task, and every item was entered. */
-function expectEachBatchOnce(calls: Call[]) {
+function expectEachBatchOnce(calls: Call[], batches = BATCHES.DISTRIBUTED) {
   const byBatch = new Map<string, Set<string>>();
   for (const c of calls) {
     const key = JSON.stringify(c.ids);
     byBatch.set(key, (byBatch.get(key) ?? new Set()).add(`${c.child}@${c.visit}`));
   }
-  expect([...byBatch.keys()].sort()).toEqual(['[0,1]', '[2,3]', '[4,5]', '[6]']);
+  expect([...byBatch.keys()].sort()).toEqual(batches);
   for (const [batch, visits] of byBatch) expect([batch, visits.size]).toEqual([batch, 1]);
 }
 
-describe('a Distributed Map across crashes (LMDB)', () => {
+describe('a Map across crashes (LMDB)', () => {
   it('resumes on a reopened store, where a restart left it, in virtual time', async () => {
     // The first engine stops after 90 s: two batches entered, two waiting; the second takes over.
     const dir = mkdtempSync(join(tmpdir(), 'baton-map-restart-'));
@@ -184,19 +204,23 @@ describe('a Distributed Map across crashes (LMDB)', () => {
     expectEachBatchOnce(calls);
   });
 
-  it('never runs a batch twice nor loses one, whichever write a kill -9 comes before', async () => {
-    const clean = await crashAndResume(0, 0);
-    expect(clean.died).toBe(false);
-    expect([clean.parent.status, JSON.parse(clean.parent.output!)]).toEqual(['SUCCEEDED', { entered: ITEMS }]);
-    expectEachBatchOnce(clean.calls);
-    let kills = 0;
-    for (let k = 1; ; k++) {
-      const r = await crashAndResume(k, 0);
-      if (!r.died) break; // the run made fewer than k writes: every moment was tried
-      kills++;
-      expect([k, r.parent.status, JSON.parse(r.parent.output!)]).toEqual([k, 'SUCCEEDED', { entered: ITEMS }]);
-      expectEachBatchOnce(r.calls);
-    }
-    expect(kills).toBeGreaterThan(20);
-  }, 60_000);
+  it.each(['DISTRIBUTED', 'INLINE'] as const)(
+    '%s: never runs a batch twice nor loses one, whichever write a kill -9 comes before',
+    async (mode) => {
+      const clean = await crashAndResume(0, 0, mode);
+      expect(clean.died).toBe(false);
+      expect([clean.parent.status, JSON.parse(clean.parent.output!)]).toEqual(['SUCCEEDED', { entered: ITEMS }]);
+      expectEachBatchOnce(clean.calls, BATCHES[mode]);
+      let kills = 0;
+      for (let k = 1; ; k++) {
+        const r = await crashAndResume(k, 0, mode);
+        if (!r.died) break; // the run made fewer than k writes: every moment was tried
+        kills++;
+        expect([k, r.parent.status, JSON.parse(r.parent.output!)]).toEqual([k, 'SUCCEEDED', { entered: ITEMS }]);
+        expectEachBatchOnce(r.calls, BATCHES[mode]);
+      }
+      expect(kills).toBeGreaterThan(20);
+    },
+    60_000,
+  );
 });

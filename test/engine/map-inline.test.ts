@@ -196,6 +196,28 @@ describe('Map (INLINE)', () => {
     expect([ex.status, ex.events]).toEqual(['SUCCEEDED', 13]);
   });
 
+  it('fails the execution with States.Runtime when its iterations fill the history, and stops the others', async () => {
+    // Each iteration writes 6 events (MapIterationStarted, Wait and Pass entered and exited,
+    // MapIterationSucceeded) into the Map's history: under a limit of 100, 300 iterations cannot fit.
+    // The iterations wait 1 to 300 s, so most are still waiting when the history is full.
+    const def = machine({
+      map: inline(
+        { w: { Type: 'Wait', Seconds: '{% $states.input %}', Next: 'p' }, p: { Type: 'Pass', End: true } },
+        { Items: '{% [1..300] %}', End: true },
+      ),
+    });
+    const r = await run(def, { historyLimit: 100 });
+    await r.drain();
+    const ex = await r.describe();
+    expect(ex).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: 'The execution reached the maximum number of history events (100).',
+      events: 100,
+    });
+    expect(await r.engine.nextDueAt()).toBeUndefined(); // no iteration is left waiting
+  });
+
   it('fails Items that are not an array with States.QueryEvaluationError, and a definition without ItemProcessor with States.Runtime', async () => {
     const notArray = machine({ map: inline({ p: { Type: 'Pass', End: true } }, { Items: '{% 1 %}', End: true }) });
     const ex = await (await run(notArray)).describe();
