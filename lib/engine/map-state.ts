@@ -128,7 +128,8 @@ async function start(state: AslState & MapFields, run: StateRun): Promise<Step> 
     .digest('base64url');
   return advance(state, run, {
     processor: arn,
-    names: `${ex.name.slice(0, 40)}-${visit.slice(0, 12)}`,
+    // Whole characters: a cut surrogate pair is no valid name.
+    names: `${Array.from(ex.name).slice(0, 40).join('')}-${visit.slice(0, 12)}`,
     inline,
     maxConcurrency: begin.maxConcurrency,
     tolerance,
@@ -220,6 +221,8 @@ async function step(state: AslState & MapFields, run: StateRun, from: MapProgres
     }
   }
   if (!p.done || p.running.length) return { kind: 'park', phase: 'map', map: p };
+  // Every item is read now: a share of failures is measured against them all.
+  if (exceeded(p)) return fail(state, run, p);
   host.endWatch(ex.executionArn);
   let result: unknown[] | undefined;
   try {
@@ -271,6 +274,8 @@ function childArn(p: MapProgress, index: number): string {
 function failureOf(child: Execution | undefined, arn: string): { error: string; cause: string } {
   if (!child) return { error: 'States.Runtime', cause: `the Map's child execution ${arn} no longer exists` };
   if (child.status === 'TIMED_OUT') return { error: child.error ?? 'States.Timeout', cause: child.cause ?? '' };
+  if (child.status === 'ABORTED')
+    return { error: child.error ?? 'States.Runtime', cause: child.cause ?? `${arn} was stopped` };
   return { error: child.error ?? 'States.Runtime', cause: child.cause ?? '' };
 }
 

@@ -304,6 +304,14 @@ describe('Map (DISTRIBUTED)', () => {
       expect(await (await run(batched)).describe()).toMatchObject({ error: 'States.ExceedToleratedFailureThreshold' });
     });
 
+    it('measures the percentage once every item is read, also when the last child closed before the reader ended', async () => {
+      // Four children at once: the failure is counted before the reader finds no fifth item.
+      const ex = await (
+        await run(mapOf({ Items: [1, -1, 2, 3], MaxConcurrency: 4, ToleratedFailurePercentage: 10 }, failing))
+      ).describe();
+      expect(ex).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+    });
+
     it('refuses a negative count or a percentage over 100 with States.Runtime, in AWS words', async () => {
       const count = await (await run(mapOf({ Items: [1], ToleratedFailureCount: '{% -1 %}' }))).describe();
       expect(count).toMatchObject({
