@@ -6,12 +6,12 @@
  * idempotent per state visit, so a re-run state repeats no side effect.
  */
 
-import { createHash } from 'node:crypto';
 import type { Clock, Logger, StepFunctionsPort } from '../core/ports';
 import { silentLogger } from '../core/ports';
 import type { Item, Table } from '../store/port';
 import { when } from '../store/port';
 import { executionArnOf } from './arns';
+import { executionScope } from './context';
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
@@ -22,7 +22,6 @@ import {
   TaskTimedOut,
 } from './errors';
 import { History, MAX_HISTORY_EVENTS } from './history';
-import type { Scope } from './jsonata-fields';
 import {
   checkExecutionName,
   checkTaskFailure,
@@ -294,7 +293,7 @@ export class LocalEngine implements StepFunctionsPort {
     const ex = await this.load(executionArn);
     if (ex) {
       // The token of a task still starting is not saved yet, and it may hold a result already.
-      const starting = (this.scope(ex, 0).states.context as { Task: { Token: string } }).Task.Token;
+      const starting = (executionScope(ex, 0).states.context as { Task: { Token: string } }).Task.Token;
       for (const token of new Set([ex.token, starting])) if (token) await this.opts.table.delete(tokenKey(token), '_');
     }
     await this.opts.table.delete(execKey(executionArn), '_');
@@ -447,7 +446,7 @@ export class LocalEngine implements StepFunctionsPort {
       const executionArn = ex.executionArn;
       const step = await runState(machine.States[ex.state], {
         ex,
-        scope: this.scope(ex, now),
+        scope: executionScope(ex, now),
         now,
         history,
         invoke: (fn, payload) => this.invoke(fn, payload),
@@ -523,46 +522,6 @@ export class LocalEngine implements StepFunctionsPort {
       );
     }
     return JSON.parse(text);
-  }
-
-  private scope(ex: Execution, nowMs: number): Scope {
-    // The token and the parsed input are worked out only when a field reads them (few do).
-    let token: string | undefined;
-    let input: { value: unknown } | undefined;
-    // An inline Map's iteration is part of its parent's execution, and shows it.
-    const outer = ex.parent?.inline;
-    const execution = outer
-      ? { arn: ex.parent!.executionArn, name: outer.name, startedAt: outer.startedAt, input: outer.input }
-      : { arn: ex.executionArn, name: ex.name, startedAt: ex.startedAt, input: ex.input };
-    const machine = outer?.stateMachineArn ?? ex.stateMachineArn;
-    return {
-      vars: ex.vars,
-      nowMs,
-      states: {
-        input: ex.stateInput,
-        context: {
-          Execution: {
-            Id: execution.arn,
-            Name: execution.name,
-            StartTime: execution.startedAt,
-            get Input() {
-              input ??= { value: JSON.parse(execution.input) };
-              return input.value;
-            },
-          },
-          StateMachine: { Id: machine, Name: machine.split(':').pop() },
-          State: { Name: ex.state, EnteredTime: ex.enteredAt, RetryCount: ex.retryCounts.reduce((a, b) => a + b, 0) },
-          Task: {
-            get Token() {
-              token ??= createHash('sha256')
-                .update(`${ex.executionArn}#${ex.state}#${ex.enteredAt}#${ex.retryCounts.join(',')}`)
-                .digest('base64url');
-              return token;
-            },
-          },
-        },
-      },
-    };
   }
 
   /** The execution after a step; `history` holds the events the step wrote. */
