@@ -129,7 +129,7 @@ function jsonArray(file: string, where: string): unknown[] {
   if (lastJson?.file === file && lastJson.mtimeMs === mtimeMs && lastJson.size === size) return lastJson.items;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
     // The parser's message quotes the text, which may be personal data: only where it failed is said.
     throw readerFailed(`${where} is not valid JSON (InputType JSON reads one JSON array).`, err);

@@ -10,6 +10,7 @@ const CHUNK = 256 * 1024;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** A CSV record whose quoted field never ends. */
 export class UnterminatedQuote extends Error {
@@ -29,6 +30,8 @@ export class ByteReader {
   constructor(path: string, offset: number) {
     this.fd = openSync(path, 'r');
     this.start = offset;
+    // A byte order mark opening the object is no part of its first record.
+    if (offset === 0 && this.more() && this.buf.subarray(0, 3).equals(BOM)) this.i = 3;
   }
 
   /** The file offset of the next unread byte: where a later reader resumes. */

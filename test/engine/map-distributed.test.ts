@@ -126,6 +126,20 @@ describe('Map (DISTRIBUTED)', () => {
     ]);
   });
 
+  it('reads objects that open with a UTF-8 byte order mark', async () => {
+    const bom = '\uFEFF';
+    const dir = objects({
+      b: { 'f.csv': `${bom}id,name\n1,é\n`, 'f.jsonl': `${bom}{"id":1}\n`, 'f.json': `${bom}[1]` },
+    });
+    const read = async (type: string, key: string) =>
+      JSON.parse(
+        (await (await run(mapOf({ ItemReader: getObject(type, key) }), { objectsDir: dir })).describe()).output!,
+      );
+    expect(await read('CSV', 'f.csv')).toEqual([{ id: '1', name: 'é' }]);
+    expect(await read('JSONL', 'f.jsonl')).toEqual([{ id: 1 }]);
+    expect(await read('JSON', 'f.json')).toEqual([1]);
+  });
+
   it('reads CSV with given headers and a delimiter, and refuses duplicate headers with AWS words', async () => {
     const dir = objects({ b: { 'pipe.csv': 'a|b\nc|d\n' } });
     const given = getObject('CSV', 'pipe.csv', {
