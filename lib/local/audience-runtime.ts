@@ -3,8 +3,7 @@
  * version registered beside the journey's, the audience function in-process, member files in a
  * directory (the local S3), and the run starter that stands in for EventBridge Scheduler.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AUDIENCE_PLACEHOLDER, compileRun } from '../audience/compile-run';
 import { type AudienceInput, runAudienceOp } from '../audience/handler';
@@ -44,17 +43,18 @@ export interface LocalAudience {
 
 /**
  * Wire audiences into a local runtime. `deps` is read when a run calls the function (the runtime
- * builds it after the engine); without `objectsDir` member files go to a temporary directory,
- * removed on close.
+ * builds it after the engine); member files go to `objectsDir`, the directory the engine's Map
+ * reads, which is removed on close when `removeOnClose` (a temporary one).
  */
 export function localAudience(opts: {
   deps: () => Deps;
   engine: LocalEngine;
   catalog: JourneyCatalog;
   substitutions: Record<string, string>;
-  objectsDir?: string;
+  objectsDir: string;
+  removeOnClose: boolean;
 }): LocalAudience {
-  const objectsDir = opts.objectsDir ?? mkdtempSync(join(tmpdir(), 'baton-objects-'));
+  const { objectsDir } = opts;
   const versions = new Map<string, AudienceVersion>();
   const key = (id: string, version: number) => `${id}\u0000${version}`;
   const objects = directoryObjectStore(objectsDir);
@@ -103,7 +103,7 @@ export function localAudience(opts: {
       });
     },
     close() {
-      if (!opts.objectsDir) rmSync(objectsDir, { recursive: true, force: true });
+      if (opts.removeOnClose) rmSync(objectsDir, { recursive: true, force: true });
     },
   };
 }

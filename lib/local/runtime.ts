@@ -4,6 +4,9 @@
  * and the tests, so all three run the same code as the Lambdas.
  */
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunStarter } from '../audience/run-starter';
 import {
   type DestinationConfig,
@@ -124,7 +127,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   };
   // The audience function needs the engine (it starts executions); the engine calls it by ARN.
   let audience: LocalAudience | undefined;
+  // Member files of audience runs: the list op writes them, the engine's Map reads them (the local S3).
+  const objectsDir = opts.objectsDir ?? mkdtempSync(join(tmpdir(), 'baton-objects-'));
   const engine = new LocalEngine({
+    objectsDir,
     table: localTable,
     clock: opts.clock,
     concurrency: opts.concurrency,
@@ -139,7 +145,14 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       [LOCAL_AUDIENCE_FUNCTION]: (p) => audience!.handler(p),
     },
   });
-  audience = localAudience({ deps: () => deps, engine, catalog, substitutions: subs, objectsDir: opts.objectsDir });
+  audience = localAudience({
+    deps: () => deps,
+    engine,
+    catalog,
+    substitutions: subs,
+    objectsDir,
+    removeOnClose: opts.objectsDir === undefined,
+  });
   /** Register a journey version and make it the one new entries start. */
   const publish = async (l: LoadedJourney) => {
     const entry = {
