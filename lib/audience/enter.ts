@@ -4,6 +4,10 @@
  * throttle, a failure or a crash enters nobody twice: a member entered by an earlier attempt is a
  * `duplicate`, counted as entered in this run. Entry rules apply as for events, with `ignored`
  * lines and reasons.
+ *
+ * The batch's record keeps how far it got (`next`, with the counts of the members before it), so
+ * an attempt after a throttle goes on from there instead of looking at every member again: under
+ * the StartExecution quota a batch is throttled several times, and each look costs reads.
  */
 import { enterJourney } from '../core/entry';
 import { digest } from '../core/ids';
@@ -40,27 +44,42 @@ const THROTTLES = new Set(['ThrottlingException', 'TooManyRequestsException']);
 export async function enterBatch(ports: AudiencePorts, input: EnterInput): Promise<EnterResult> {
   const { Items, BatchInput } = input.batch;
   const { entry } = versionOf(ports, BatchInput.journey, BatchInput.version);
-  const result: EnterResult = { entered: 0, ignored: {} };
+  const { table } = ports.deps;
+  const pk = keys.audience(BatchInput.journey);
+  // Members are unique in a run: its first and last member and its size name a batch.
+  const name = digest(Items[0]?.customerId, Items.at(-1)?.customerId, Items.length).slice(0, 16);
+  const sk = keys.audienceBatch(BatchInput.runAt, name);
+  const saved = await table.get(pk, sk);
+  const resumed = saved?.members === Items.length && typeof saved.next === 'number';
+  const result: EnterResult = resumed
+    ? { entered: saved.entered as number, ignored: { ...(saved.ignored as Record<string, number>) } }
+    : { entered: 0, ignored: {} };
+  const start = resumed ? (saved.next as number) : 0;
+  if (start >= Items.length) return result;
+  /** The batch's progress: members before `next` are settled and counted; a retry goes on from there. */
+  const keep = (next: number) =>
+    table.put({ pk, sk, members: Items.length, next, ...result, at: iso(ports.deps.clock.now()) });
+  // The first member that failed: the progress kept stops there, members after it are counted on the retry.
+  let failedAt: number | undefined;
   let failure: unknown;
-  for (const item of Items) {
+  for (let i = start; i < Items.length; i++) {
+    const item = Items[i];
     const trigger = audienceTrigger(BatchInput.journey, BatchInput.runAt, item.customerId, item.enterAt);
     try {
       const r = await enterJourney(ports.deps, entry, trigger);
+      if (failedAt !== undefined) continue;
       if (r.outcome === 'ignored') result.ignored[r.reason] = (result.ignored[r.reason] ?? 0) + 1;
       else result.entered++;
     } catch (err) {
-      if (THROTTLES.has((err as Error)?.name)) throw err;
+      if (THROTTLES.has((err as Error)?.name)) {
+        await keep(failedAt ?? i);
+        throw err;
+      }
+      failedAt ??= i;
       failure ??= err;
     }
   }
+  await keep(failedAt ?? Items.length);
   if (failure) throw failure;
-  // The batch's counts, whole: a retry of it writes the same record again.
-  await ports.deps.table.put({
-    pk: keys.audience(BatchInput.journey),
-    sk: keys.audienceBatch(BatchInput.runAt, digest(Items[0]?.customerId ?? '').slice(0, 16)),
-    members: Items.length,
-    ...result,
-    at: iso(ports.deps.clock.now()),
-  });
   return result;
 }

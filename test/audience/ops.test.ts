@@ -295,6 +295,41 @@ describe('enter', () => {
     await rt.close();
   });
 
+  it('goes on after a throttle from the member it stopped at, not looking at those before again', async () => {
+    const l = loadAudience(audienceDoc());
+    let allowed = 1;
+    const throttled = (engine: StepFunctionsPort): StepFunctionsPort => ({
+      ...engine,
+      startExecution: async (p) => {
+        if (allowed-- <= 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        return engine.startExecution(p);
+      },
+    });
+    const { rt, ports, clock } = await audienceRuntime([l], { profiles: PROFILES, sfn: throttled });
+    await advanceTo(rt.engine, clock, Date.parse('2026-12-03T16:00:00Z'));
+    const batch: RunBatch = {
+      Items: ['c-1', 'c-10', 'c-3'].map((customerId) => ({ customerId, enterAt: '2026-12-03T16:00:00Z' })),
+      BatchInput: { journey: 'newsletter', version: 1, runAt: '2026-12-03T16:00:00Z' },
+    };
+    await expect(enterBatch(ports, { op: 'enter', batch })).rejects.toMatchObject({ name: 'ThrottlingException' });
+    const read: string[] = [];
+    const get = ports.deps.table.get.bind(ports.deps.table);
+    ports.deps = {
+      ...ports.deps,
+      table: Object.assign(Object.create(ports.deps.table), {
+        get: (pk: string, sk: string) => {
+          read.push(pk);
+          return get(pk, sk);
+        },
+      }),
+    };
+    allowed = 10;
+    expect(await enterBatch(ports, { op: 'enter', batch })).toEqual({ entered: 3, ignored: {} });
+    expect(read).not.toContain(keys.customer('c-1'));
+    expect(read).toContain(keys.customer('c-10'));
+    await rt.close();
+  });
+
   it('enters the rest of a batch when one member fails, and fails the batch for its retry', async () => {
     const l = loadAudience(audienceDoc());
     const failing = (engine: StepFunctionsPort): StepFunctionsPort => ({
