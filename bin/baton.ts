@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Logger } from '../lib/core/ports';
 import { checkTemplate } from '../lib/core/templates';
+import { runPinpointImport } from '../lib/import/pinpoint/files';
 import { compileJourney, renderAsl } from '../lib/journey/compile';
 import { durationSeconds } from '../lib/journey/duration';
 import { journeyGraph } from '../lib/journey/graph';
@@ -176,6 +177,30 @@ async function runDev(values: DevValues): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+interface PinpointValues {
+  out: string;
+  templates?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+function importPinpoint(files: string[], values: PinpointValues): void {
+  const run = runPinpointImport({ files, out: values.out, templates: values.templates, force: values.force });
+  for (const e of run.errors) process.stderr.write(`${e}\n`);
+  if (values.json) {
+    const { journeys, files: written, report, unreadable } = run.result;
+    const summary = {
+      exitCode: run.exitCode,
+      journeys: journeys.map((j) => ({ id: j.id, source: j.report.source, steps: j.steps })),
+      files: written.map((f) => f.path),
+      report,
+      unreadable,
+    };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } else process.stdout.write(run.lines.map((l) => `${l}\n`).join(''));
+  process.exitCode = run.exitCode;
+}
+
 function program(): Command {
   const baton = new Command('baton')
     .description('Cross-channel customer journeys: check, compile and simulate them, and run them locally.')
@@ -222,6 +247,25 @@ function program(): Command {
     .option('--reset-clock', "start engine time over at real time instead of where this data dir's last run left it")
     .option('--migrate-store', "copy a data dir written by Baton's earlier store (dynalite) into the current one")
     .action((opts: DevValues) => runDev(opts));
+  baton
+    .command('import')
+    .description('bring journeys over from another tool')
+    .command('pinpoint')
+    .description(
+      'write Baton journeys and templates from Amazon Pinpoint journeys (aws pinpoint get-journey output); exit 0 all mapped, 3 something to finish by hand (listed with its pointer), 1 unreadable input',
+    )
+    .argument(
+      '<files...>',
+      'journeys (get-journey, list-journeys, or a WriteJourneyRequest), and templates or segments to use',
+    )
+    .option('--out <dir>', 'where to write the journeys (templates go in its templates/)', 'workflows')
+    .option(
+      '--templates <dir>',
+      'a folder of exported templates (get-email-template, get-sms-template, get-push-template) and segments (get-segment)',
+    )
+    .option('--force', 'overwrite files that exist and differ')
+    .option('--json', 'print what was written and the report as one JSON object')
+    .action((files: string[], opts: PinpointValues) => importPinpoint(files, opts));
   baton
     .command('schema')
     .description('print the JSON Schema of journey files')

@@ -1,0 +1,411 @@
+/**
+ * Pinpoint conditions as Baton conditions (SPEC §3): endpoint and user attributes and metrics
+ * become conditions on `profile.attributes.*`; message events of an earlier activity
+ * (`_email.open`, `_SMS.SUCCESS`...) become conditions on `messages.<step>.status`; event filters
+ * become conditions on the trigger's `data`; a segment becomes the conditions of its dimensions
+ * when its definition was passed beside the journey. What has no equivalent becomes a condition
+ * that never holds until it is replaced, and a report item that says where.
+ */
+import type { Channel, Condition } from '../../journey/schema';
+import { show } from '../../journey/schema';
+import type {
+  AttributeDimension,
+  EventDimensions,
+  MetricDimension,
+  SegmentDimensions,
+  SetDimension,
+  SimpleCondition,
+} from './model';
+import { dataField, profileAttribute } from './naming';
+import { type Place, pointer, type Report } from './report';
+import type { Segment } from './resources';
+
+export interface ConditionContext {
+  report: Report;
+  /** The send step a message activity became, or why there is none. */
+  messageStep(activityId: string): { step: string; channel: Channel } | { why: string };
+  /** A segment passed beside the journey, and where it was read. */
+  segment(id: string): { segment: Segment; place: Place } | undefined;
+  /** Where the conditions being read sit, when not in the journey (a segment's own file). */
+  place?: Place;
+}
+
+function todo(ctx: ConditionContext, at: string, message: string): void {
+  ctx.report.todo(at, message, ctx.place);
+}
+
+function note(ctx: ConditionContext, at: string, message: string): void {
+  ctx.report.note(at, message, ctx.place);
+}
+
+/** The attribute every unmapped condition reads: absent, so the condition never holds until it is replaced. */
+export const UNMAPPED_ATTRIBUTE = 'pinpoint_unmapped';
+
+/** A condition that never holds, naming the source part it stands for. */
+export function unmappedCondition(at: string): Condition {
+  return { path: `profile.attributes.${UNMAPPED_ATTRIBUTE}`, eq: at };
+}
+
+function all(parts: Condition[]): Condition {
+  return parts.length === 1 ? parts[0] : { all: parts };
+}
+
+function any(parts: Condition[]): Condition {
+  return parts.length === 1 ? parts[0] : { any: parts };
+}
+
+/** One of a split's conditions. */
+export function simpleCondition(cond: SimpleCondition | undefined, at: string, ctx: ConditionContext): Condition {
+  const parts: Condition[] = [];
+  const given = (['EventCondition', 'SegmentCondition', 'SegmentDimensions'] as const).filter((k) => cond?.[k]);
+  if (!cond || given.length === 0) {
+    todo(
+      ctx,
+      at,
+      'the condition is empty: Pinpoint gives it no criteria; write it by hand (it never holds as written)',
+    );
+    return unmappedCondition(at);
+  }
+  if (given.length > 1)
+    todo(
+      ctx,
+      at,
+      `the condition sets ${given.join(' and ')} at once; Pinpoint reads one of them: all of them must hold as written, check it`,
+    );
+  if (cond.EventCondition) parts.push(eventCondition(cond.EventCondition, `${at}/EventCondition`, ctx));
+  if (cond.SegmentCondition)
+    parts.push(segmentCondition(cond.SegmentCondition.SegmentId, `${at}/SegmentCondition`, ctx));
+  if (cond.SegmentDimensions) parts.push(segmentDimensions(cond.SegmentDimensions, `${at}/SegmentDimensions`, ctx));
+  return all(parts);
+}
+
+/** Membership of a segment: its dimensions when its definition was passed, else a condition to write by hand. */
+export function segmentCondition(id: string, at: string, ctx: ConditionContext, seen = new Set<string>()): Condition {
+  const found = ctx.segment(id);
+  if (!found) {
+    todo(
+      ctx,
+      at,
+      `segment ${show(id)}: pass its definition (aws pinpoint get-segment --application-id <app> --segment-id ${id}) beside the journey to turn its dimensions into profile conditions, or write the condition by hand (it never holds as written)`,
+    );
+    return unmappedCondition(at);
+  }
+  const { segment, place } = found;
+  if (seen.has(id)) {
+    todo({ ...ctx, place }, '/SegmentGroups', `segment ${show(id)} is built on itself; write its condition by hand`);
+    return unmappedCondition(at);
+  }
+  seen.add(id);
+  const withPlace: ConditionContext = { ...ctx, place };
+  if (segment.SegmentType === 'IMPORT' || segment.ImportDefinition) {
+    todo(
+      { ...ctx, place },
+      '',
+      `segment ${show(segment.Name ?? id)} was imported from a file: its members are a list, not conditions; list their customer ids in an audience file instead, or write the condition by hand (it never holds as written)`,
+    );
+    return unmappedCondition(at);
+  }
+  const parts: Condition[] = [];
+  if (segment.Dimensions) parts.push(segmentDimensions(segment.Dimensions, '/Dimensions', withPlace));
+  const groups = segment.SegmentGroups;
+  if (groups?.Groups?.length) {
+    const each = groups.Groups.map((g, i) => {
+      const gAt = `/SegmentGroups/Groups/${i}`;
+      const inner: Condition[] = [];
+      if (g.SourceSegments?.length) {
+        const sources = g.SourceSegments.map((s, j) =>
+          segmentCondition(s.Id, `${gAt}/SourceSegments/${j}`, withPlace, new Set(seen)),
+        );
+        inner.push(combine(g.SourceType ?? 'ANY', sources));
+      }
+      if (g.Dimensions?.length) {
+        const dims = g.Dimensions.map((d, j) => segmentDimensions(d, `${gAt}/Dimensions/${j}`, withPlace));
+        inner.push(combine(g.Type ?? 'ALL', dims));
+      }
+      return all(inner.length ? inner : [{ all: [] }]);
+    });
+    parts.push(combine(groups.Include ?? 'ALL', each));
+  }
+  return parts.length ? all(parts) : { all: [] };
+}
+
+function combine(type: 'ALL' | 'ANY' | 'NONE', parts: Condition[]): Condition {
+  if (type === 'ALL') return all(parts);
+  if (type === 'ANY') return any(parts);
+  return { not: any(parts) };
+}
+
+/** Conditions on the profile from segment dimensions: attributes, metrics, channel; the rest is reported. */
+export function segmentDimensions(d: SegmentDimensions, at: string, ctx: ConditionContext): Condition {
+  const parts: Condition[] = [];
+  for (const key of ['Attributes', 'UserAttributes'] as const) {
+    for (const [name, dim] of Object.entries(d[key] ?? {})) {
+      parts.push(
+        attributeCondition(
+          profilePath(name, `${at}/${key}${pointer(name)}`, ctx),
+          dim,
+          `${at}/${key}${pointer(name)}`,
+          ctx,
+        ),
+      );
+    }
+  }
+  for (const [name, m] of Object.entries(d.Metrics ?? {})) {
+    parts.push(metricCondition(profilePath(name, `${at}/Metrics${pointer(name)}`, ctx), m));
+  }
+  const demo = d.Demographic;
+  if (demo?.Channel) parts.push(channelCondition(demo.Channel, `${at}/Demographic/Channel`, ctx));
+  for (const key of ['AppVersion', 'DeviceType', 'Make', 'Model', 'Platform'] as const) {
+    if (!demo?.[key]) continue;
+    const where = `${at}/Demographic/${key}`;
+    todo(
+      ctx,
+      where,
+      `a Baton profile has no device ${key}: keep it as a profile attribute (e.g. profile.attributes.${profileAttribute(key)}) and write the condition by hand (it never holds as written)`,
+    );
+    parts.push(unmappedCondition(where));
+  }
+  for (const key of ['Country', 'GPSPoint'] as const) {
+    if (!d.Location?.[key]) continue;
+    const where = `${at}/Location/${key}`;
+    todo(
+      ctx,
+      where,
+      `a Baton profile has no location: keep the ${key === 'Country' ? 'country' : 'position'} as a profile attribute and write the condition by hand (it never holds as written)`,
+    );
+    parts.push(unmappedCondition(where));
+  }
+  if (d.Behavior?.Recency) {
+    const where = `${at}/Behavior/Recency`;
+    todo(
+      ctx,
+      where,
+      'Baton keeps no app-activity recency: record the last activity as a profile attribute (an update step or your profile sync) and write the condition by hand (it never holds as written)',
+    );
+    parts.push(unmappedCondition(where));
+  }
+  return parts.length ? all(parts) : { all: [] };
+}
+
+function profilePath(name: string, at: string, ctx: ConditionContext): string {
+  const attr = profileAttribute(name);
+  if (attr !== name)
+    note(
+      ctx,
+      at,
+      `Pinpoint attribute ${show(name)} is read as profile.attributes.${attr} (import profiles with that name)`,
+    );
+  return `profile.attributes.${attr}`;
+}
+
+/** One attribute dimension over a path; Pinpoint compares text, and so does this. */
+export function attributeCondition(
+  path: string,
+  dim: AttributeDimension,
+  at: string,
+  ctx: ConditionContext,
+): Condition {
+  const values = dim.Values;
+  const type = dim.AttributeType ?? 'INCLUSIVE';
+  switch (type) {
+    case 'INCLUSIVE':
+      return values.length === 1 ? { path, eq: values[0] } : { path, in: values };
+    case 'EXCLUSIVE':
+      return { not: values.length === 1 ? { path, eq: values[0] } : { path, in: values } };
+    case 'CONTAINS':
+      return any(values.map((v) => ({ path, contains: v })));
+    case 'BEFORE':
+    case 'AFTER':
+    case 'ON':
+    case 'BETWEEN':
+      note(
+        ctx,
+        at,
+        `${type} compares the attribute as text: it holds for ISO 8601 times written the same way (in UTC, ending in Z), as Pinpoint's ISO_INSTANT values are`,
+      );
+      if (type === 'BEFORE') return { path, lt: values[0] };
+      if (type === 'AFTER') return { path, gt: values[0] };
+      if (type === 'ON') return { path, startsWith: values[0].slice(0, 10) };
+      return {
+        all: [
+          { path, gte: values[0] },
+          { path, lte: values[1] },
+        ],
+      };
+  }
+}
+
+/** One metric dimension over a path. */
+export function metricCondition(path: string, m: MetricDimension): Condition {
+  switch (m.ComparisonOperator) {
+    case 'GREATER_THAN':
+      return { path, gt: m.Value };
+    case 'LESS_THAN':
+      return { path, lt: m.Value };
+    case 'GREATER_THAN_OR_EQUAL':
+      return { path, gte: m.Value };
+    case 'LESS_THAN_OR_EQUAL':
+      return { path, lte: m.Value };
+    default:
+      // EQUAL; anything else was refused when the definition was checked.
+      return { path, eq: m.Value };
+  }
+}
+
+/** The profile field that holds the address of a Pinpoint channel type. */
+const CHANNEL_ADDRESS: Record<string, string> = {
+  EMAIL: 'profile.email',
+  SMS: 'profile.phone',
+  VOICE: 'profile.phone',
+  PUSH: 'profile.pushEndpoint',
+  GCM: 'profile.pushEndpoint',
+  APNS: 'profile.pushEndpoint',
+  APNS_SANDBOX: 'profile.pushEndpoint',
+  APNS_VOIP: 'profile.pushEndpoint',
+  APNS_VOIP_SANDBOX: 'profile.pushEndpoint',
+  ADM: 'profile.pushEndpoint',
+  BAIDU: 'profile.pushEndpoint',
+};
+
+function channelCondition(set: SetDimension, at: string, ctx: ConditionContext): Condition {
+  const parts: Condition[] = [];
+  for (const [i, v] of set.Values.entries()) {
+    const field = CHANNEL_ADDRESS[v];
+    if (field) parts.push({ path: field, exists: true });
+    else {
+      todo(
+        ctx,
+        `${at}/Values/${i}`,
+        `channel ${show(v)} has no address in a Baton profile; write the condition by hand (it never holds as written)`,
+      );
+      parts.push(unmappedCondition(`${at}/Values/${i}`));
+    }
+  }
+  note(
+    ctx,
+    at,
+    'a Pinpoint participant was one endpoint of a channel; a Baton customer has all their channels, so this reads whether the profile has an address for the channel',
+  );
+  const cond = any(parts);
+  return set.DimensionType === 'EXCLUSIVE' ? { not: cond } : cond;
+}
+
+/** The statuses of `messages.<step>.status` a Pinpoint message event means, by the event's last word. */
+const MESSAGE_EVENTS: Record<string, { statuses: string[]; approx?: string } | { consent: true } | { none: string }> = {
+  send: { statuses: ['sent', 'delivered', 'opened', 'clicked', 'replied', 'bounced'] },
+  buffered: { statuses: ['sent', 'delivered', 'opened', 'clicked', 'replied', 'bounced'] },
+  delivered: { statuses: ['delivered', 'opened', 'clicked', 'replied'] },
+  success: { statuses: ['delivered', 'opened', 'clicked', 'replied'] },
+  received_foreground: {
+    statuses: ['delivered', 'opened', 'clicked'],
+    approx: 'Baton does not tell foreground from background',
+  },
+  received_background: {
+    statuses: ['delivered', 'opened', 'clicked'],
+    approx: 'Baton does not tell foreground from background',
+  },
+  open: { statuses: ['opened', 'clicked', 'replied'] },
+  opened: { statuses: ['opened', 'clicked', 'replied'] },
+  opened_notification: { statuses: ['opened', 'clicked', 'replied'] },
+  click: { statuses: ['clicked'] },
+  hardbounce: { statuses: ['bounced'] },
+  softbounce: { statuses: ['bounced'], approx: 'Baton has one bounced status: a soft bounce reads as a bounce' },
+  rejected: { statuses: ['failed'] },
+  rendering_failure: { statuses: ['failed'] },
+  failure: { statuses: ['failed'] },
+  unsubscribe: { consent: true },
+  optout: { consent: true },
+  complaint: { none: 'Baton records no complaint feedback' },
+};
+
+function eventCondition(
+  ev: NonNullable<SimpleCondition['EventCondition']>,
+  at: string,
+  ctx: ConditionContext,
+): Condition {
+  const types = ev.Dimensions?.EventType?.Values ?? [];
+  if (ev.MessageActivity === undefined) {
+    todo(
+      ctx,
+      at,
+      `a condition on ${types.length ? types.map((t) => show(t)).join(', ') : 'an event'} of the participant: Baton reads events of a journey with a waitFor step; write it as one (event, timeout, next, onTimeout) by hand (it never holds as written)`,
+    );
+    return unmappedCondition(at);
+  }
+  const target = ctx.messageStep(ev.MessageActivity);
+  if ('why' in target) {
+    todo(ctx, `${at}/MessageActivity`, `${target.why}; write the condition by hand (it never holds as written)`);
+    return unmappedCondition(at);
+  }
+  if (types.length === 0) {
+    todo(ctx, `${at}/Dimensions`, 'the condition names no message event; write it by hand (it never holds as written)');
+    return unmappedCondition(at);
+  }
+  if (ev.Dimensions?.Attributes || ev.Dimensions?.Metrics)
+    todo(
+      ctx,
+      `${at}/Dimensions`,
+      'Baton branches on the message status only: the event attributes and metrics of this condition are not checked',
+    );
+  const path = `messages.${target.step}.status`;
+  const statuses = new Set<string>();
+  const parts: Condition[] = [];
+  types.forEach((type, i) => {
+    const where = `${at}/Dimensions/EventType/Values/${i}`;
+    const word = type.toLowerCase().split('.').pop() ?? '';
+    const meaning = MESSAGE_EVENTS[word];
+    if (!meaning) {
+      todo(
+        ctx,
+        where,
+        `message event ${show(type)} has no Baton message status (sent, delivered, opened, clicked, replied, bounced, failed); write the condition by hand (it never holds as written)`,
+      );
+      parts.push(unmappedCondition(where));
+    } else if ('none' in meaning) {
+      todo(
+        ctx,
+        where,
+        `message event ${show(type)}: ${meaning.none}; write the condition by hand (it never holds as written)`,
+      );
+      parts.push(unmappedCondition(where));
+    } else if ('consent' in meaning) {
+      note(
+        ctx,
+        where,
+        `${show(type)} reads as the customer's ${target.channel} consent being opted_out (Baton keeps opt-outs as consent, not as a message status)`,
+      );
+      parts.push({ path: `profile.consent.${target.channel}`, eq: 'opted_out' });
+    } else {
+      if (meaning.approx) note(ctx, where, `${show(type)}: ${meaning.approx}`);
+      for (const s of meaning.statuses) statuses.add(s);
+    }
+  });
+  if (statuses.size) parts.unshift(statuses.size === 1 ? { path, eq: [...statuses][0] } : { path, in: [...statuses] });
+  const cond = any(parts);
+  return ev.Dimensions?.EventType?.DimensionType === 'EXCLUSIVE' ? { not: cond } : cond;
+}
+
+/** Conditions on the trigger event's data from an event filter's attributes and metrics; undefined when it has none. */
+export function eventDataCondition(d: EventDimensions, at: string, ctx: ConditionContext): Condition | undefined {
+  const parts: Condition[] = [];
+  for (const [name, dim] of Object.entries(d.Attributes ?? {})) {
+    parts.push(
+      attributeCondition(
+        dataPath(name, `${at}/Attributes${pointer(name)}`, ctx),
+        dim,
+        `${at}/Attributes${pointer(name)}`,
+        ctx,
+      ),
+    );
+  }
+  for (const [name, m] of Object.entries(d.Metrics ?? {}))
+    parts.push(metricCondition(dataPath(name, `${at}/Metrics${pointer(name)}`, ctx), m));
+  return parts.length ? all(parts) : undefined;
+}
+
+function dataPath(name: string, at: string, ctx: ConditionContext): string {
+  const field = dataField(name);
+  if (field !== name)
+    note(ctx, at, `event attribute ${show(name)} is read as trigger.data.${field}: send it under that name`);
+  return `trigger.data.${field}`;
+}
