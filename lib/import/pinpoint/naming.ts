@@ -57,9 +57,17 @@ export function journeyIds(): IdAllocator {
   return new IdAllocator('pinpoint');
 }
 
-/** Template names: lower-case, `^[a-z0-9][a-z0-9_-]*$` (underscores kept, as Pinpoint names use them). */
+/** Word boundaries of camelCase and PascalCase marked: CartNudge → Cart-Nudge, VIPUpgrade → VIP-Upgrade. */
+function splitCamel(text: string, mark: string): string {
+  return text.replace(/([a-z0-9])([A-Z])/g, `$1${mark}$2`).replace(/([A-Z])([A-Z][a-z])/g, `$1${mark}$2`);
+}
+
+/**
+ * Template names: lower-case, `^[a-z0-9][a-z0-9_-]*$`; CartNudge → cart-nudge, and
+ * Welcome_New_Subscribers → welcome_new_subscribers (underscores kept, as Pinpoint names use them).
+ */
 export function templateName(pinpointName: string): string {
-  const name = pinpointName
+  const name = splitCamel(pinpointName, '-')
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, '-')
     .replace(/^[-_]+/, '');
