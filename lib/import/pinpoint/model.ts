@@ -190,7 +190,7 @@ export const ACTIVITY_TYPES = [
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
 const day = z.enum(['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY']);
-const openHoursRules = z.record(
+const openHoursRules = z.partialRecord(
   day,
   z.array(z.object({ StartTime: str.optional(), EndTime: str.optional() }).strict()),
 );

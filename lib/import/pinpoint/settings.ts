@@ -81,13 +81,26 @@ export function settingsOf(def: JourneyDefinition, zone: string | undefined, rep
   } else if (def.WaitForQuietTime !== undefined)
     report.note('/WaitForQuietTime', 'WaitForQuietTime without a QuietTime has nothing to wait for; not imported');
   if (zone !== undefined) settings.timezone = zone;
-  if (def.SendingSchedule !== undefined || def.OpenHours || def.ClosedDays) {
-    const at = def.OpenHours ? '/OpenHours' : def.ClosedDays ? '/ClosedDays' : '/SendingSchedule';
+  if (def.SendingSchedule)
     report.todo(
-      at,
-      'Baton has no per-channel open hours or closed days (SendingSchedule, OpenHours, ClosedDays): only quiet hours, every day; hold sends on closed days with a wait until, or by hand',
+      '/SendingSchedule',
+      'Baton has no advanced quiet time (SendingSchedule): only the quiet hours above, every day, for every channel',
     );
-  }
+  if (def.OpenHours)
+    report.todo(
+      '/OpenHours',
+      'Baton has no per-channel open hours: only quiet hours, every day, for every channel; narrow quietHours, or hold sends with a wait until the hour by hand',
+    );
+  if (def.ClosedDays)
+    report.todo(
+      '/ClosedDays',
+      'Baton has no closed days: hold sends over those days with a wait until, or pause the journey by hand',
+    );
+  if (def.JourneyChannelSettings)
+    report.todo(
+      '/JourneyChannelSettings',
+      "Baton reaches a contact center through the deployment's phone hand-off destination (baton:destinations handoffs.phone), not an Amazon Connect campaign of the journey: route handoff.created to that campaign",
+    );
   const rate = def.Limits?.MessagesPerSecond;
   if (rate !== undefined && !def.StartCondition?.SegmentStartCondition)
     report.todo(

@@ -96,7 +96,7 @@ function triggerOf(def: JourneyDefinition, ctx: ConditionContext): Journey['trig
   if (def.Schedule?.StartTime !== undefined || def.Schedule?.EndTime !== undefined)
     report.todo(
       '/Schedule',
-      `a Baton event journey takes entries while it is deployed: deploy it at ${def.Schedule.StartTime ?? 'the start'} and remove it at ${def.Schedule.EndTime ?? 'the end'} (Pinpoint's schedule window)`,
+      `a Baton event journey takes entries while it is deployed: deploy it at ${def.Schedule.StartTime ?? 'the start'} and remove it at ${def.Schedule.EndTime ?? 'the end'} (Pinpoint's schedule window${def.LocalTime ? ", read in each participant's local time" : ''})`,
     );
   if (def.RefreshFrequency !== undefined)
     report.note(
