@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { show } from '../../journey/schema';
+import { type DefinitionProblem, definitionProblems } from './check';
 import { type JourneyDefinition, journeyDefinitionSchema } from './model';
 import { nearest } from './naming';
 import { pointer } from './report';
@@ -136,7 +137,9 @@ function add(out: Sources, file: string, base: string, kind: Kind, value: unknow
   const schema = SCHEMAS[kind] as z.ZodType;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) out.problems.push(...issueProblems(file, base, schema, issue, value));
+    const problems = parsed.error.issues.flatMap((issue) => issueProblems(file, base, schema, issue, value));
+    if (kind === 'journey') problems.push(...looseDefinitionProblems(file, base, value, problems));
+    out.problems.push(...problems);
     return;
   }
   switch (kind) {
@@ -195,6 +198,22 @@ function issueProblems(
     default:
       return [{ file, pointer: at, message: `${issue.message}; found ${show(found)}` }];
   }
+}
+
+/**
+ * The problems beyond the shape of a definition that failed it, so that every problem is listed at
+ * once: checked on the document as it is, skipping what the shape problems already point into.
+ */
+function looseDefinitionProblems(file: string, base: string, value: unknown, known: SourceProblem[]): SourceProblem[] {
+  let found: DefinitionProblem[];
+  try {
+    found = definitionProblems(value as JourneyDefinition);
+  } catch {
+    // The shape is too far off to read further; the shape problems say why.
+    return [];
+  }
+  const covered = (at: string) => known.some((k) => at === k.pointer || at.startsWith(`${k.pointer}/`));
+  return found.map((p) => ({ file, pointer: base + p.pointer, message: p.message })).filter((p) => !covered(p.pointer));
 }
 
 function article(type: string): string {
