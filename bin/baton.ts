@@ -275,10 +275,17 @@ function program(): Command {
   return baton;
 }
 
-/** The help to point at: the command's own when the first word names one. */
+/** The help to point at: the command's own when the first words name one (`import pinpoint`). */
 function helpHint(cli: Command, argv: string[]): string {
-  const named = cli.commands.find((c) => c.name() === argv[0]);
-  return named ? `run baton ${named.name()} --help for its usage` : 'run baton --help for the commands';
+  const names: string[] = [];
+  let command = cli;
+  for (const word of argv) {
+    const sub = command.commands.find((c) => c.name() === word);
+    if (!sub) break;
+    names.push(word);
+    command = sub;
+  }
+  return names.length ? `run baton ${names.join(' ')} --help for its usage` : 'run baton --help for the commands';
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -293,6 +300,8 @@ async function main(argv: string[]): Promise<void> {
     if (!(err instanceof CommanderError)) throw err;
     // --help and --version end here too, their text already printed.
     if (err.exitCode === 0) return;
+    // A group of commands (`baton import`) used without one: commander has printed its help.
+    if (err.code === 'commander.help') process.exit(2);
     const unknown = err.code === 'commander.unknownCommand' || err.code === 'commander.unknownOption';
     // One line: commander puts its "(Did you mean ...?)" on a line of its own.
     const message = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
