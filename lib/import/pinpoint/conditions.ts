@@ -297,11 +297,11 @@ const MESSAGE_EVENTS: Record<string, { statuses: string[]; approx?: string } | {
   delivered: { statuses: ['delivered', 'opened', 'clicked', 'replied'] },
   success: { statuses: ['delivered', 'opened', 'clicked', 'replied'] },
   received_foreground: {
-    statuses: ['delivered', 'opened', 'clicked'],
+    statuses: ['delivered', 'opened', 'clicked', 'replied'],
     approx: 'Baton does not tell foreground from background',
   },
   received_background: {
-    statuses: ['delivered', 'opened', 'clicked'],
+    statuses: ['delivered', 'opened', 'clicked', 'replied'],
     approx: 'Baton does not tell foreground from background',
   },
   open: { statuses: ['opened', 'clicked', 'replied'] },

@@ -105,7 +105,7 @@ export function settingsOf(def: JourneyDefinition, zone: string | undefined, rep
   if (rate !== undefined && !def.StartCondition?.SegmentStartCondition)
     report.todo(
       '/Limits/MessagesPerSecond',
-      `Baton has no per-journey send rate (${rate}/s): provider throughput is set per deployment (docs/operations.md, throttling)`,
+      `Baton has no per-journey send rate (${rate}/s): provider throughput is set per deployment (the SMS origination and SES quotas of docs/operations.md)`,
     );
   if (def.TimezoneEstimationMethods?.length)
     report.todo(
