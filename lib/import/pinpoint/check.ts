@@ -14,6 +14,7 @@ export interface DefinitionProblem {
   message: string;
 }
 
+/** The comparisons of a metric dimension (the service model documents them; its type is a string). */
 export const METRIC_OPERATORS = ['GREATER_THAN', 'LESS_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN_OR_EQUAL', 'EQUAL'];
 
 /** Every problem that keeps the definition from being read as a journey; pointers relative to it. */

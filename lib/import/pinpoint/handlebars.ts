@@ -22,6 +22,11 @@ export interface Converted {
   renamed: Map<string, string>;
 }
 
+/** A part of a template that has no Liquid equivalent; caught, reported and left unported. */
+class UnportableError extends Error {
+  override readonly name = 'Baton.UnportableTemplate';
+}
+
 /** The variable an unported part reads: no data provides it, so validation names the file and line. */
 export const UNPORTED_ROOT = 'pinpoint_unported';
 
@@ -118,7 +123,8 @@ export function handlebarsToLiquid(source: string, channel: Channel, defaults: R
         try {
           opened = openBlock(name, args, scope);
         } catch (err) {
-          opened = { why: (err as Error).message };
+          if (!(err instanceof UnportableError)) throw err;
+          opened = { why: err.message };
         }
         if ('why' in opened) {
           stack.push({ name });
@@ -142,7 +148,8 @@ export function handlebarsToLiquid(source: string, channel: Channel, defaults: R
       }
       fail(`the helper ${head?.kind === 'path' ? head.text : inner} has no Liquid equivalent here`);
     } catch (err) {
-      fail((err as Error).message);
+      if (!(err instanceof UnportableError)) throw err;
+      fail(err.message);
     }
   }
   for (const b of stack) problems.push({ line: lineAt(source.length), message: `{{#${b.name}}} is never closed` });
@@ -203,7 +210,7 @@ function openBlock(name: string, args: Arg[], scope: Scope): { block: Block; liq
 function condition(arg: Arg, scope: Scope): string {
   if (arg.kind === 'sub') {
     if (arg.helper in COMPARE && arg.args.length === 2) return comparison(arg.helper, arg.args, scope);
-    throw new Error(`(${arg.helper} ...) has no Liquid equivalent inside a condition`);
+    throw new UnportableError(`(${arg.helper} ...) has no Liquid equivalent inside a condition`);
   }
   // Handlebars treats "" and [] as false; Liquid only nil and false, unless compared with blank.
   return `${value(arg, scope)} != blank`;
@@ -220,7 +227,9 @@ function value(arg: Arg, scope: Scope): string {
     case 'literal':
       return typeof arg.value === 'string' ? JSON.stringify(arg.value) : String(arg.value);
     default:
-      throw new Error(`${arg.kind === 'sub' ? `(${arg.helper} ...)` : `${arg.key}=`} has no Liquid equivalent here`);
+      throw new UnportableError(
+        `${arg.kind === 'sub' ? `(${arg.helper} ...)` : `${arg.key}=`} has no Liquid equivalent here`,
+      );
   }
 }
 
@@ -236,7 +245,7 @@ function variable(path: string, scope: Scope, list = false): string {
   }
   const loop = [...scope.stack].reverse().find((b) => b.loopVar)?.loopVar;
   if (p === 'this' || p === '.') {
-    if (!loop) throw new Error('this outside an #each');
+    if (!loop) throw new UnportableError('this outside an #each');
     return loop + index;
   }
   if (p.startsWith('this.') && loop) return `${loop}.${p.slice(5)}${index}`;
@@ -245,7 +254,7 @@ function variable(path: string, scope: Scope, list = false): string {
   if (p === '@last') return 'forloop.last';
   const [root, second, third] = p.split('.');
   const attribute = (name: string | undefined) => {
-    if (!name) throw new Error(`${path} names no attribute`);
+    if (!name) throw new UnportableError(`${path} names no attribute`);
     const attr = profileAttribute(name);
     scope.renamed.set(name, attr);
     return `profile.attributes.${attr}${index}`;
@@ -254,12 +263,12 @@ function variable(path: string, scope: Scope, list = false): string {
   if (root === 'User' && second === 'UserId') return 'profile.customerId';
   if (root === 'Attributes' || root === 'Metrics') return attribute(second);
   if (root === 'Address' && !second) {
-    if (list) throw new Error('Address is not a list');
+    if (list) throw new UnportableError('Address is not a list');
     return { email: 'profile.email', sms: 'profile.phone', push: 'profile.pushEndpoint' }[scope.channel];
   }
   if (root === 'Demographic' && second === 'Timezone') return 'profile.timezone';
   if (root === 'Demographic' && second === 'Locale') return 'profile.locale';
-  throw new Error(
+  throw new UnportableError(
     `${path} has no place in a Baton profile (it has customerId, email, phone, timezone, locale, consent and attributes); keep it as a profile attribute and read profile.attributes.<name>`,
   );
 }
@@ -273,7 +282,7 @@ function parseArgs(text: string): Arg[] {
     const c = text[i];
     if (c === '"' || c === "'") {
       const end = text.indexOf(c, i + 1);
-      if (end < 0) throw new Error('a string is never closed');
+      if (end < 0) throw new UnportableError('a string is never closed');
       const value = text.slice(i + 1, end);
       i = end + 1;
       return { kind: 'literal', value };
@@ -283,7 +292,7 @@ function parseArgs(text: string): Arg[] {
       const inner: Arg[] = [];
       for (;;) {
         while (text[i] === ' ') i++;
-        if (i >= text.length) throw new Error('a ( is never closed');
+        if (i >= text.length) throw new UnportableError('a ( is never closed');
         if (text[i] === ')') {
           i++;
           break;
@@ -291,11 +300,11 @@ function parseArgs(text: string): Arg[] {
         inner.push(readOne());
       }
       const [helper, ...rest] = inner;
-      if (helper?.kind !== 'path') throw new Error('a subexpression starts with a helper name');
+      if (helper?.kind !== 'path') throw new UnportableError('a subexpression starts with a helper name');
       return { kind: 'sub', helper: helper.text, args: rest };
     }
     const m = /^[^\s()]+/.exec(text.slice(i));
-    if (!m) throw new Error(`cannot read ${JSON.stringify(text.slice(i))}`);
+    if (!m) throw new UnportableError(`cannot read ${JSON.stringify(text.slice(i))}`);
     i += m[0].length;
     const word = m[0];
     const eq = word.indexOf('=');

@@ -53,6 +53,7 @@ const segmentBehaviors = z
   })
   .strict();
 
+/** Segment dimensions: in a split's condition, and in a segment's definition. */
 export const segmentDimensionsSchema = z
   .object({
     Attributes: attributes.optional(),

@@ -6,7 +6,7 @@
  * and the file is unreadable (the command exits 1).
  */
 import * as z from 'zod';
-import { show } from '../../journey/schema';
+import { assertNever, show } from '../../journey/schema';
 import { type DefinitionProblem, definitionProblems } from './check';
 import { type JourneyDefinition, journeyDefinitionSchema } from './model';
 import { nearest } from './naming';
@@ -158,6 +158,8 @@ function add(out: Sources, file: string, base: string, kind: Kind, value: unknow
     case 'segment':
       out.segments.push({ file, base, segment: parsed.data as Segment });
       return;
+    default:
+      assertNever(kind);
   }
 }
 

@@ -20,6 +20,7 @@ const templateMeta = {
   tags: z.record(str, str).optional(),
 };
 
+/** What get-email-template prints in EmailTemplateResponse. */
 export const emailTemplateSchema = z
   .object({
     ...templateMeta,
@@ -30,6 +31,7 @@ export const emailTemplateSchema = z
   })
   .strict();
 
+/** What get-sms-template prints in SMSTemplateResponse. */
 export const smsTemplateSchema = z.object({ ...templateMeta, Body: str.optional() }).strict();
 
 const pushAction = z.enum(['OPEN_APP', 'DEEP_LINK', 'URL']);
@@ -49,6 +51,7 @@ const androidPush = z
     SmallImageIconUrl: str.optional(),
   })
   .strict();
+/** What get-push-template prints in PushNotificationTemplateResponse. */
 export const pushTemplateSchema = z
   .object({
     ...templateMeta,
@@ -68,6 +71,7 @@ export type SmsTemplate = z.infer<typeof smsTemplateSchema>;
 export type PushTemplate = z.infer<typeof pushTemplateSchema>;
 
 const groupType = z.enum(['ALL', 'ANY', 'NONE']);
+/** What get-segment prints in SegmentResponse (and get-segments in each Item). */
 export const segmentSchema = z
   .object({
     ApplicationId: str.optional(),

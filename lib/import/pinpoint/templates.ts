@@ -5,7 +5,7 @@
  * `pinpoint_unported`, which `baton validate` refuses: a journey cannot go live with a stub.
  */
 import type { Channel } from '../../journey/schema';
-import { show } from '../../journey/schema';
+import { assertNever, show } from '../../journey/schema';
 import type { TemplateUse } from './activities';
 import { handlebarsToLiquid, UNPORTED_ROOT } from './handlebars';
 import { templateName } from './naming';
@@ -228,5 +228,7 @@ function convert(source: SourceTemplate, e: Entry, path: string, report: Report)
         );
       return [{ path, text: `${text}\n` }];
     }
+    default:
+      return assertNever(source);
   }
 }
