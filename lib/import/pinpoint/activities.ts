@@ -211,12 +211,12 @@ function customStep(a: Activity, at: (...path: (string | number)[]) => string, n
         ? `configure destination ${show(target)} as a webhook to ${uri} in the deployment's baton:destinations (targets)`
         : `configure destination ${show(target)} in the deployment's baton:destinations: Baton calls webhooks and EventBridge buses, so put the Lambda function ${show(uri)} behind a function URL (webhook) or an EventBridge rule`,
     );
-  const step: Step = { type: 'action', target, next, onError: next };
+  const payload = custom.MessageConfig?.Data === undefined ? undefined : { data: `'${custom.MessageConfig.Data}'` };
+  const step: Step = { type: 'action', target, ...(payload && { payload }), next, onError: next };
   report.note(
     at(),
     'Baton calls the destination at least once per customer with an idempotency key; like Pinpoint, the journey goes on if the call fails (onError)',
   );
-  if (custom.MessageConfig?.Data !== undefined) step.payload = { data: `'${custom.MessageConfig.Data}'` };
   if (custom.EndpointTypes?.length)
     report.note(
       at('EndpointTypes'),

@@ -26,7 +26,11 @@ export interface Place {
 export class Report {
   readonly items: ReportItem[] = [];
 
-  constructor(readonly source: Place) {}
+  readonly source: Place;
+
+  constructor(source: Place) {
+    this.source = { file: source.file, base: source.base };
+  }
 
   /** Something with no exact Baton equivalent: to finish by hand. */
   todo(pointer: string, message: string, place: Place = this.source): void {

@@ -212,3 +212,21 @@ describe('activity ids as step ids', () => {
     expect(validateJourney(onlyJourney(result), { templateExists: () => true })).toMatchObject({ ok: true });
   });
 });
+
+describe('what the AWS CLI prints', () => {
+  it('list-journeys output imports each journey, with unique journey ids; a WriteJourneyRequest reads the same', () => {
+    const journey = definition();
+    const result = importPinpoint([
+      { file: 'all.json', doc: { JourneysResponse: { Item: [journey, { ...journey, Name: 'Test Journey' }] } } },
+      { file: 'create.json', doc: { ApplicationId: 'app', WriteJourneyRequest: { ...journey, Name: 'Other' } } },
+    ]);
+    expect(result.unreadable).toEqual([]);
+    expect(result.journeys.map((j) => [j.id, j.report.source])).toEqual([
+      ['test-journey', { file: 'all.json', base: '/JourneysResponse/Item/0' }],
+      ['test-journey-2', { file: 'all.json', base: '/JourneysResponse/Item/1' }],
+      ['other', { file: 'create.json', base: '/WriteJourneyRequest' }],
+    ]);
+    // One Pinpoint template, one Baton template, whichever journeys send it.
+    expect(result.files.map((f) => f.path)).toEqual(['templates/hello.email.liquid']);
+  });
+});
