@@ -83,8 +83,10 @@ export function runPinpointImport(opts: PinpointImportOptions): PinpointImportRu
     written.push(path);
     return 'written';
   };
+  // Editors validate journeys beside the JSON Schema (`npm run schema`), as the bundled ones do.
+  const schema = existsSync(join(opts.out, 'journey.schema.json')) ? { $schema: './journey.schema.json' } : {};
   for (const j of result.journeys) {
-    const outcome = write(`${j.id}.json`, `${JSON.stringify(j.doc, null, 2)}\n`, 'journey');
+    const outcome = write(`${j.id}.json`, `${JSON.stringify({ ...schema, ...j.doc }, null, 2)}\n`, 'journey');
     lines.push(
       `${join(opts.out, `${j.id}.json`)}: ${outcome} (from ${j.report.source.file}${j.report.source.base ? `:${j.report.source.base}` : ''})`,
     );

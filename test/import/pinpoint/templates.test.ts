@@ -150,6 +150,13 @@ describe('template files', () => {
     expect(loadJourneyFile(join(out, 'welcome-series.json'), { checkTemplate }).ok).toBe(true);
   });
 
+  it('a journey written beside the JSON Schema of journeys points to it, as the bundled ones do', () => {
+    const out = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
+    writeFileSync(join(out, 'journey.schema.json'), '{}');
+    runPinpointImport({ files: [join(FIXTURES, 'welcome-series.json')], out });
+    expect(JSON.parse(readFileSync(join(out, 'welcome-series.json'), 'utf8')).$schema).toBe('./journey.schema.json');
+  });
+
   it('an edited template is kept unless --force', () => {
     const out = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
     const args = { files: [join(FIXTURES, 'welcome-series.json')], templates: join(FIXTURES, 'templates'), out };
