@@ -10,7 +10,7 @@ import { type ConditionContext, simpleCondition, unmappedCondition } from './con
 import type { Edge, JourneyGraph } from './graph';
 import { livePaths } from './graph';
 import type { Activity, JourneyDefinition, WaitTime } from './model';
-import { destinationName, type IdAllocator } from './naming';
+import type { IdAllocator } from './naming';
 import { pointer, type Report } from './report';
 import { parseDateTime, parseDuration } from './times';
 
@@ -37,6 +37,8 @@ export interface StepContext {
   end(): string;
   /** The Baton template name for a use. */
   template(use: TemplateUse): string;
+  /** The destination a custom activity's DeliveryUri becomes. */
+  destination(deliveryUri: string): string;
   conditions: ConditionContext;
 }
 
@@ -62,7 +64,7 @@ export function activitySteps(id: string, ctx: StepContext): Record<string, Step
         [step]: sendStep(id, a, type, step, go({ target: a[type]?.NextActivity, at: at('NextActivity') }), ctx),
       };
     case 'CUSTOM':
-      return { [step]: customStep(a, at, go({ target: a.CUSTOM?.NextActivity, at: at('NextActivity') }), ctx.report) };
+      return { [step]: customStep(a, at, go({ target: a.CUSTOM?.NextActivity, at: at('NextActivity') }), ctx) };
     case 'Wait':
       return {
         [step]: waitStep(
@@ -199,10 +201,11 @@ function sendStep(
   return send;
 }
 
-function customStep(a: Activity, at: (...path: (string | number)[]) => string, next: string, report: Report): Step {
+function customStep(a: Activity, at: (...path: (string | number)[]) => string, next: string, ctx: StepContext): Step {
+  const report = ctx.report;
   const custom = a.CUSTOM ?? {};
   const uri = custom.DeliveryUri;
-  const target = uri ? destinationName(uri) : 'pinpoint.custom';
+  const target = uri ? ctx.destination(uri) : 'pinpoint.custom';
   if (!uri) report.todo(at(), `the custom activity names no DeliveryUri: configure destination ${target} by hand`);
   else
     report.todo(

@@ -6,7 +6,7 @@
  */
 import { definitionProblems } from './check';
 import { type BuiltJourney, buildJourney } from './journey';
-import { journeyIds } from './naming';
+import { Destinations, journeyIds } from './naming';
 import { readSource, type SourceProblem, type SourceTemplate } from './read';
 import type { Place, ReportItem } from './report';
 import type { Segment } from './resources';
@@ -36,6 +36,7 @@ export function importPinpoint(inputs: ImportInput[]): ImportResult {
   for (const s of sources.flatMap((x) => x.segments)) segments.set(s.segment.Id, { segment: s.segment, place: s });
 
   const registry = new TemplateRegistry();
+  const destinations = new Destinations();
   const ids = journeyIds();
   const journeys: BuiltJourney[] = [];
   for (const src of sources.flatMap((s) => s.journeys)) {
@@ -49,6 +50,7 @@ export function importPinpoint(inputs: ImportInput[]): ImportResult {
         journeyIds: ids,
         template: (use, journeyId, report) => registry.name(use, journeyId, report),
         segment: (id) => segments.get(id),
+        destination: (uri) => destinations.name(uri),
       }),
     );
   }

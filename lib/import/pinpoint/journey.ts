@@ -36,6 +36,7 @@ export interface BuiltJourney {
 export interface JourneyEnv {
   journeyIds: IdAllocator;
   template(use: TemplateUse, journeyId: string, report: Report): string;
+  destination(deliveryUri: string): string;
   segment(id: string): { segment: Segment; place: Place } | undefined;
 }
 
@@ -82,6 +83,7 @@ export function buildJourney(src: SourceJourney, env: JourneyEnv): BuiltJourney 
         ids,
         end: endStep,
         template: (use) => env.template(use, id, report),
+        destination: env.destination,
         conditions,
       }),
     );

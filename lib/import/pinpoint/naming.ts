@@ -107,24 +107,43 @@ export function dataField(name: string): string {
 }
 
 /**
- * The destination a CUSTOM activity calls, named after its DeliveryUri: a Lambda function
- * (name or ARN) → `lambda.<function>`, an https URL → `webhook.<host>`.
+ * The destination a CUSTOM activity calls, named after its DeliveryUri: a Lambda function (name or
+ * ARN) → `lambda.<function>`, an https URL → `webhook.<host>`. Only the host: a URL's path may
+ * hold a secret (Slack-style webhook URLs do), and the name travels in the journey and its state
+ * machine.
  */
 export function destinationName(deliveryUri: string): string {
   const arn = /^arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(deliveryUri);
   let kind = 'lambda';
-  let name = arn?.[1] ?? deliveryUri;
+  let name = arn?.[1] ?? deliveryUri.split(':')[0];
   if (/^https?:\/\//i.test(deliveryUri)) {
     kind = 'webhook';
     try {
-      const url = new URL(deliveryUri);
-      name = `${url.hostname}${url.pathname === '/' ? '' : url.pathname}`;
+      name = new URL(deliveryUri).hostname;
     } catch {
-      name = deliveryUri.replace(/^https?:\/\//i, '');
+      name = deliveryUri.replace(/^https?:\/\//i, '').split(/[/?#@]/)[0];
     }
   }
   const part = slug(name.replace(/\./g, '-')).slice(0, 60) || 'custom';
   return `${kind}.${/^[a-z]/.test(part) ? part : `x-${part}`}`;
+}
+
+/** Destination names for the DeliveryUris of one import: one name per URI, never one for two. */
+export class Destinations {
+  private readonly byUri = new Map<string, string>();
+  private readonly taken = new Set<string>();
+
+  /** The destination of a DeliveryUri. */
+  name(deliveryUri: string): string {
+    const known = this.byUri.get(deliveryUri);
+    if (known) return known;
+    const base = destinationName(deliveryUri);
+    let name = base;
+    for (let n = 2; this.taken.has(name); n++) name = `${base}-${n}`;
+    this.taken.add(name);
+    this.byUri.set(deliveryUri, name);
+    return name;
+  }
 }
 
 /** The nearest of some words, when it is close: for "did you mean" on a misspelt key. */

@@ -38,7 +38,7 @@ describe('every activity type', () => {
   it('CUSTOM becomes an action to a destination named after its Lambda or URL, to configure by hand', () => {
     expect(steps.webhook).toEqual({
       type: 'action',
-      target: 'webhook.hooks-example-com-pinpoint-offer',
+      target: 'webhook.hooks-example-com',
       payload: { data: `'{"offer":"spring"}'` },
       next: 'end',
       onError: 'end',
@@ -51,6 +51,29 @@ describe('every activity type', () => {
       }),
     ]);
     expect(items('/Activities/Sync/CUSTOM/DeliveryUri')[0].message).toContain('function:crm-sync');
+  });
+
+  it('a destination is named after the host only (a path may hold a secret); two URIs never share a name', () => {
+    const custom = (uri: string, next?: string) => ({
+      CUSTOM: { DeliveryUri: uri, ...(next ? { NextActivity: next } : {}) },
+    });
+    const r = importDefinition(
+      definition({
+        StartActivity: 'A',
+        Activities: {
+          A: custom('https://hooks.slack.com/services/T0001/B0001/s3cr3tT0k3n', 'B'),
+          B: custom('https://hooks.slack.com/services/T0001/B0002/0th3rT0k3n', 'C'),
+          C: custom('https://hooks.slack.com/services/T0001/B0001/s3cr3tT0k3n'),
+        },
+      }),
+    );
+    const doc = onlyJourney(r);
+    expect([doc.steps.a, doc.steps.b, doc.steps.c].map((s) => (s as { target: string }).target)).toEqual([
+      'webhook.hooks-slack-com',
+      'webhook.hooks-slack-com-2',
+      'webhook.hooks-slack-com',
+    ]);
+    expect(JSON.stringify(doc)).not.toMatch(/s3cr3t|0th3r/);
   });
 
   it('Wait becomes a wait for a duration (fractions in whole units) or until a time', () => {
