@@ -66,6 +66,7 @@ interface Pending {
   run: Run | undefined;
 }
 
+/** Starts the due runs of the audience journeys served (ask `nextAt` when to call `startDue` next). */
 export class RunStarter {
   /** The next run of each journey, as last worked out (by journey id). */
   private readonly pending = new Map<string, Pending>();
