@@ -3,7 +3,6 @@
  * at their own times; between them the clock jumps to the next due wait. Executions advance one
  * at a time, so the same inputs always produce the same lines.
  */
-
 import { EndlessScheduleError, endlessJourney, firstRunAt } from '../audience/run-starter';
 import type { Envelope } from '../core/envelope';
 import { ingest } from '../core/ingest';
