@@ -2,9 +2,11 @@
  * `npm run bench` (never part of `npm test`): figures beside a baseline measured in the same run.
  * BENCH_CUSTOMERS sets the engine run's size (default 10,000), BENCH_INGEST_SECONDS the load test's
  * length (default 20), BENCH_PARKED the instances parked for the memory figure (default 100,000).
- * BENCH_ONLY=engine,ingest,memory,cold,cost runs some of them; BENCH_SEQUENTIAL=1 runs each part alone.
+ * BENCH_AUDIENCE the audience simulated (default 100,000).
+ * BENCH_ONLY=engine,ingest,memory,cold,cost,audience runs some of them; BENCH_SEQUENTIAL=1 runs each part alone.
  */
 import { cpus } from 'node:os';
+import { audienceRun } from './audience';
 import { coldStart } from './cold-start';
 import { costPerJourney } from './cost';
 import { engineThroughput, type Figure } from './engine-throughput';
@@ -17,6 +19,7 @@ const PARTS: Record<string, () => Promise<Figure[]>> = {
   memory: memoryWithParked,
   cold: async () => coldStart(),
   cost: costPerJourney,
+  audience: () => audienceRun(Number(process.env.BENCH_AUDIENCE ?? 100_000)),
 };
 
 /**

@@ -22,6 +22,8 @@ export function workflowScenarios(): ScenarioInputs[] {
   for (const file of readdirSync('workflows').filter((f) => f.endsWith('.json') && f !== 'journey.schema.json')) {
     const loaded = loadJourneyFile(join('workflows', file));
     if (!loaded.ok) throw new Error(`workflows/${file} is invalid`);
+    // Audience journeys have no events to copy: bench/audience.ts measures them.
+    if (loaded.loaded.journey.audience) continue;
     const dir = join('test', 'scenarios', loaded.loaded.journey.id);
     if (!existsSync(join(dir, 'scenario.json'))) continue;
     const spec = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as { events: string; profiles?: string };

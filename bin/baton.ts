@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { compileRun } from '../lib/audience/compile-run';
+import { EndlessScheduleError, firstRunAt } from '../lib/audience/run-starter';
 import type { Logger } from '../lib/core/ports';
 import { checkTemplate } from '../lib/core/templates';
 import { runPinpointImport } from '../lib/import/pinpoint/files';
@@ -75,11 +77,13 @@ function validate(paths: string[]): void {
   );
 }
 
-function compile(journey: string): void {
+function compile(journey: string, opts: { run?: boolean }): void {
   const file = journeyPath(journey);
   const r = loadJourneyFile(file, WITH_TEMPLATES);
   if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
-  process.stdout.write(renderAsl(compileJourney(r.loaded.journey)));
+  if (opts.run && !r.loaded.journey.audience)
+    throw new UsageError(`--run prints the runs of an audience journey, and ${r.loaded.journey.id} has a trigger`);
+  process.stdout.write(renderAsl(opts.run ? compileRun(r.loaded.journey) : compileJourney(r.loaded.journey)));
 }
 
 async function graph(journey: string, opts: { format: 'mermaid' | 'svg' }): Promise<void> {
@@ -91,7 +95,7 @@ async function graph(journey: string, opts: { format: 'mermaid' | 'svg' }): Prom
 }
 
 interface SimulateOptions {
-  events: string;
+  events?: string;
   profiles?: string;
   until?: string;
   report?: boolean;
@@ -99,16 +103,19 @@ interface SimulateOptions {
 
 async function runSimulate(paths: string[], values: SimulateOptions): Promise<void> {
   const journeys = loadOrFail(paths.map(journeyPath));
-  const ev = readEvents(values.events);
+  if (!values.events && !journeys.some((l) => l.journey.audience))
+    throw new UsageError('--events is required: only audience journeys run without events');
+  const ev = values.events ? readEvents(values.events) : { events: [], problems: [] };
   const pr = values.profiles ? readProfiles(values.profiles) : { profiles: [], problems: [] };
   problemsOrFail([...ev.problems, ...pr.problems]);
   if (!values.profiles)
     process.stderr.write(
       'note: no --profiles: sends will find no profiles (no address, no consent), so every send is suppressed\n',
     );
+  // A duration in --until counts from where the simulation starts: the first event, or an earlier first run.
   const first = ev.events.reduce<number | undefined>(
     (m, e) => Math.min(m ?? Number.POSITIVE_INFINITY, Date.parse(e.time)),
-    undefined,
+    firstRunAt(journeys.map((l) => l.journey)),
   );
   const until = values.until ? parseUntil(values.until, first) : undefined;
   // Long runs show where virtual time is, on a terminal only (never in piped output).
@@ -121,7 +128,11 @@ async function runSimulate(paths: string[], values: SimulateOptions): Promise<vo
         process.stderr.write(`\rsimulating… virtual time ${new Date(ms).toISOString()}`);
       }
     : undefined;
-  const { lines } = await simulate({ journeys, events: ev.events, profiles: pr.profiles, until, onProgress });
+  const { lines } = await simulate({ journeys, events: ev.events, profiles: pr.profiles, until, onProgress }).catch(
+    (err: unknown) => {
+      throw err instanceof EndlessScheduleError ? new UsageError(err.message) : err;
+    },
+  );
   if (tty && shown) process.stderr.write('\r\x1b[K');
   process.stdout.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
   if (values.report) process.stdout.write(`\n${renderFunnel(lines)}`);
@@ -220,7 +231,8 @@ function program(): Command {
     .command('compile')
     .description('print the ASL document that is deployed')
     .argument('<journey>', 'a journey file, or the id of a journey in workflows/')
-    .action((journey: string) => compile(journey));
+    .option('--run', "an audience journey's runs: the state machine that lists and enters its members")
+    .action((journey: string, opts: { run?: boolean }) => compile(journey, opts));
   baton
     .command('graph')
     .description('the journey as a diagram')
@@ -231,9 +243,9 @@ function program(): Command {
     .command('simulate')
     .description('run journeys in virtual time; one JSON line per happening')
     .argument('<journeys...>', 'journey files, or ids of journeys in workflows/')
-    .requiredOption('--events <file>', 'events to replay, one JSON envelope a line')
+    .option('--events <file>', 'events to replay, one JSON envelope a line (optional for audience journeys)')
     .option('--profiles <file>', 'customer profiles (.json array or .jsonl); without it, sends find no profile')
-    .option('--until <time|duration>', 'stop at this RFC 3339 time, or this long after the first event')
+    .option('--until <time|duration>', 'stop at this RFC 3339 time, or this long after the start (first event or run)')
     .option('--report', 'print a per-step funnel after the lines')
     .action((journeys: string[], opts: SimulateOptions) => runSimulate(journeys, opts));
   baton

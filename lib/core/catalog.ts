@@ -35,8 +35,8 @@ export class JourneyCatalog {
     return [...this.byIdMap.values()];
   }
 
-  /** Journeys started by events of this type. */
+  /** Journeys started by events of this type (never an audience journey: its runs start it). */
   triggeredBy(type: string): CatalogEntry[] {
-    return this.all().filter((e) => e.journey.trigger.event === type);
+    return this.all().filter((e) => e.journey.trigger?.event === type);
   }
 }

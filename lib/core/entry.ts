@@ -25,7 +25,11 @@ import { iso, record, type TimelineEntry } from './timeline';
 
 export { executionArnOf };
 
-export type EntryOutcome = 'entered' | 'duplicate' | 'ignored';
+/** Why a trigger was ignored (its `ignored` line's reason). */
+export type IgnoredReason = 'where' | 'already-active' | 'cooldown' | 'limit';
+
+/** What became of a trigger: `duplicate` when this instance exists already (entered before). */
+export type EntryOutcome = { outcome: 'entered' | 'duplicate' } | { outcome: 'ignored'; reason: IgnoredReason };
 
 /** The trigger as the state machine and expressions see it (customerId travels separately). */
 export function triggerOf(event: Envelope) {
@@ -64,9 +68,14 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
   const { journey } = entry;
   const trigger = triggerOf(event);
   const at = iso(deps.clock.now());
-  const dedupe = await Promise.all(
-    (journey.trigger.dedupeBy ?? ['trigger.id']).map((p) => evaluate(valueToJsonata(p, variableScope), { trigger })),
-  );
+  // An audience journey's instance is one per run (SPEC §6): journey + customer + runAt.
+  const dedupe = journey.trigger
+    ? await Promise.all(
+        (journey.trigger.dedupeBy ?? ['trigger.id']).map((p) =>
+          evaluate(valueToJsonata(p, variableScope), { trigger }),
+        ),
+      )
+    : [trigger.data.runAt];
   const instance = instanceId(journey.id, event.customerId, dedupe, await erasureEpoch(deps.table, event.customerId));
   const pk = keys.customer(event.customerId);
   const sk = keys.instance(journey.id, instance);
@@ -81,29 +90,30 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
   });
 
   const existing = (await deps.table.get(pk, sk)) as InstanceRecord | undefined;
-  if (existing && existing.status !== 'starting') return 'duplicate';
+  if (existing && existing.status !== 'starting') return { outcome: 'duplicate' };
 
-  if (!existing && journey.trigger.where) {
-    const needsProfile = conditionPaths(journey.trigger.where).some((p) => p.path.startsWith('profile.'));
+  const where = journey.trigger?.where;
+  if (!existing && where) {
+    const needsProfile = conditionPaths(where).some((p) => p.path.startsWith('profile.'));
     const profile = needsProfile ? ((await getProfile(deps.table, event.customerId)) ?? {}) : undefined;
-    const ok = await holds(conditionToJsonata(journey.trigger.where, variableScope), { trigger, profile });
+    const ok = await holds(conditionToJsonata(where, variableScope), { trigger, profile });
     if (!ok) {
       await record(deps, line('ignored', 'where'), `${instance}#ignored#${event.id}`);
-      return 'ignored';
+      return { outcome: 'ignored', reason: 'where' };
     }
   }
 
   const single = (journey.entry?.concurrent ?? 'single') === 'single';
   if (single && !(await takeActiveLock(deps, event.customerId, journey.id, instance))) {
     await record(deps, line('ignored', 'already-active'), `${instance}#ignored#${event.id}`);
-    return 'ignored';
+    return { outcome: 'ignored', reason: 'already-active' };
   }
   if (!existing) {
     const refused = await countEntry(deps, pk, journey, instance);
     if (refused) {
       if (single) await releaseActiveLock(deps, pk, journey.id, instance);
       await record(deps, line('ignored', refused), `${instance}#ignored#${event.id}`);
-      return 'ignored';
+      return { outcome: 'ignored', reason: refused };
     }
   }
 
@@ -142,9 +152,9 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
   // time for the entered line (so the line's key is the same and it is written once), its version.
   const recorded = created ? starting : (existing ?? ((await deps.table.get(pk, sk)) as InstanceRecord | undefined));
   // Finished meanwhile by a concurrent delivery: nothing is left to do.
-  if (recorded && recorded.status !== 'starting') return 'entered';
+  if (recorded && recorded.status !== 'starting') return { outcome: 'entered' };
   await completeEntry(deps, event.customerId, { ...starting, ...recorded, input: recorded?.input ?? input });
-  return 'entered';
+  return { outcome: 'entered' };
 }
 
 /**

@@ -3,6 +3,7 @@
  * condition, event or timeout that takes them, and escalation and exit rules. Rendered as
  * Mermaid (graph-mermaid.ts) or SVG (graph-svg.ts).
  */
+import { describeSchedule } from '../audience/schedule';
 import { comparisonOperator } from './expressions';
 import { assertNever, type Condition, type Journey, type Step } from './schema';
 import { channelOrder } from './steps';
@@ -44,14 +45,7 @@ export const START_NODE = '__start';
 
 /** The diagram model of a valid journey. */
 export function journeyGraph(journey: Journey): JourneyGraph {
-  const nodes: GraphNode[] = [
-    {
-      id: START_NODE,
-      kind: 'start',
-      title: `when ${journey.trigger.event}`,
-      detail: journey.trigger.where ? conditionText(journey.trigger.where) : undefined,
-    },
-  ];
+  const nodes: GraphNode[] = [{ id: START_NODE, kind: 'start', ...startOf(journey) }];
   const edges: GraphEdge[] = [{ from: START_NODE, to: journey.start, style: 'normal' }];
   for (const [id, step] of Object.entries(journey.steps)) {
     nodes.push({ id, kind: step.type, title: id, detail: describe(step) });
@@ -156,6 +150,17 @@ function edgesOf(id: string, step: Step): GraphEdge[] {
 }
 
 /** A condition in words: `value ≥ 20 and tier = gold`. */
+/** What starts the journey: its trigger event, or its audience and schedule. */
+function startOf(journey: Journey): { title: string; detail?: string } {
+  const { trigger, audience } = journey;
+  if (trigger)
+    return { title: `when ${trigger.event}`, detail: trigger.where ? conditionText(trigger.where) : undefined };
+  if (!audience) return { title: 'start' };
+  const segment = 'where' in audience.segment ? conditionText(audience.segment.where) : audience.segment.file;
+  const rate = audience.ratePerSecond ? `, ${audience.ratePerSecond}/s` : '';
+  return { title: `audience ${segment}`, detail: `${describeSchedule(audience.schedule)}${rate}` };
+}
+
 export function conditionText(c: Condition): string {
   if ('all' in c) return c.all.map(conditionText).join(' and ') || 'always';
   if ('any' in c) return c.any.map(conditionText).join(' or ') || 'never';

@@ -1,6 +1,7 @@
 /** Reading journey files from disk: parse, validate against their templates folder, report problems. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { parseSegmentFile, type SegmentFileRead } from '../audience/segment-file';
 import type { TemplateCheck } from '../core/templates';
 import { jsonErrorDetail, jsonErrorOffset, lineAndColumn } from './json-error';
 import type { Journey } from './schema';
@@ -51,6 +52,7 @@ export function loadJourneyFile(
   const { checkTemplate } = opts;
   const result = validateJourney(doc, {
     templateExists: (template, channel) => existsSync(templateFile(template, channel)),
+    segmentFile: (segment) => readSegmentFile(file, segment),
     ...(checkTemplate && {
       checkTemplate: (template: string, channel: string) => {
         let source: string;
@@ -65,6 +67,17 @@ export function loadJourneyFile(
   });
   if (!result.ok) return { ok: false, problems: result.problems };
   return { ok: true, loaded: { file, journey: result.journey, templatesDir } };
+}
+
+/** The segment file of an audience, beside the journey file: its ids, or undefined when it cannot be read. */
+export function readSegmentFile(journeyFile: string, segment: string): SegmentFileRead | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dirname(resolve(journeyFile)), segment), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseSegmentFile(text);
 }
 
 /** Why a file is not JSON, with the line and column where it stops being JSON. */

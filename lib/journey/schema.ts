@@ -258,6 +258,63 @@ const escalationRule = z
   })
   .strict();
 
+/** The most members a run enters per second: one batch of a run is one second of its entries (lib/audience/compile-run.ts). */
+export const MAX_RATE_PER_SECOND = 1000;
+
+const audienceSchema = z
+  .object({
+    segment: z
+      .union([
+        z
+          .object({
+            where: conditionSchema.describe(
+              'a condition over profile.* (attributes, consent, timezone, locale, preferredChannel)',
+            ),
+          })
+          .strict(),
+        z
+          .object({
+            file: z
+              .string()
+              .min(1)
+              .describe('a file beside the journey file: one customer id, or one JSON object with customerId, a line'),
+          })
+          .strict(),
+      ])
+      .describe('who is in the audience: {"where": condition} over the profile, or {"file": "audiences/x.jsonl"}'),
+    schedule: z
+      .object({
+        start: z
+          .string()
+          .describe(
+            'RFC 3339 with an offset (2026-12-03T16:00:00Z), or a wall time without offset (2026-12-01T09:00:00) with localTime',
+          ),
+        localTime: z
+          .boolean()
+          .optional()
+          .describe('each customer enters when their own clock shows start (profile zone, else settings.timezone)'),
+        repeat: duration
+          .optional()
+          .describe('run again every this long (at least PT1H); without it the journey runs once'),
+        end: z
+          .string()
+          .optional()
+          .describe('no run starts at or after this time (RFC 3339; a wall time with localTime)'),
+      })
+      .strict(),
+    ratePerSecond: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RATE_PER_SECOND)
+      .optional()
+      .describe('most entries per second for the whole run; members beyond it enter later, in a stable order'),
+  })
+  .strict()
+  .describe(
+    'Start the journey for an audience on a schedule instead of on an event (exactly one of trigger, audience).',
+  );
+
 export const journeySchema = z
   .object({
     $schema: z.string().optional(),
@@ -273,7 +330,10 @@ export const journeySchema = z
         where: conditionSchema.optional().describe('the trigger event must satisfy this to start an instance'),
         dedupeBy: z.array(z.string()).min(1).optional().describe('instance identity; default ["trigger.id"]'),
       })
-      .strict(),
+      .strict()
+      .optional()
+      .describe('Start the journey on an event (exactly one of trigger, audience).'),
+    audience: audienceSchema.optional(),
     entry: z
       .object({
         concurrent: z
@@ -333,6 +393,9 @@ export const journeySchema = z
   .strict();
 
 export type Journey = z.infer<typeof journeySchema>;
+export type Audience = z.infer<typeof audienceSchema>;
+export type Schedule = Audience['schedule'];
+export type Segment = Audience['segment'];
 export type Step = z.infer<typeof stepSchema>;
 export type StepType = Step['type'];
 export type StepOf<T extends StepType> = Extract<Step, { type: T }>;

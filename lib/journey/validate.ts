@@ -2,9 +2,11 @@
  * Journey validation (SPEC §3 "Validation"): pure, returns every problem at once as data, each with
  * the JSON pointer of the culprit and a message naming the value found and what is allowed.
  */
+import type { SegmentFileRead } from '../audience/segment-file';
 import { pathDeeperThan } from '../core/nesting';
 import type { TemplateCheck } from '../core/templates';
 import { isValidTimeZone } from '../core/zoned-time';
+import { audienceProblems, startProblems } from './audience-problems';
 import { durationSeconds, ONE_YEAR_SECONDS } from './duration';
 import { MAX_SESSION_TIMEOUT_SECONDS } from './escalation-rules';
 import { comparisonOperator, conditionComparisons, conditionPaths, parseExpr, type Root } from './expressions';
@@ -26,6 +28,8 @@ export interface ValidationEnv {
   templateExists(template: string, channel: string): boolean;
   /** The template parsed, with what it reads (lib/core/templates checkTemplate); not checked without it. */
   checkTemplate?(template: string, channel: string): TemplateCheck | undefined;
+  /** An audience's segment file beside the journey file, read; undefined when there is none. Not checked without it. */
+  segmentFile?(file: string): SegmentFileRead | undefined;
 }
 
 /** Deeper than any journey needs; deep enough to keep every recursive check below far from the stack's limit. */
@@ -54,11 +58,14 @@ export function validateJourney(doc: unknown, env: ValidationEnv): ValidationRes
   const parsed = journeySchema.safeParse(doc);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => schemaProblems(issue, doc));
+    problems.push(...startProblems(doc));
     problems.push(...referenceProblems(looseSteps(doc), looseStart(doc), looseGotos(doc)));
     return { ok: false, problems: dedupe(problems) };
   }
   const journey = parsed.data;
   const problems = [
+    ...startProblems(doc),
+    ...audienceProblems(journey, env.segmentFile),
     ...referenceProblems(
       journey.steps,
       journey.start,
@@ -221,11 +228,30 @@ function pathProblems(
       }
       return [];
     case 'trigger':
+      return journey.audience ? audienceTriggerProblems(pointer, value, expr.segments) : [];
     case 'profile':
       return [];
     default:
       return assertNever(expr.root);
   }
+}
+
+/** What an audience journey's trigger has (SPEC §6): `{id, type: "audience.run", channel, time, data: {runAt}}`. */
+const AUDIENCE_TRIGGER_FIELDS = ['id', 'type', 'channel', 'time', 'data'];
+
+function audienceTriggerProblems(pointer: string, value: unknown, segments: string[]): Problem[] {
+  const [first, second] = segments;
+  const known =
+    first === undefined ||
+    (AUDIENCE_TRIGGER_FIELDS.includes(first) && (first !== 'data' || second === undefined || second === 'runAt'));
+  if (known) return [];
+  return [
+    {
+      pointer,
+      code: 'bad-path',
+      message: `${show(value)} reads trigger.${segments.join('.')}, which an audience journey's trigger does not have: it has id, type, channel, time and data.runAt`,
+    },
+  ];
 }
 
 function conditionProblems(
@@ -251,11 +277,16 @@ const ALL_ROOTS: readonly Root[] = ['trigger', 'profile', 'context', 'events', '
 function stepProblems(journey: Journey, env: ValidationEnv): Problem[] {
   const problems: Problem[] = [];
   const trigger = journey.trigger;
-  if (trigger.where)
+  if (trigger?.where)
     problems.push(
       ...conditionProblems(journey, trigger.where, '/trigger/where', ['trigger', 'profile'], 'an entry rule'),
     );
-  trigger.dedupeBy?.forEach((p, i) => {
+  const segment = journey.audience?.segment;
+  if (segment && 'where' in segment)
+    problems.push(
+      ...conditionProblems(journey, segment.where, '/audience/segment/where', ['profile'], 'an audience segment'),
+    );
+  trigger?.dedupeBy?.forEach((p, i) => {
     problems.push(...pathProblems(journey, `/trigger/dedupeBy/${i}`, p, ['trigger'], 'dedupeBy'));
   });
   for (const [key, value] of Object.entries(journey.context ?? {})) {

@@ -4,6 +4,7 @@
  * a previous run left half-done: the events it accepted, then the executions it was running.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { finishPendingEvents } from '../core/finish-pending';
 import type { Logger } from '../core/ports';
 import type { Profile } from '../core/profile';
@@ -12,6 +13,7 @@ import { type LocalServer, listen } from '../server/http';
 import { DataDirLockedError } from '../store/data-dir-lock';
 import { type ClockStart, ContinuingClock } from './continuing-clock';
 import { DataDirInUseError, PortInUseError } from './dev-errors';
+import { migrateDataDir } from './migrations';
 import { watchJourneys } from './reload';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
 import { type SeedOutcome, seedNewDataDir } from './seed';
@@ -52,6 +54,8 @@ async function openRuntime(opts: DevOptions, clock: ContinuingClock): Promise<Lo
       journeys: opts.journeys,
       clock,
       dataDir: opts.dataDir,
+      // Member files of audience runs, beside the store: a run resumed after a restart reads them.
+      objectsDir: join(opts.dataDir, 'objects'),
       log: opts.log,
       migrateLegacyStore: opts.migrateLegacyStore,
     });
@@ -68,6 +72,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const runtime = await openRuntime(opts, clock);
   // Seeding looks at whether a clock was kept, so it comes before the clock keeps one.
   const seed = await seedNewDataDir(runtime.table, opts.profiles, clock.now());
+  const indexed = await migrateDataDir(runtime.table);
+  if (indexed) opts.log.info('indexed the profiles an earlier version stored, so audiences list them', { indexed });
   const clockStart = await clock.continueFrom(runtime.table, { reset: opts.resetClock });
   clock.keepRenewing((err) => opts.log.error('engine time could not be saved', { error: String(err) }));
   // Events a crash cut short are finished before anything else happens, in the order they came in.
@@ -77,6 +83,12 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const poll = async () => {
+    try {
+      // Audience runs due now start first (the local EventBridge Scheduler), then whatever is due runs.
+      await runtime.runs.startDue();
+    } catch (err) {
+      opts.log.error('audience runs could not be started', { error: String(err) });
+    }
     try {
       await runtime.engine.runDue();
     } catch (err) {

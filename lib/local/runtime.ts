@@ -4,6 +4,10 @@
  * and the tests, so all three run the same code as the Lambdas.
  */
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunStarter } from '../audience/run-starter';
 import {
   type DestinationConfig,
   type DestinationRouter,
@@ -28,6 +32,7 @@ import { CountingTable } from '../store/counting-table';
 import { keys } from '../store/keys';
 import { openLocalStore } from '../store/local-store';
 import type { Table } from '../store/port';
+import { AUDIENCE_SUBSTITUTION, LOCAL_AUDIENCE_FUNCTION, type LocalAudience, localAudience } from './audience-runtime';
 
 const ACCOUNT = '000000000000';
 /** Present from an erasure's first local deletion until its purge of the store's files. */
@@ -40,12 +45,15 @@ export function localStateMachineArn(journeyId: string, version: number): string
 
 /** The substitutions that point a compiled document at the in-process handlers. */
 export function localSubstitutions(): Record<string, string> {
-  return Object.fromEntries(
-    (Object.keys(HANDLER_PLACEHOLDERS) as HandlerName[]).map((h) => [
-      HANDLER_PLACEHOLDERS[h],
-      `arn:aws:lambda:local:${ACCOUNT}:function:baton-${h}`,
-    ]),
-  );
+  return {
+    ...Object.fromEntries(
+      (Object.keys(HANDLER_PLACEHOLDERS) as HandlerName[]).map((h) => [
+        HANDLER_PLACEHOLDERS[h],
+        `arn:aws:lambda:local:${ACCOUNT}:function:baton-${h}`,
+      ]),
+    ),
+    ...AUDIENCE_SUBSTITUTION,
+  };
 }
 
 export interface LocalRuntime {
@@ -54,6 +62,8 @@ export interface LocalRuntime {
   table: Table;
   /** Publish a journey version: instances in flight finish on the version they started. */
   publish(journey: LoadedJourney): Promise<void>;
+  /** Starts the runs of audience journeys when they are due (the local EventBridge Scheduler). */
+  runs: RunStarter;
   close(): Promise<void>;
 }
 
@@ -62,6 +72,8 @@ export interface LocalRuntimeOptions {
   clock: Clock;
   /** The data dir (an LMDB file in it); in memory when absent. */
   dataDir?: string;
+  /** Where audience runs write their member files (the local S3); a temporary directory when absent. */
+  objectsDir?: string;
   /** Copy a data dir written by the earlier store (dynalite) into the new one instead of refusing it. */
   migrateLegacyStore?: boolean;
   concurrency?: number;
@@ -71,6 +83,8 @@ export interface LocalRuntimeOptions {
   destinations?: DestinationsConfig;
   /** Whether configured webhooks are really called (dev); simulate and tests never touch the network. */
   allowNetwork?: boolean;
+  /** What the runtime sees of the store (both its views); crash tests make it refuse every request from a point on. */
+  tableView?: (table: Table) => Table;
 }
 
 /** Locally, configured webhooks are called (when allowed); everything else lands in the dispatch log. */
@@ -96,8 +110,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   });
   // The use cases' table (what the Lambdas would read and write on AWS, counted for cost
   // figures), and one for what exists only locally: the engine's checkpoints, outbox, dispatch log.
-  const table = new CountingTable(store.table);
-  const localTable = new CountingTable(store.localTable);
+  const view = opts.tableView ?? ((t: Table) => t);
+  const table = new CountingTable(view(store.table));
+  const localTable = new CountingTable(view(store.localTable));
   const purge = async () => {
     await store.purge();
     await localTable.delete(PURGE_PENDING.pk, PURGE_PENDING.sk);
@@ -110,7 +125,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     step: (p) => runStep(deps, p as StepInput),
     dispatch: (p) => runDispatch(deps, p as DispatchInput),
   };
+  // The audience function needs the engine (it starts executions); the engine calls it by ARN.
+  let audience: LocalAudience | undefined;
+  // Member files of audience runs: the list op writes them, the engine's Map reads them (the local S3).
+  const objectsDir = opts.objectsDir ?? mkdtempSync(join(tmpdir(), 'baton-objects-'));
   const engine = new LocalEngine({
+    objectsDir,
     table: localTable,
     clock: opts.clock,
     concurrency: opts.concurrency,
@@ -118,9 +138,20 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     onClosed: async (ex) => {
       await executionClosed(deps, ex);
     },
-    handlers: Object.fromEntries(
-      (Object.keys(handlers) as HandlerName[]).map((h) => [subs[HANDLER_PLACEHOLDERS[h]], handlers[h]]),
-    ),
+    handlers: {
+      ...Object.fromEntries(
+        (Object.keys(handlers) as HandlerName[]).map((h) => [subs[HANDLER_PLACEHOLDERS[h]], handlers[h]]),
+      ),
+      [LOCAL_AUDIENCE_FUNCTION]: (p) => audience!.handler(p),
+    },
+  });
+  audience = localAudience({
+    deps: () => deps,
+    engine,
+    catalog,
+    substitutions: subs,
+    objectsDir,
+    removeOnClose: opts.objectsDir === undefined,
   });
   /** Register a journey version and make it the one new entries start. */
   const publish = async (l: LoadedJourney) => {
@@ -130,6 +161,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       templatesDir: l.templatesDir,
     };
     await engine.register(entry.stateMachineArn, substitute(renderAsl(compileJourney(l.journey)), subs));
+    await audience!.publish(l, entry);
     catalog.set(entry);
   };
   for (const l of opts.journeys) await publish(l);
@@ -155,5 +187,15 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     purgeErased: purge,
   };
   if (await localTable.get(PURGE_PENDING.pk, PURGE_PENDING.sk)) await purge();
-  return { deps, engine, table, publish, close: () => store.close() };
+  return {
+    deps,
+    engine,
+    table,
+    publish,
+    runs: audience.starter,
+    close: async () => {
+      await store.close();
+      audience?.close();
+    },
+  };
 }

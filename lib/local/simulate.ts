@@ -3,6 +3,7 @@
  * at their own times; between them the clock jumps to the next due wait. Executions advance one
  * at a time, so the same inputs always produce the same lines.
  */
+import { EndlessScheduleError, endlessJourney, firstRunAt } from '../audience/run-starter';
 import type { Envelope } from '../core/envelope';
 import { ingest } from '../core/ingest';
 import type { Logger } from '../core/ports';
@@ -36,11 +37,21 @@ export interface SimulateResult {
   usage: { engine: LocalEngine['counters']; ingested: number; store: Table['usage'] };
 }
 
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
 export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   const events = opts.events
     .map((event, i) => ({ event, i, at: Date.parse(event.time) }))
     .sort((a, b) => a.at - b.at || a.i - b.i);
-  const start = events.length ? events[0].at : Date.now();
+  // Audience schedules run from the earliest of their start and the first event (SPEC §6).
+  const journeys = opts.journeys.map((l) => l.journey);
+  const endless = endlessJourney(journeys);
+  if (endless !== undefined && opts.until === undefined) throw new EndlessScheduleError(endless);
+  const firstRun = firstRunAt(journeys);
+  let start = Math.min(events[0]?.at ?? Number.POSITIVE_INFINITY, firstRun ?? Number.POSITIVE_INFINITY);
+  if (start === Number.POSITIVE_INFINITY) start = Date.now();
   const clock = new VirtualClock(start);
   const lines: TimelineEntry[] = [];
   const rt = await startLocalRuntime({
@@ -60,7 +71,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     const before = { ...rt.table.usage };
     for (;;) {
       const eventAt = next < events.length ? events[next].at : undefined;
-      const dueAt = await rt.engine.nextDueAt();
+      const dueAt = earliest(await rt.engine.nextDueAt(), await rt.runs.nextAt());
       if (eventAt === undefined && dueAt === undefined) break;
       // Events first when both fall on the same instant: the customer acted in time.
       const takeEvent = eventAt !== undefined && (dueAt === undefined || eventAt <= dueAt);
@@ -69,7 +80,10 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       clock.advanceTo(at);
       opts.onProgress?.(clock.now());
       if (takeEvent) await ingest(rt.deps, events[next++].event);
-      else await rt.engine.runDue();
+      else {
+        await rt.runs.startDue();
+        await rt.engine.runDue();
+      }
       await rt.engine.idle();
     }
     storeUsage = { reads: rt.table.usage.reads - before.reads, writes: rt.table.usage.writes - before.writes };

@@ -1,11 +1,14 @@
 /**
  * The web console of `baton dev` (local only): the page at `/` and the two APIs it needs beyond
- * SPEC §5 — the journeys with their diagrams and per-step counts, and the engine's time and speed.
+ * SPEC §5 — the journeys with their diagrams and per-step counts (and an audience journey's
+ * schedule, next run and runs), and the engine's time and speed.
  * Everything else the page shows comes from the ordinary routes (outbox, dispatches, profile,
  * context, timeline).
  */
+import { audienceRuns, type RunProgress, upcomingRun } from '../audience/progress';
+import { describeSchedule } from '../audience/schedule';
 import type { Deps } from '../core/ports';
-import { journeyGraph } from '../journey/graph';
+import { conditionText, journeyGraph } from '../journey/graph';
 import { graphSvg } from '../journey/graph-svg';
 import type { Journey } from '../journey/schema';
 import { CONSOLE_PAGE } from './console/page';
@@ -31,6 +34,18 @@ export interface ConsoleJourney {
   exited: ByReason;
   /** In the order of the journey document. */
   steps: ConsoleStep[];
+  /** An audience journey's segment, schedule, next run and runs. */
+  audience?: ConsoleAudience;
+}
+
+export interface ConsoleAudience {
+  segment: string;
+  schedule: string;
+  ratePerSecond?: number;
+  /** The run the engine starts next, and when it starts it. */
+  nextRun?: { runAt: string; startsAt: string };
+  /** Newest first. */
+  runs: RunProgress[];
 }
 
 /** The console's paths, which take GET only. */
@@ -58,12 +73,14 @@ export function engineClock(deps: Pick<Deps, 'clock'>): { now: string; speed: nu
 }
 
 /** Every journey of the catalog with its diagram and counts. */
-export async function consoleJourneys(deps: Pick<Deps, 'table' | 'catalog'>): Promise<ConsoleJourney[]> {
+export async function consoleJourneys(deps: Pick<Deps, 'table' | 'catalog' | 'clock'>): Promise<ConsoleJourney[]> {
   const counts = await journeyCounts(deps);
   const entries = deps.catalog.all();
   const svgs = await Promise.all(entries.map(({ journey }) => diagram(journey)));
+  const audiences = await Promise.all(entries.map(({ journey }) => consoleAudience(deps, journey)));
   return entries.map(({ journey }, i) => {
     const c = counts[journey.id];
+    const audience = audiences[i];
     return {
       id: journey.id,
       name: journey.name,
@@ -73,8 +90,27 @@ export async function consoleJourneys(deps: Pick<Deps, 'table' | 'catalog'>): Pr
       ignored: c.ignored,
       exited: c.exited,
       steps: Object.entries(journey.steps).map(([id, step]) => ({ id, type: step.type, ...c.steps[id] })),
+      ...(audience ? { audience } : {}),
     };
   });
+}
+
+/** An audience journey's part of the console: what it reaches, when, and what its runs did. */
+async function consoleAudience(
+  deps: Pick<Deps, 'table' | 'clock'>,
+  journey: Journey,
+): Promise<ConsoleAudience | undefined> {
+  const { audience } = journey;
+  if (!audience) return undefined;
+  const { segment } = audience;
+  const nextRun = await upcomingRun(deps.table, journey, deps.clock.now());
+  return {
+    segment: 'where' in segment ? conditionText(segment.where) : `file ${segment.file}`,
+    schedule: describeSchedule(audience.schedule),
+    ...(audience.ratePerSecond ? { ratePerSecond: audience.ratePerSecond } : {}),
+    ...(nextRun ? { nextRun } : {}),
+    runs: await audienceRuns(deps.table, journey.id),
+  };
 }
 
 /** Laid out once per loaded journey (a reload brings new objects): ELK takes tens of milliseconds a diagram. */

@@ -47,6 +47,17 @@ export const keys = {
   event: (eventId: string) => `E#${eventId}`,
   /** A partition of the sparse index (gsi1) of events still being processed: one per shard of event ids. */
   pendingEvents: (shard: number) => `EP#${shard}`,
+  /** A partition of the sparse index (gsi1) of profiles, which audiences list: one per shard of customer ids. */
+  profiles: (shard: number) => `PROFILES#${shard}`,
+  /** An audience journey's runs (their members and progress) and, locally, which run starts next. */
+  audience: (journey: string) => `AUD#${journey}`,
+  /** Locally: the run of the schedule last started. */
+  audienceCursor: 'CURSOR',
+  audienceRun: (runAt: string) => `R#${runAt}`,
+  audienceRunPrefix: 'R#',
+  /** The outcome of one batch of a run: counts only, written whole by each attempt. */
+  audienceBatch: (runAt: string, batch: string) => `B#${runAt}#${batch}`,
+  audienceBatchPrefix: 'B#',
   outbox: 'OUTBOX',
   /** Locally: actions and hand-offs delivered to destinations that are not configured. */
   dispatches: 'DISPATCHES',

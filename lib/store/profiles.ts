@@ -4,6 +4,7 @@
  * change older than that one is kept in the history but does not override it. Every write that
  * may race a consent change is a compare-and-set on the item's version, retried on conflict.
  */
+import { createHash } from 'node:crypto';
 import type { ConsentStatus, Profile } from '../core/profile';
 import { keys } from './keys';
 import { type Table, when } from './port';
@@ -36,6 +37,57 @@ export class ProfileContendedError extends Error {
   }
 }
 
+/**
+ * Index partitions of profiles: every profile write keeps its entry, and one DynamoDB partition
+ * takes about 1,000 writes a second, so the entries are spread by customer id.
+ */
+export const PROFILE_SHARDS = 16;
+
+/** The shard of a customer's profile entry in the index. */
+export function profileShard(customerId: string): number {
+  return createHash('sha256').update(customerId).digest().readUInt32BE(0) % PROFILE_SHARDS;
+}
+
+/**
+ * The sparse index entry every profile item carries, so that an audience lists the profiles
+ * without a scan of the table: partition by shard, sorted by customer id.
+ */
+export function profileIndexEntry(customerId: string): { gsi1pk: string; gsi1sk: string } {
+  return { gsi1pk: keys.profiles(profileShard(customerId)), gsi1sk: customerId };
+}
+
+/** Every profile of one index shard, in customer id order (eventually consistent, as a DynamoDB index). */
+export async function profilesOfShard(table: Table, shard: number): Promise<Profile[]> {
+  const items = await table.queryIndexAll(keys.profiles(shard));
+  return items.filter((i) => i.sk === keys.profile).map((i) => i.profile as Profile);
+}
+
+/**
+ * Give every profile item written before profiles were indexed its index entry: a scan, once, of
+ * a local store (a data dir of an earlier version). Returns how many were indexed.
+ */
+export async function indexUnindexedProfiles(table: Table): Promise<number> {
+  let indexed = 0;
+  for await (const page of table.scanPrefixPages(keys.customer(''))) {
+    for (const item of page) {
+      if (item.sk !== keys.profile || item.gsi1pk !== undefined) continue;
+      const customerId = item.pk.slice(keys.customer('').length);
+      // Conditional on the version read, so a write racing this one is never overwritten.
+      const v = item.v as number | undefined;
+      const done = await table.update(
+        item.pk,
+        item.sk,
+        { set: profileIndexEntry(customerId) },
+        {
+          if: v === undefined ? when.absent('v') : when.equals('v', v),
+        },
+      );
+      if (done) indexed++;
+    }
+  }
+  return indexed;
+}
+
 /** The customer's profile, or undefined. */
 export async function getProfile(table: Table, customerId: string): Promise<Profile | undefined> {
   const item = await table.get(keys.customer(customerId), keys.profile);
@@ -49,7 +101,14 @@ export async function getProfile(table: Table, customerId: string): Promise<Prof
 export async function putProfile(table: Table, profile: Profile, nowMs: number): Promise<number> {
   const pk = keys.customer(profile.customerId);
   const v = ((await table.get(pk, keys.profile))?.v as number | undefined) ?? 0;
-  await table.put({ pk, sk: keys.profile, profile, updatedAt: new Date(nowMs).toISOString(), v: v + 1 });
+  await table.put({
+    pk,
+    sk: keys.profile,
+    profile,
+    updatedAt: new Date(nowMs).toISOString(),
+    v: v + 1,
+    ...profileIndexEntry(profile.customerId),
+  });
   return v + 1;
 }
 
@@ -90,7 +149,15 @@ async function updateProfileItem(
     const change = next(current, (item?.consentAt as ConsentTimes | undefined) ?? {});
     if (!change) return { profile: current, version: v };
     const written = await table.put(
-      { pk, sk: keys.profile, profile: change.profile, consentAt: change.consentAt, updatedAt, v: v + 1 },
+      {
+        pk,
+        sk: keys.profile,
+        profile: change.profile,
+        consentAt: change.consentAt,
+        updatedAt,
+        v: v + 1,
+        ...profileIndexEntry(customerId),
+      },
       item ? { if: when.any(when.absent('v'), when.equals('v', v)) } : { ifAbsent: true },
     );
     if (written) return { profile: change.profile, version: v + 1 };

@@ -121,13 +121,16 @@ function loadScenario(name: string) {
   const dir = join(scenariosDir, name);
   const spec = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as {
     journeys: string[];
-    events: string;
+    events?: string;
     profiles?: string;
+    until?: string;
   };
   return {
     journeys: spec.journeys.map((j) => loadValid(resolveIn(dir, j))),
-    events: readEvents(resolveIn(dir, spec.events)).events,
+    // Audience journeys' scenarios may have no events.
+    events: spec.events ? readEvents(resolveIn(dir, spec.events)).events : [],
     profiles: spec.profiles ? readProfiles(resolveIn(dir, spec.profiles)).profiles : [],
+    until: spec.until === undefined ? undefined : Date.parse(spec.until),
   };
 }
 
@@ -169,7 +172,7 @@ beforeAll(async () => {
   // Every scenario to its end: the task functions' paths.
   for (const name of scenarios) {
     const s = loadScenario(name);
-    await simulate({ ...s, inspect: (rt) => callApi(rt, s.events) });
+    await simulate({ ...s, inspect: s.events.length ? (rt) => callApi(rt, s.events) : undefined });
   }
   // And one stopped an hour in, so that closed ends an instance that is still running.
   const cart = loadScenario('cart-recovery');

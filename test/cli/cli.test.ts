@@ -3,6 +3,7 @@ import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compileRun } from '../../lib/audience/compile-run';
 import { compileJourney, renderAsl } from '../../lib/journey/compile';
 import { version } from '../../package.json';
 import { journeyInTempDir, loadValid, ROOT, simpleJourney, spawnDev } from '../helpers';
@@ -28,6 +29,34 @@ describe('baton CLI', () => {
     const r = baton('compile', 'cart-recovery');
     expect(r.code).toBe(0);
     expect(r.out).toBe(renderAsl(compileJourney(loadValid(join(ROOT, 'workflows/cart-recovery.json')).journey)));
+  });
+
+  it('audience journeys: compile --run prints the runs, simulate needs no --events but an end or --until', () => {
+    const run = baton('compile', 'lapsed-win-back', '--run');
+    expect(run.code).toBe(0);
+    expect(run.out).toBe(renderAsl(compileRun(loadValid(join(ROOT, 'workflows/lapsed-win-back.json')).journey)));
+    const lines = baton('simulate', 'lapsed-win-back', '--profiles', 'test/scenarios/lapsed-win-back/profiles.json');
+    expect(lines.code).toBe(0);
+    expect(lines.out.split('\n').filter((l) => l.includes('"entered"'))).toHaveLength(5);
+    const { file } = journeyInTempDir(
+      {
+        id: 'endless',
+        name: 'Endless',
+        version: 1,
+        audience: {
+          segment: { where: { path: 'profile.attributes.x', eq: 1 } },
+          schedule: { start: '2026-12-01T00:00:00Z', repeat: 'P1D' },
+        },
+        start: 'done',
+        steps: { done: { type: 'end' } },
+      },
+      {},
+    );
+    expect(baton('simulate', file)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('baton: endless repeats without an end: give --until'),
+    });
+    expect(baton('simulate', file, '--until', 'P2D').code).toBe(0);
   });
 
   it('graph --format svg: prints the laid-out diagram, the one docs/cart-recovery.svg holds', () => {
@@ -101,7 +130,7 @@ describe('baton CLI', () => {
     expect(baton('simulate', 'workflows/cart-recovery.json')).toEqual({
       code: 2,
       out: '',
-      err: "baton: required option '--events <file>' not specified\nrun baton simulate --help for its usage\n",
+      err: 'baton: --events is required: only audience journeys run without events\nrun baton simulate --help for its usage\n',
     });
     expect(baton('dev', '--port', 'x')).toMatchObject({
       code: 2,

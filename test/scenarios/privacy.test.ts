@@ -17,8 +17,9 @@ describe.each(scenarios)('scenario %s', (name) => {
     const dir = join(__dirname, name);
     const spec = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as {
       journeys: string[];
-      events: string;
+      events?: string;
       profiles: string;
+      until?: string;
     };
     const resolve = (p: string) => (existsSync(join(dir, p)) ? join(dir, p) : join(ROOT, p));
     const { profiles } = readProfiles(resolve(spec.profiles));
@@ -33,8 +34,9 @@ describe.each(scenarios)('scenario %s', (name) => {
     let stateMachineData = '';
     await simulate({
       journeys: spec.journeys.map((j) => loadValid(resolve(j))),
-      events: readEvents(resolve(spec.events)).events,
+      events: spec.events ? readEvents(resolve(spec.events)).events : [],
       profiles,
+      until: spec.until === undefined ? undefined : Date.parse(spec.until),
       log,
       inspect: async (rt) => {
         const items = [...(await rt.table.scanPrefix('X#')), ...(await rt.table.scanPrefix('TT#'))];

@@ -17,16 +17,20 @@ describe.each(scenarios)('scenario %s', (name) => {
   const dir = join(here, name);
   const spec = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as {
     journeys: string[];
-    events: string;
+    /** Optional when every journey is an audience journey. */
+    events?: string;
     profiles?: string;
+    /** Stop the simulation at this RFC 3339 time (a schedule that repeats without end needs it). */
+    until?: string;
   };
 
   it('prints the expected lines, in order', async () => {
     const journeys = spec.journeys.map((j) => loadValid(resolveIn(dir, j)));
-    const { events, problems } = readEvents(resolveIn(dir, spec.events));
+    const { events, problems } = spec.events ? readEvents(resolveIn(dir, spec.events)) : { events: [], problems: [] };
     expect(problems).toEqual([]);
     const profiles = spec.profiles ? readProfiles(resolveIn(dir, spec.profiles)).profiles : [];
-    const { lines } = await simulate({ journeys, events, profiles });
+    const until = spec.until === undefined ? undefined : Date.parse(spec.until);
+    const { lines } = await simulate({ journeys, events, profiles, until });
     const expected = readFileSync(join(dir, 'expected.jsonl'), 'utf8')
       .split('\n')
       .filter((l) => l.trim())

@@ -55,6 +55,8 @@ const cart = (id: string, customerId: string, value: number) => ({
       .filter((f) => f.endsWith('.json') && f !== 'journey.schema.json')
       .map((f) => loadValid(`workflows/${f}`));
     rt = await startLocalRuntime({ journeys, clock, concurrency: 1 });
+    // The audience journeys' schedules are seen from T0 on, as baton dev starting then would.
+    await rt.runs.nextAt();
     const l = await listen(rt.deps, 0);
     server = l.server;
     base = `http://127.0.0.1:${l.port}`;
@@ -107,6 +109,8 @@ const cart = (id: string, customerId: string, value: number) => ({
       'New loyalty tier',
       'Post-resolution survey',
       'Support case across channels',
+      'Weekly newsletter',
+      'Win back a list of lapsed customers',
       'Win-back with holdout',
     ]);
     const journey = page.locator('article[data-journey="cart-recovery"]');
@@ -174,5 +178,44 @@ const cart = (id: string, customerId: string, value: number) => ({
     await engineTime.waitFor();
     // The tests' clock is virtual: it stands where the arrangement left it, 61 minutes after T0.
     expect(await engineTime.innerText()).toBe('Engine time 2026-11-20 16:01:00Z (virtual)');
+  });
+
+  it("shows an audience journey's schedule, next run and each run's members, entries and progress", async () => {
+    // To 2026-12-03 16:00Z: two weekly newsletters (nobody asked for it here) and the lapsed list's one run.
+    const end = Date.parse('2026-12-03T16:00:00Z');
+    for (;;) {
+      await rt.runs.startDue();
+      await rt.engine.runDue();
+      await rt.engine.idle();
+      const next = Math.min(...[await rt.engine.nextDueAt(), await rt.runs.nextAt()].map((x) => x ?? end + 1));
+      if (next > end) break;
+      clock.advanceTo(next);
+    }
+    clock.advanceTo(end);
+    // The page shows #journeys already: read it again.
+    await page.reload();
+    const lapsed = page.locator('article[data-journey="lapsed-win-back"] section[aria-label="Audience"]');
+    await lapsed.waitFor();
+    expect(await lapsed.locator('p').allInnerTexts()).toEqual([
+      'Audience: file audiences/lapsed-customers.jsonl · once at 2026-12-03T15:00:00Z · at most 2 a second',
+      'No run left in the schedule.',
+    ]);
+    // Run, version, members, entered, ignored, progress: c-ana and c-cleo have profiles, the rest none.
+    expect(await lapsed.locator('tr[data-run="2026-12-03T15:00:00Z"] > *').allInnerTexts()).toEqual([
+      '2026-12-03T15:00:00Z',
+      'v1',
+      '5',
+      '5',
+      '0',
+      'done',
+    ]);
+    const newsletter = page.locator('article[data-journey="weekly-newsletter"] section[aria-label="Audience"]');
+    expect(await newsletter.locator('p.next-run').innerText()).toBe(
+      'Next run: 2026-12-07T09:00:00, starting 2026-12-06 19:00:00Z',
+    );
+    expect(await newsletter.locator('tbody th').allInnerTexts()).toEqual([
+      '2026-11-30T09:00:00',
+      '2026-11-23T09:00:00',
+    ]);
   });
 });

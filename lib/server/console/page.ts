@@ -34,6 +34,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .msg { max-width: 420px; white-space: pre-wrap; }
 .hint, .totals, .empty { color: var(--muted); margin: 4px 0 10px; }
 article.journey { border-top: 1px solid var(--line); margin-top: 24px; }
+section.audience p { margin: 4px 0; }
+section.audience table { margin: 6px 0 12px; }
 .split { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 .split img { max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
 table.kv { border: 0; }

@@ -74,6 +74,7 @@ async function showJourneys() {
         'Entered ' + j.entered,
         total(j.ignored) ? ' · ignored: ' + byReason(j.ignored) : '',
         total(j.exited) ? ' · exited: ' + byReason(j.exited) : ''),
+      j.audience ? audienceSection(j.audience) : null,
       el('div', { class: 'split' },
         table(['Step', 'Type', 'Waiting', 'Sent', 'Suppressed', 'Exited'],
           j.steps.map((s) => el('tr', { 'data-step': s.id },
@@ -89,6 +90,25 @@ async function showJourneys() {
     el('h2', {}, 'Journeys'),
     table(['Journey', 'Id', 'Entered', 'Ignored', 'Waiting', 'Sent', 'Suppressed', 'Exited'], summary, 'No journeys in workflows/.'),
     ...details);
+}
+
+/** An audience journey: who, when, the next run, and what each run did. */
+function audienceSection(a) {
+  const percent = (p) => (p === undefined ? '' : Math.floor(p * 100) + '%');
+  return el('section', { class: 'audience', 'aria-label': 'Audience' },
+    el('p', { class: 'schedule' },
+      'Audience: ' + a.segment + ' · ' + a.schedule + (a.ratePerSecond ? ' · at most ' + a.ratePerSecond + ' a second' : '')),
+    el('p', { class: 'next-run' },
+      a.nextRun ? 'Next run: ' + a.nextRun.runAt + ', starting ' + time(a.nextRun.startsAt) : 'No run left in the schedule.'),
+    table(['Run', 'Version', 'Members', 'Entered', 'Ignored', 'Progress'],
+      a.runs.map((r) => el('tr', { 'data-run': r.runAt },
+        el('th', { scope: 'row' }, r.runAt), el('td', {}, 'v' + r.version),
+        el('td', { class: 'num' }, r.members === undefined ? 'listing…' : r.members),
+        num(r.entered),
+        el('td', { class: 'num' + (total(r.ignored) ? '' : ' zero') }, total(r.ignored),
+          total(r.ignored) ? el('div', { class: 'why' }, byReason(r.ignored)) : null),
+        el('td', { class: 'num' }, r.status === 'done' ? 'done' : percent(r.progress)))),
+      'No run yet.'));
 }
 
 async function showOutbox() {
