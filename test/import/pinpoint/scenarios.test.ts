@@ -8,23 +8,18 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPinpointImport } from '../../../lib/import/pinpoint/files';
-import { journeySchema } from '../../../lib/journey/schema';
 import { readEvents, readProfiles } from '../../../lib/local/inputs';
 import { simulate } from '../../../lib/local/simulate';
 import { loadValid } from '../../helpers';
 
 const here = join(__dirname, 'scenarios');
 const scenarios = readdirSync(here).filter((d) => existsSync(join(here, d, 'scenario.json')));
-/** Audience journeys (SPEC §6) run once the journey schema has them (issue 14). */
-const audienceJourneys = 'audience' in journeySchema.shape;
 
 interface Scenario {
   pinpoint: string[];
   templates?: string;
   events?: string;
   profiles?: string;
-  /** What the scenario needs of Baton beyond event journeys. */
-  needs?: 'audience';
   /** The import's exit code: 0 all mapped, 3 something left to finish by hand. */
   exitCode: 0 | 3;
 }
@@ -32,9 +27,7 @@ interface Scenario {
 describe.each(scenarios)('imported Pinpoint journey: %s', (name) => {
   const dir = join(here, name);
   const spec = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as Scenario;
-  const runs = spec.needs === 'audience' && !audienceJourneys ? it.skip : it;
-
-  runs('imports, passes validation with its templates, and simulates as it ran in Pinpoint', async () => {
+  it('imports, passes validation with its templates, and simulates as it ran in Pinpoint', async () => {
     const out = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
     const run = runPinpointImport({
       files: spec.pinpoint.map((f) => join(dir, f)),
