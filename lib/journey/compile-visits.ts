@@ -66,7 +66,7 @@ export function passedAssign(id: string, scope: Scope): Record<string, unknown> 
 }
 
 /** The key of a state visit: the same on every Retry of the state, new on every entry. */
-export const VISIT_KEY = '$states.context.State.Name & "@" & $states.context.State.EnteredTime';
+export const VISIT_KEY = '$states.context.State.Name & "#" & $states.context.State.EnteredTime';
 
 /**
  * What a handler call counts (its `counted` argument): the pure steps passed, its own step when
