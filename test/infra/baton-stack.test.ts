@@ -434,6 +434,13 @@ describe('table access, per function', () => {
     },
   );
 
+  test('the API reads results by Query on the table (a journey version, or channel effectiveness), never by Scan', () => {
+    const actions = dynamoStatements('api').flatMap(actionsOf);
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+  });
+
   test.each(FUNCTIONS)('%s may not scan, write in batch, read streams or touch the index', (name) => {
     const statements = statementsOfRole(roleOf(stack.functions[name]));
     const actions = statements.flatMap(actionsOf);
@@ -576,17 +583,27 @@ test('dispatch may put events on exactly the EventBridge buses configured as des
   }
 });
 
-test('the HTTP API serves the routes of SPEC §5, every method behind IAM, with access logs', () => {
+test('the HTTP API serves the routes of SPEC §5 and §7, every method behind IAM, with access logs', () => {
   const methods = template.findResources('AWS::ApiGateway::Method');
   const routes = Object.values(methods).map(
     (m) => (m as { Properties: { HttpMethod: string; AuthorizationType: string } }).Properties,
   );
-  expect(routes.map((r) => r.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'GET', 'GET', 'GET', 'POST', 'PUT']);
+  expect(routes.map((r) => r.HttpMethod).sort()).toEqual([
+    'DELETE',
+    ...Array(7).fill('GET'), // profile, context, timeline, consent; journeys, journey results, channel effectiveness
+    'POST',
+    'PUT',
+  ]);
   for (const r of routes) expect(r.AuthorizationType).toBe('AWS_IAM');
   const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
     (r) => (r as { Properties: { PathPart: string } }).Properties.PathPart,
   );
-  expect(paths.sort()).toEqual(['consent', 'context', 'customers', 'events', 'profile', 'timeline', '{id}'].sort());
+  expect(paths.sort()).toEqual(
+    [
+      ...['consent', 'context', 'customers', 'events', 'profile', 'timeline', '{id}'],
+      ...['journeys', '{id}', 'results', 'channels', 'effectiveness'],
+    ].sort(),
+  );
   template.hasResourceProperties('AWS::ApiGateway::Stage', {
     AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
     MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false })],
