@@ -80,25 +80,29 @@ export async function countConversions(deps: Pick<Deps, 'table'>, event: Envelop
 }
 
 /**
- * Tell an instance's watcher the path it took at a split. With `keepFirst` a path noted before is
- * kept and returned (an optimized split sends an instance down one path, whatever it chose since).
- * Returns the path noted, and whether the instance had converted already (still running after its
- * goal event resumed a waitFor): then its split conversion counts with the split's entry.
+ * Tell an instance's watcher the path it takes at a split, the first time it comes there: a path
+ * noted before is kept (an instance loops back to the split, or an optimized split chose a winner
+ * since) and returned. Returns the path, whether this call noted it, and whether the instance had
+ * converted already (its goal event resumed a waitFor and it went on): its split conversion then
+ * counts with its entry on the path. Undefined when the instance has no watcher.
  */
 export async function notePath(
   deps: Pick<Deps, 'table'>,
   at: { customerId: string; instance: string; goal: string; step: string },
   path: number,
-  opts: { keepFirst?: boolean } = {},
-): Promise<{ path: number; converted: boolean } | undefined> {
+): Promise<{ path: number; first: boolean; converted: boolean } | undefined> {
   const pk = keys.customer(at.customerId);
   const sk = watcherKey(at.goal, at.instance);
   const attr = pathAttribute(at.step);
-  const cond = opts.keepFirst ? when.all(when.itemExists, when.absent(attr)) : when.itemExists;
-  const noted = await deps.table.update(pk, sk, { set: { [attr]: path } }, { if: cond });
-  const watcher = noted ?? (opts.keepFirst ? await deps.table.get(pk, sk) : undefined);
+  const noted = await deps.table.update(
+    pk,
+    sk,
+    { set: { [attr]: path } },
+    { if: when.all(when.itemExists, when.absent(attr)) },
+  );
+  const watcher = noted ?? (await deps.table.get(pk, sk));
   if (!watcher) return undefined;
-  return { path: Number(watcher[attr]), converted: watcher.convertedAt !== undefined };
+  return { path: Number(watcher[attr]), first: noted !== undefined, converted: watcher.convertedAt !== undefined };
 }
 
 /** The split paths a watcher noted: [step, path]. */

@@ -2,7 +2,7 @@
  * The split step (SPEC §3, §7), decided by the step handler: the path of an instance is a hash of
  * its id and the step (the same every time it comes here, on AWS and locally alike), or the winner
  * once split.optimize chose one; its entry is counted on the path, and the instance's conversion
- * watcher learns the path.
+ * watcher learns the path (kept from its first time here: one path, one entry per instance).
  */
 import { createHash } from 'node:crypto';
 import type { Deps } from '../core/ports';
@@ -39,13 +39,12 @@ export async function decideSplit(
     const winner = await optimizedPath(deps, { ...input, optimize: input.optimize });
     if (winner !== undefined) path = winner;
   }
-  let convertedAlready = false;
-  if (input.goal) {
-    const noted = await notePath(deps, { ...input, goal: input.goal }, path, { keepFirst: !!input.optimize });
-    if (noted) ({ path, converted: convertedAlready } = noted);
-  }
-  const cohort: Record<string, number> = { [metric.splitEntered(input.step, path)]: 1 };
-  if (convertedAlready) cohort[metric.splitConverted(input.step, path)] = 1;
+  // An instance enters a path once, however often it comes back to the split: its conversion counts once.
+  const noted = input.goal ? await notePath(deps, { ...input, goal: input.goal }, path) : undefined;
+  const cohort: Record<string, number> = {};
+  if (noted) path = noted.path;
+  if (!noted || noted.first) cohort[metric.splitEntered(input.step, path)] = 1;
+  if (noted?.first && noted.converted) cohort[metric.splitConverted(input.step, path)] = 1;
   const aheadCounted = await countVisits(deps, input, { route: String(path), cohort });
   return { path, ...(aheadCounted ? { aheadCounted: true as const } : {}) };
 }
