@@ -6,7 +6,7 @@
  * delivered and engaged stay a share of what was sent in the same days.
  */
 import type { Item, Table } from '../store/port';
-import { addCounts, CHANNEL_PARTITION, type DayRange, partOf } from './counters';
+import { addCounts, CHANNEL_PARTITION, countItems, type DayRange, partOf } from './counters';
 import { type ChannelMetric, channelMetric, parseChannelMetric } from './metrics';
 
 /** Count a message of the ledger in channel effectiveness (once per message and metric: the caller sees to it). */
@@ -45,10 +45,7 @@ export async function channelEffectiveness(
 ): Promise<ChannelEffectiveness> {
   const byEvent = new Map<string, Effect & { channel: string; event: string }>();
   const byHour = new Map<string, Effect & { channel: string; hourOfWeek: number }>();
-  const items = await table.queryAll(CHANNEL_PARTITION, {
-    from: `${range.from ?? '0000-00-00'}#`,
-    to: `${range.to ?? '9999-12-31'}#~`,
-  });
+  const items = await countItems(table, CHANNEL_PARTITION, range);
   const sums = new Map<string, Record<string, number>>();
   for (const item of items) {
     const channel = partOf(item);

@@ -79,7 +79,9 @@ export async function readCounts(
 }
 
 /** The counter items of a partition over a range of days, each with its sort key. */
-export function countItems(table: Pick<Table, 'queryAll'>, pk: string, range: DayRange): Promise<Item[]> {
+export async function countItems(table: Pick<Table, 'queryAll'>, pk: string, range: DayRange): Promise<Item[]> {
+  // No days at all: DynamoDB refuses a key range whose bounds are reversed (the local stores return nothing).
+  if (range.from !== undefined && range.to !== undefined && range.from > range.to) return [];
   // Days sort before anything else a results partition holds (OPT#...: a digit is below a letter).
   return table.queryAll(pk, { from: `${range.from ?? '0000-00-00'}#`, to: `${range.to ?? '9999-12-31'}#~` });
 }
