@@ -3,9 +3,14 @@
  * the culprit's pointer and what is allowed; a split compiles to a handler that decides the path
  * and a Choice that routes on it, and the steps that cannot count their own visits say so in $passed.
  */
-import { compileJourney } from '../../lib/journey/compile';
+import { compileJourney, renderAsl, substitute } from '../../lib/journey/compile';
 import { validateJourney } from '../../lib/journey/validate';
 import { simpleJourney } from '../helpers';
+
+// asl-validator ships no types; it mutates its argument, so it always gets a fresh parse.
+const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[] };
+const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:baton';
+const AWS = { SendFunctionArn: LAMBDA, ParkFunctionArn: LAMBDA, StepFunctionArn: LAMBDA, DispatchFunctionArn: LAMBDA };
 
 const env = { templateExists: () => true };
 const problemsOf = (doc: unknown) => {
@@ -128,6 +133,19 @@ describe('compiled', () => {
       Choices: [{ Condition: '{% $states.input.path = 0 %}', Next: 'hello' }],
       Default: 'done',
     });
+    const holdout = compiled(
+      splitting({
+        paths: [
+          { weight: 1, next: 'hello' },
+          { weight: 1, next: 'done' },
+          { weight: 1, exit: 'holdout' },
+        ],
+      }),
+    );
+    for (const doc of [asl, holdout]) {
+      const result = aslValidator(JSON.parse(substitute(renderAsl(doc), AWS)));
+      expect(result.errors).toEqual([]);
+    }
   });
 
   it('a handler counts the bare wait it hands over to, which then adds nothing to $passed', () => {
