@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Logger } from '../lib/core/ports';
 import { checkTemplate } from '../lib/core/templates';
+import { runPinpointImport } from '../lib/import/pinpoint/files';
 import { compileJourney, renderAsl } from '../lib/journey/compile';
 import { durationSeconds } from '../lib/journey/duration';
 import { journeyGraph } from '../lib/journey/graph';
@@ -190,6 +191,30 @@ async function runDev(values: DevValues): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+interface PinpointValues {
+  out: string;
+  templates?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+function importPinpoint(files: string[], values: PinpointValues): void {
+  const run = runPinpointImport({ files, out: values.out, templates: values.templates, force: values.force });
+  for (const e of run.errors) process.stderr.write(`${e}\n`);
+  if (values.json) {
+    const { journeys, files: written, report, unreadable } = run.result;
+    const summary = {
+      exitCode: run.exitCode,
+      journeys: journeys.map((j) => ({ id: j.id, source: j.report.source, steps: j.steps })),
+      files: written.map((f) => f.path),
+      report,
+      unreadable,
+    };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } else process.stdout.write(run.lines.map((l) => `${l}\n`).join(''));
+  process.exitCode = run.exitCode;
+}
+
 function program(): Command {
   const baton = new Command('baton')
     .description('Cross-channel customer journeys: check, compile and simulate them, and run them locally.')
@@ -241,6 +266,25 @@ function program(): Command {
     .option('--migrate-store', "copy a data dir written by Baton's earlier store (dynalite) into the current one")
     .action((opts: DevValues) => runDev(opts));
   baton
+    .command('import')
+    .description('bring journeys over from another tool')
+    .command('pinpoint')
+    .description(
+      'write Baton journeys and templates from Amazon Pinpoint journeys (aws pinpoint get-journey output); exit 0 all mapped, 3 something to finish by hand (listed with its pointer), 1 unreadable input',
+    )
+    .argument(
+      '<files...>',
+      'journeys (get-journey, list-journeys, or a WriteJourneyRequest), and templates or segments to use',
+    )
+    .option('--out <dir>', 'where to write the journeys (templates go in its templates/)', 'workflows')
+    .option(
+      '--templates <dir>',
+      'a folder of exported templates (get-email-template, get-sms-template, get-push-template) and segments (get-segment)',
+    )
+    .option('--force', 'overwrite files that exist and differ')
+    .option('--json', 'print what was written and the report as one JSON object')
+    .action((files: string[], opts: PinpointValues) => importPinpoint(files, opts));
+  baton
     .command('schema')
     .description('print the JSON Schema of journey files')
     .action(() => {
@@ -249,10 +293,17 @@ function program(): Command {
   return baton;
 }
 
-/** The help to point at: the command's own when the first word names one. */
+/** The help to point at: the command's own when the first words name one (`import pinpoint`). */
 function helpHint(cli: Command, argv: string[]): string {
-  const named = cli.commands.find((c) => c.name() === argv[0]);
-  return named ? `run baton ${named.name()} --help for its usage` : 'run baton --help for the commands';
+  const names: string[] = [];
+  let command = cli;
+  for (const word of argv) {
+    const sub = command.commands.find((c) => c.name() === word);
+    if (!sub) break;
+    names.push(word);
+    command = sub;
+  }
+  return names.length ? `run baton ${names.join(' ')} --help for its usage` : 'run baton --help for the commands';
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -267,6 +318,8 @@ async function main(argv: string[]): Promise<void> {
     if (!(err instanceof CommanderError)) throw err;
     // --help and --version end here too, their text already printed.
     if (err.exitCode === 0) return;
+    // A group of commands (`baton import`) used without one: commander has printed its help.
+    if (err.code === 'commander.help') process.exit(2);
     const unknown = err.code === 'commander.unknownCommand' || err.code === 'commander.unknownOption';
     // One line: commander puts its "(Did you mean ...?)" on a line of its own.
     const message = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');

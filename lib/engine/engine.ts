@@ -6,12 +6,12 @@
  * idempotent per state visit, so a re-run state repeats no side effect.
  */
 
-import { createHash } from 'node:crypto';
 import type { Clock, Logger, StepFunctionsPort } from '../core/ports';
 import { silentLogger } from '../core/ports';
 import type { Item, Table } from '../store/port';
 import { when } from '../store/port';
 import { executionArnOf } from './arns';
+import { executionScope } from './context';
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
@@ -22,7 +22,6 @@ import {
   TaskTimedOut,
 } from './errors';
 import { History, MAX_HISTORY_EVENTS } from './history';
-import type { Scope } from './jsonata-fields';
 import {
   checkExecutionName,
   checkTaskFailure,
@@ -31,6 +30,7 @@ import {
   parsePayload,
   utf8Bytes,
 } from './limits';
+import type { MapHost, MapProgress, ParentLink } from './map-state';
 import { DueSchedule } from './schedule';
 import { type AslMachine, runState, type Step } from './states';
 
@@ -41,7 +41,7 @@ export { MAX_PAYLOAD_BYTES } from './limits';
 export type TaskHandler = (payload: unknown) => Promise<unknown>;
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
-type Phase = 'ready' | 'waiting' | 'task' | 'resume' | 'retry';
+type Phase = 'ready' | 'waiting' | 'task' | 'resume' | 'retry' | 'map';
 
 /** The checkpointed state of one execution. */
 export interface Execution {
@@ -71,6 +71,10 @@ export interface Execution {
   transitions: number;
   /** Events in the execution history so far, counted as AWS writes them (history.ts). */
   events?: number;
+  /** A Map state waiting for its children (phase 'map'). */
+  map?: MapProgress;
+  /** A Map's child: the execution whose Map started it. */
+  parent?: ParentLink;
   seq: number;
 }
 
@@ -88,6 +92,8 @@ export interface EngineOptions {
   historyLimit?: number;
   /** Called once when an execution closes (succeeded, failed, timed out, aborted), like EventBridge's status-change events. */
   onClosed?: (ex: Execution) => Promise<void>;
+  /** Serves a Map's ItemReader: S3 bucket b, key k is the file `<objectsDir>/b/k`. */
+  objectsDir?: string;
   log?: Logger;
 }
 
@@ -106,6 +112,12 @@ export class LocalEngine implements StepFunctionsPort {
    */
   private readonly written = new Map<string, Execution>();
   private idleWaiters: (() => void)[] = [];
+  /**
+   * Map states this process watches: by parent, the children that closed since it last looked.
+   * A parent not in it (after a restart) looks at every running child once.
+   */
+  private readonly watched = new Map<string, Set<string>>();
+  private readonly mapHost: MapHost;
   private readonly log: Logger;
   private failure: unknown;
   /**
@@ -127,6 +139,19 @@ export class LocalEngine implements StepFunctionsPort {
 
   constructor(private readonly opts: EngineOptions) {
     this.log = opts.log ?? silentLogger;
+    this.mapHost = {
+      objectsDir: opts.objectsDir,
+      register: (arn, machine) => this.register(arn, JSON.stringify(machine)),
+      startChild: (p) => this.startChild(p),
+      child: (arn) => this.load(arn),
+      closedChildren: (arn) => {
+        const seen = this.watched.get(arn);
+        this.watched.set(arn, new Set());
+        return seen;
+      },
+      endWatch: (arn) => this.watched.delete(arn),
+      stopChild: (arn, cause) => this.stopExecution({ executionArn: arn, cause }),
+    };
   }
 
   /**
@@ -155,12 +180,29 @@ export class LocalEngine implements StepFunctionsPort {
     const input = parsePayload('input', p.input);
     const machine = await this.machine(p.stateMachineArn);
     if (!machine) throw new StateMachineDoesNotExist(`no state machine ${p.stateMachineArn}`);
-    const executionArn = executionArnOf(p.stateMachineArn, p.name);
+    const ex = this.newExecution(machine, p, input, { vars: {} });
+    const { executionArn } = ex;
+    const created = await this.create(ex);
+    if (!created) {
+      // AWS: same name and input while running returns the same execution; otherwise it exists.
+      const existing = await this.load(executionArn);
+      if (existing && existing.status === 'RUNNING' && existing.input === p.input) return { executionArn };
+      throw new ExecutionAlreadyExists(`execution ${p.name} already exists`);
+    }
+    return { executionArn };
+  }
+
+  private newExecution(
+    machine: AslMachine,
+    p: { stateMachineArn: string; name: string; input: string },
+    input: unknown,
+    extra: Pick<Execution, 'vars' | 'parent'>,
+  ): Execution {
     const now = this.opts.clock.now();
     // A Standard execution lasts at most a year, whatever the machine's TimeoutSeconds says.
     const timeoutMs = Math.min((machine.TimeoutSeconds ?? Number.POSITIVE_INFINITY) * 1000, MAX_EXECUTION_MS);
-    const ex: Execution = {
-      executionArn,
+    return {
+      executionArn: executionArnOf(p.stateMachineArn, p.name),
       stateMachineArn: p.stateMachineArn,
       name: p.name,
       status: 'RUNNING',
@@ -168,7 +210,6 @@ export class LocalEngine implements StepFunctionsPort {
       startedAt: new Date(now).toISOString(),
       state: machine.StartAt,
       stateInput: input,
-      vars: {},
       enteredAt: new Date(now).toISOString(),
       phase: 'ready',
       retryCounts: [],
@@ -176,22 +217,38 @@ export class LocalEngine implements StepFunctionsPort {
       transitions: 0,
       events: 2, // ExecutionStarted, the first state's StateEntered
       seq: 0,
+      ...extra,
     };
+  }
+
+  /** Store a new execution unless its name is taken; queue it when it is new. */
+  private async create(ex: Execution): Promise<boolean> {
     const created = await this.opts.table.put(this.toItem(ex), { ifAbsent: true });
-    if (created) {
-      this.written.set(executionArn, ex);
-      this.counters.executions++;
-      this.countEntered(ex.state);
-      this.noteDue(ex, now);
+    if (!created) return false;
+    this.written.set(ex.executionArn, ex);
+    this.counters.executions++;
+    this.countEntered(ex.state);
+    this.noteDue(ex, this.opts.clock.now());
+    this.kick(ex.executionArn);
+    return true;
+  }
+
+  /**
+   * Start a Map's child. Its name is derived from the Map's visit: one that exists was started by
+   * an earlier run of this visit that a crash cut short, and is left as it is (started once).
+   */
+  private async startChild(p: Parameters<MapHost['startChild']>[0]): Promise<void> {
+    const input = JSON.stringify(p.input ?? null);
+    const size = utf8Bytes(input);
+    if (size > MAX_PAYLOAD_BYTES) {
+      throw new StateError(
+        'States.DataLimitExceeded',
+        `The input of the Map's child ${p.parent.index} has ${size} bytes, more than the ${MAX_PAYLOAD_BYTES} an execution may take: batch fewer items (ItemBatcher).`,
+      );
     }
-    if (!created) {
-      // AWS: same name and input while running returns the same execution; otherwise it exists.
-      const existing = await this.load(executionArn);
-      if (existing && existing.status === 'RUNNING' && existing.input === p.input) return { executionArn };
-      throw new ExecutionAlreadyExists(`execution ${p.name} already exists`);
-    }
-    this.kick(executionArn);
-    return { executionArn };
+    const machine = await this.machine(p.stateMachineArn);
+    if (!machine) throw new StateMachineDoesNotExist(`no state machine ${p.stateMachineArn}`);
+    await this.create(this.newExecution(machine, { ...p, input }, p.input, { vars: p.vars, parent: p.parent }));
   }
 
   async sendTaskSuccess(p: { taskToken: string; output: string }): Promise<void> {
@@ -211,16 +268,17 @@ export class LocalEngine implements StepFunctionsPort {
       const now = this.opts.clock.now();
       const done: Execution = {
         ...ex,
+        ...closedChild(ex),
         status: 'ABORTED',
         stoppedAt: new Date(now).toISOString(),
         error: p.error,
         cause: p.cause,
         events: eventsOf(ex) + 1, // ExecutionAborted
       };
-      const saved = await this.save(ex, done, now);
+      const saved = await this.save(ex, { ...done, map: undefined }, now);
       if (saved) {
         if (ex.token) await this.opts.table.delete(tokenKey(ex.token), '_');
-        await this.opts.onClosed?.(saved);
+        await this.closed(saved, ex);
         return;
       }
     }
@@ -235,7 +293,7 @@ export class LocalEngine implements StepFunctionsPort {
     const ex = await this.load(executionArn);
     if (ex) {
       // The token of a task still starting is not saved yet, and it may hold a result already.
-      const starting = (this.scope(ex, 0).states.context as { Task: { Token: string } }).Task.Token;
+      const starting = (executionScope(ex, 0).states.context as { Task: { Token: string } }).Task.Token;
       for (const token of new Set([ex.token, starting])) if (token) await this.opts.table.delete(tokenKey(token), '_');
     }
     await this.opts.table.delete(execKey(executionArn), '_');
@@ -280,7 +338,9 @@ export class LocalEngine implements StepFunctionsPort {
       const read = new Map<string, number>();
       for await (const page of this.opts.table.scanPrefixPages('X#')) {
         for (const i of page) {
-          const at = dueOf(i.execution as Execution, now);
+          const ex = i.execution as Execution;
+          // A Map waiting for its children looks at them once after a restart: some may have closed unseen.
+          const at = ex.status === 'RUNNING' && ex.phase === 'map' ? now : dueOf(ex, now);
           if (at !== undefined) read.set(i.executionArn as string, at);
         }
       }
@@ -370,13 +430,13 @@ export class LocalEngine implements StepFunctionsPort {
               : 'the execution ran longer than the state machine TimeoutSeconds',
           events: eventsOf(ex) + 1, // ExecutionTimedOut
         });
-        const saved = await this.save(ex, { ...timedOut, dueAt: undefined, token: undefined }, now);
+        const saved = await this.save(ex, { ...timedOut, dueAt: undefined, token: undefined, map: undefined }, now);
         if (!saved) {
           ex = await this.load(arn);
           continue;
         }
         if (ex.token) await this.opts.table.delete(tokenKey(ex.token), '_');
-        await this.opts.onClosed?.(saved);
+        await this.closed(saved, ex);
         return;
       }
       if (ex.dueAt !== undefined && ex.phase !== 'ready' && ex.phase !== 'resume' && now < ex.dueAt) return;
@@ -386,23 +446,27 @@ export class LocalEngine implements StepFunctionsPort {
       const executionArn = ex.executionArn;
       const step = await runState(machine.States[ex.state], {
         ex,
-        scope: this.scope(ex, now),
+        scope: executionScope(ex, now),
         now,
         history,
         invoke: (fn, payload) => this.invoke(fn, payload),
         holdToken: async (token) => {
           await this.opts.table.put({ pk: tokenKey(token), sk: '_', executionArn });
         },
+        map: this.mapHost,
       });
       const saved = await this.save(ex, this.apply(ex, step, now, history), now);
       if (!saved) {
-        ex = await this.load(arn); // changed under us (stopped, or a token completed): look again
+        // Changed under us (stopped, or a token completed): look again; a Map looks at all its children.
+        this.watched.delete(arn);
+        ex = await this.load(arn);
         continue;
       }
       if (ex.token && saved.token !== ex.token) await this.opts.table.delete(tokenKey(ex.token), '_');
+      const before = ex;
       ex = saved;
       if (saved.status !== 'RUNNING') {
-        await this.opts.onClosed?.(saved);
+        await this.closed(saved, before);
         return;
       }
       if (step.kind === 'park' && step.token) {
@@ -418,6 +482,28 @@ export class LocalEngine implements StepFunctionsPort {
         }
       }
       if (step.kind === 'park') return;
+    }
+  }
+
+  /**
+   * After an execution closed: tell onClosed; a Map's child wakes its parent; a parent stopped or
+   * timed out while its Map waited stops the Map's children, as AWS aborts a Map Run's.
+   */
+  private async closed(ex: Execution, before: Execution): Promise<void> {
+    this.watched.delete(ex.executionArn);
+    await this.opts.onClosed?.(ex);
+    if (ex.parent) {
+      this.watched.get(ex.parent.executionArn)?.add(ex.executionArn);
+      this.kick(ex.parent.executionArn);
+    }
+    if (before.phase === 'map' && before.map && (ex.status === 'ABORTED' || ex.status === 'TIMED_OUT')) {
+      const m = before.map;
+      for (const [index] of m.running) {
+        await this.stopExecution({
+          executionArn: executionArnOf(m.processor, `${m.names}-${index}`),
+          cause: `the execution of its Map state ended: ${ex.status}`,
+        });
+      }
     }
   }
 
@@ -438,44 +524,10 @@ export class LocalEngine implements StepFunctionsPort {
     return JSON.parse(text);
   }
 
-  private scope(ex: Execution, nowMs: number): Scope {
-    // The token and the parsed input are worked out only when a field reads them (few do).
-    let token: string | undefined;
-    let input: { value: unknown } | undefined;
-    return {
-      vars: ex.vars,
-      nowMs,
-      states: {
-        input: ex.stateInput,
-        context: {
-          Execution: {
-            Id: ex.executionArn,
-            Name: ex.name,
-            StartTime: ex.startedAt,
-            get Input() {
-              input ??= { value: JSON.parse(ex.input) };
-              return input.value;
-            },
-          },
-          StateMachine: { Id: ex.stateMachineArn, Name: ex.stateMachineArn.split(':').pop() },
-          State: { Name: ex.state, EnteredTime: ex.enteredAt, RetryCount: ex.retryCounts.reduce((a, b) => a + b, 0) },
-          Task: {
-            get Token() {
-              token ??= createHash('sha256')
-                .update(`${ex.executionArn}#${ex.state}#${ex.enteredAt}#${ex.retryCounts.join(',')}`)
-                .digest('base64url');
-              return token;
-            },
-          },
-        },
-      },
-    };
-  }
-
   /** The execution after a step; `history` holds the events the step wrote. */
   private apply(ex: Execution, step: Step, now: number, history: History): Execution {
     const iso = new Date(now).toISOString();
-    const base = { ...ex, result: undefined, failure: undefined, dueAt: undefined, token: undefined };
+    const base = { ...ex, result: undefined, failure: undefined, dueAt: undefined, token: undefined, map: undefined };
     // A state's output (or the execution's) over 256 KiB is terminal, caught by nothing.
     const tooBig = (output: unknown): Execution | undefined => {
       const size = utf8Bytes(JSON.stringify(output ?? null));
@@ -510,6 +562,7 @@ export class LocalEngine implements StepFunctionsPort {
           phase: step.phase,
           dueAt: step.dueAt,
           token: step.token,
+          map: step.phase === 'map' ? step.map : undefined,
           retryCounts: step.retryCounts ?? ex.retryCounts,
           events: history.used,
         };
@@ -525,7 +578,7 @@ export class LocalEngine implements StepFunctionsPort {
   }
 
   private ended(ex: Execution, status: ExecutionStatus, iso: string, extra: Partial<Execution>): Execution {
-    return { ...ex, ...extra, status, stoppedAt: iso, phase: 'ready' };
+    return { ...ex, ...extra, ...closedChild(ex), status, stoppedAt: iso, phase: 'ready' };
   }
 
   private async completeToken(
@@ -588,6 +641,14 @@ export class LocalEngine implements StepFunctionsPort {
   private toItem(ex: Execution): Item {
     return { pk: execKey(ex.executionArn), sk: '_', execution: ex, executionArn: ex.executionArn };
   }
+}
+
+/**
+ * A closed Map child keeps what DescribeExecution shows (input, output, error), not its last
+ * state's input and variables: a million-member audience leaves ten thousand closed batches.
+ */
+function closedChild(ex: Execution): Partial<Execution> {
+  return ex.parent ? { stateInput: null, vars: {} } : {};
 }
 
 /** When an execution needs the engine next: now if runnable, its timer, or its deadline; never if closed. */

@@ -9,6 +9,12 @@
  *   (a direct Lambda ARN writes LambdaFunctionScheduled/Started/Succeeded, as many), plus
  *   TaskSubmitted once a `.waitForTaskToken` task has handed out its token; a retry repeats the
  *   attempt without entering the state again;
+ * - a Map (map-state.ts): MapStateStarted (again on each retry), and for a distributed one
+ *   MapRunStarted then MapRunSucceeded or MapRunFailed (its children's events are in their own
+ *   histories); each inline iteration MapIterationStarted, its states' events and
+ *   MapIterationSucceeded, Failed or Aborted — counted when the iteration closes, as its child
+ *   execution's own count; then MapStateSucceeded or MapStateFailed, and MapStateExited when it
+ *   moves on (AWS's histories, as LocalStack's AWS-validated snapshots recorded them);
  * - EvaluationFailed when a JSONata expression fails;
  * - the closing ExecutionSucceeded, ExecutionFailed, ExecutionTimedOut or ExecutionAborted.
  *

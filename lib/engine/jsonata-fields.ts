@@ -72,21 +72,23 @@ export async function evalField(value: unknown, scope: Scope, field: string): Pr
 
 /**
  * Evaluate a field whose result must have one JSON type (a Condition is a boolean, Seconds a
- * number...). A literal of the wrong type is the definition's fault: States.Runtime, as AWS
- * would have refused it at CreateStateMachine.
+ * number, a Map's Items an array...). A literal of the wrong type is the definition's fault:
+ * States.Runtime, as AWS would have refused it at CreateStateMachine.
  */
 export async function evalTyped(
   value: unknown,
   scope: Scope,
   field: string,
-  expected: 'boolean' | 'number' | 'string',
+  expected: 'boolean' | 'number' | 'string' | 'array' | 'object',
 ): Promise<unknown> {
   const result = await evalField(value, scope, field);
   const found = jsonType(result);
   if (found === expected) return result;
   const expr = expressionOf(value);
-  if (expr === undefined)
-    throw new StateError('States.Runtime', `the field '${field}' must be a ${expected}, found a ${found}`);
+  if (expr === undefined) {
+    const an = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+    throw new StateError('States.Runtime', `the field '${field}' must be ${an(expected)}, found ${an(found)}`);
+  }
   throw queryError(expr, field, `returned an unexpected result type. Expected '${expected}', but was '${found}'.`);
 }
 

@@ -21,6 +21,8 @@ import {
   type Scope,
 } from './jsonata-fields';
 import { MAX_PAYLOAD_BYTES, utf8Bytes } from './limits';
+import type { MapFields } from './map-config';
+import { type MapHost, type MapProgress, runMap } from './map-state';
 import { type Catcher, findCatcher, findRetrier, type Retrier, retryDelayMs } from './retry';
 import { parseWaitTimestamp, TIMESTAMP_FORM } from './timestamp';
 
@@ -44,6 +46,7 @@ export interface AslState {
 }
 
 export interface AslMachine {
+  QueryLanguage?: string;
   StartAt: string;
   TimeoutSeconds?: number;
   States: Record<string, AslState>;
@@ -54,7 +57,9 @@ export type Step =
   | { kind: 'next'; state: string; input: unknown; vars: Record<string, unknown> }
   | { kind: 'succeed'; output: unknown }
   | { kind: 'fail'; error: string; cause: string }
-  | { kind: 'park'; phase: 'waiting' | 'task' | 'retry'; dueAt: number; token?: string; retryCounts?: number[] };
+  | { kind: 'park'; phase: 'waiting' | 'task' | 'retry'; dueAt: number; token?: string; retryCounts?: number[] }
+  /** A Map waiting for its children: woken when one closes, not by a timer. */
+  | { kind: 'park'; phase: 'map'; dueAt?: undefined; map: MapProgress; token?: undefined; retryCounts?: undefined };
 
 /** One run of one state, and what it may call. */
 export interface StateRun {
@@ -67,6 +72,8 @@ export interface StateRun {
   invoke(functionArn: string, payload: unknown): Promise<unknown>;
   /** Keep a task token before its task is called, so a completion racing the call finds it. */
   holdToken(token: string): Promise<void>;
+  /** What a Map state runs its iterations with. */
+  map: MapHost;
 }
 
 const WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
@@ -101,6 +108,8 @@ export async function runState(state: AslState | undefined, run: StateRun): Prom
         };
       case 'Task':
         return await task(state, run);
+      case 'Map':
+        return await runMap(state as AslState & MapFields, run);
       default:
         return {
           kind: 'fail',
@@ -119,7 +128,7 @@ export async function runState(state: AslState | undefined, run: StateRun): Prom
 }
 
 /** A failed expression writes an EvaluationFailed event; at the history limit, the limit's error wins. */
-function evaluationFailed(err: StateError, history: History): StateError {
+export function evaluationFailed(err: StateError, history: History): StateError {
   if (err.error !== QUERY_EVALUATION_ERROR) return err;
   try {
     history.record();
@@ -201,7 +210,8 @@ function handlerFailed(state: AslState, run: StateRun, err: unknown): Promise<St
   return taskFailed(state, run, e?.name || 'Error', cause);
 }
 
-async function taskSucceeded(state: AslState, run: StateRun, result: unknown): Promise<Step> {
+/** A task (or Map) produced its result: Output and Assign, then on; their failure is caught, never retried. */
+export async function taskSucceeded(state: AslState, run: StateRun, result: unknown): Promise<Step> {
   const withResult: Scope = { ...run.scope, states: { ...run.scope.states, result } };
   try {
     const out = state.Output === undefined ? result : await evalField(state.Output, withResult, 'Output');
@@ -216,8 +226,8 @@ async function taskSucceeded(state: AslState, run: StateRun, result: unknown): P
   }
 }
 
-/** A task failed: its first matching retrier with attempts left runs it again later, else Catch. */
-async function taskFailed(state: AslState, run: StateRun, error: string, cause: string): Promise<Step> {
+/** A task (or Map) failed: its first matching retrier with attempts left runs it again later, else Catch. */
+export async function taskFailed(state: AslState, run: StateRun, error: string, cause: string): Promise<Step> {
   const { ex } = run;
   const retry = findRetrier(state.Retry, error, ex.retryCounts);
   if (retry) {

@@ -3,7 +3,7 @@
  * clock, for the engine tests that hold it to AWS's documented behaviour.
  */
 import { VirtualClock } from '../../lib/engine/clock';
-import { type Execution, LocalEngine, type TaskHandler } from '../../lib/engine/engine';
+import { type EngineOptions, type Execution, LocalEngine, type TaskHandler } from '../../lib/engine/engine';
 import { type EmbeddedStore, openLocalStore } from '../../lib/store/local-store';
 
 export const SM = 'arn:aws:states:local:000000000000:stateMachine:test';
@@ -40,8 +40,14 @@ export function engineHarness() {
   });
 
   /** An engine on the shared store with the document registered. */
-  async function engineFor(def: string, handlers: Handlers, clock: VirtualClock, historyLimit?: number) {
-    const engine = new LocalEngine({ table: store.localTable, clock, handlers, concurrency: 1, historyLimit });
+  async function engineFor(
+    def: string,
+    handlers: Handlers,
+    clock: VirtualClock,
+    historyLimit?: number,
+    more: Partial<EngineOptions> = {},
+  ) {
+    const engine = new LocalEngine({ table: store.localTable, clock, handlers, concurrency: 1, historyLimit, ...more });
     await engine.register(SM, def);
     return engine;
   }
@@ -49,11 +55,17 @@ export function engineHarness() {
   /** Start an execution of `def` and run it until it parks or ends. */
   async function run(
     def: string,
-    opts: { handlers?: Handlers | ((clock: VirtualClock) => Handlers); input?: unknown; historyLimit?: number } = {},
+    opts: {
+      handlers?: Handlers | ((clock: VirtualClock) => Handlers);
+      input?: unknown;
+      historyLimit?: number;
+      /** Serves the Map state's S3 reads. */
+      objectsDir?: string;
+    } = {},
   ) {
     const clock = new VirtualClock(T0);
     const handlers = typeof opts.handlers === 'function' ? opts.handlers(clock) : (opts.handlers ?? {});
-    const engine = await engineFor(def, handlers, clock, opts.historyLimit);
+    const engine = await engineFor(def, handlers, clock, opts.historyLimit, { objectsDir: opts.objectsDir });
     const name = `run-${++n}`;
     const { executionArn } = await engine.startExecution({
       stateMachineArn: SM,
