@@ -3,7 +3,7 @@
  * published to the next channel). Delivery is at least once, with an idempotency key stable per
  * step visit; the state machine retries transient failures with jittered backoff.
  */
-import { countVisits } from '../results/visits';
+import { countVisits, withPassed } from '../results/visits';
 import { keys } from '../store/keys';
 import { lookupBindings } from './evaluate';
 import { digest } from './ids';
@@ -30,7 +30,7 @@ export async function runDispatch(deps: Deps, input: DispatchInput): Promise<unk
       throw new Error(`unknown dispatch operation ${JSON.stringify(never)}`);
     }
   }
-  return (await countVisits(deps, input, { route: 'next' })) ? { ...result, aheadCounted: true } : result;
+  return withPassed(input, result, await countVisits(deps, input, { route: 'next' }));
 }
 
 async function action(deps: Deps, input: ActionInput): Promise<{ delivered: true; id: string }> {

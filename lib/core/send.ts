@@ -7,7 +7,7 @@
 
 import { SendRefusedError, SendRejectedError, SendThrottledError } from '../channels/errors';
 import { countChannel } from '../results/channels';
-import { countVisits } from '../results/visits';
+import { countVisits, withPassed } from '../results/visits';
 import { keys } from '../store/keys';
 import type { Item } from '../store/port';
 import { when } from '../store/port';
@@ -31,8 +31,11 @@ type LedgerStatus = 'sending' | 'sent' | 'suppressed' | 'failed' | 'unknown';
 export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
   const out = await sendVisit(deps, input);
   const decided = out.outcome !== 'deferred';
-  const ahead = await countVisits(deps, input, decided ? { route: out.outcome } : { skip: input.step });
-  return ahead ? { ...out, aheadCounted: true } : out;
+  return withPassed(
+    input,
+    out,
+    await countVisits(deps, input, decided ? { route: out.outcome } : { skip: input.step }),
+  );
 }
 
 async function sendVisit(deps: Deps, input: SendInput): Promise<SendOutput> {

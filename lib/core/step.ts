@@ -3,7 +3,7 @@
  * over the profile, write profile attributes, compute a local time, note, and finish.
  */
 import { decideSplit } from '../results/split';
-import { countVisits } from '../results/visits';
+import { countVisits, withPassed } from '../results/visits';
 import { getProfile, setAttributes } from '../store/profiles';
 import { escalationCheck } from './escalation';
 import { evaluateBranch, lookupBindings } from './evaluate';
@@ -23,11 +23,11 @@ export async function runStep(deps: Deps, input: StepInput): Promise<unknown> {
     case 'evaluate': {
       const chosen = await evaluateBranch(deps, input);
       const route = chosen.case >= 0 ? String(chosen.case) : 'default';
-      return (await countVisits(deps, input, { route })) ? { ...chosen, aheadCounted: true } : chosen;
+      return withPassed(input, chosen, await countVisits(deps, input, { route }));
     }
     case 'update': {
       const updated = await updateProfile(deps, input);
-      return (await countVisits(deps, input, { route: 'next' })) ? { ...updated, aheadCounted: true } : updated;
+      return withPassed(input, updated, await countVisits(deps, input, { route: 'next' }));
     }
     case 'localTime':
       return counted(deps, input, await localTime(deps, input));

@@ -142,4 +142,6 @@ export type SendOutput = (
   | { outcome: 'suppressed'; reason: string; messageId: string }
   | { outcome: 'deferred'; resumeAt: string; heldStep: string }
   | { outcome: 'failed'; reason: string; messageId: string }
-) & { /** The step this outcome leads to was counted (lib/results/visits.ts). */ aheadCounted?: true };
+) & {
+  /** Whether the step this outcome leads to was counted (null) or not (lib/results/visits.ts). */ passed?: null | '|';
+};

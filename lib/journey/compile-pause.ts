@@ -14,7 +14,7 @@
  */
 import type { AslState } from './compile-steps';
 import { FAILED_STATE, failureAssign, jsonata, placeholder, TASK_RETRY, taskBase } from './compile-steps';
-import { countedArgument, PASSED } from './compile-visits';
+import { countedArgument, NOTHING_PASSED, PASSED } from './compile-visits';
 import { compiledRules, sessionSettings } from './escalation-rules';
 import type { Scope } from './expressions';
 import { variableScope } from './expressions';
@@ -67,7 +67,7 @@ export function compilePause(journey: Journey, spec: PauseSpec, scope: Scope): R
           }
         : { pauseEnd: jsonata('$pauseEnd') }),
     },
-    Assign: { pauseEnd: jsonata('$states.result.pauseEnd'), [PASSED]: [] },
+    Assign: { pauseEnd: jsonata('$states.result.pauseEnd'), [PASSED]: NOTHING_PASSED },
     Retry: TASK_RETRY,
     Catch: [failureCatch(step)],
     Next: route,
@@ -110,9 +110,12 @@ export function compilePause(journey: Journey, spec: PauseSpec, scope: Scope): R
         },
       },
       TimeoutSeconds: jsonata('$states.input.timeoutSeconds'),
-      Assign: { ...eventAssign, [PASSED]: [] },
+      Assign: { ...eventAssign, [PASSED]: NOTHING_PASSED },
       Retry: TASK_RETRY,
-      Catch: [{ ErrorEquals: ['States.Timeout'], Next: recheck, Assign: { [PASSED]: [] } }, failureCatch(step)],
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: recheck, Assign: { [PASSED]: NOTHING_PASSED } },
+        failureCatch(step),
+      ],
       Next: resumed,
     },
     [resumed]: {

@@ -10,6 +10,7 @@ import {
   aheadOf,
   branchNeedsLookup,
   countedArgument,
+  NOTHING_PASSED,
   PASSED,
   passedAfterTask,
   passedAssign,
@@ -172,12 +173,12 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
           TimeoutSeconds: durationSeconds(step.timeout),
           Assign: {
             events: jsonata(`$merge([${scope('events')}, {${JSON.stringify(id)}: $states.result}])`),
-            [PASSED]: [],
+            [PASSED]: NOTHING_PASSED,
           },
           Retry: TASK_RETRY,
           // The park handler returned (and counted) before the wait timed out.
           Catch: [
-            { ErrorEquals: ['States.Timeout'], Next: step.onTimeout, Assign: { [PASSED]: [] } },
+            { ErrorEquals: ['States.Timeout'], Next: step.onTimeout, Assign: { [PASSED]: NOTHING_PASSED } },
             failureCatch(id),
           ],
           Next: step.next,

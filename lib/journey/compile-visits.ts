@@ -6,7 +6,9 @@
  * its id to the workflow variable $passed (Assign is free on AWS) and the next handler call counts
  * what $passed holds, then empties it. Each handler call counts at most once: by a key of the
  * state visit (its name and entry time, the same on every Retry), checked on the instance record
- * (lib/results/visits.ts).
+ * (lib/results/visits.ts). $passed is a string, `|` then each id followed by `|` (`|wait-1h|check|`;
+ * step ids hold none), so that a handler call reads it, and its state, as plain paths (nothing for
+ * JSONata to evaluate locally).
  *
  * A bare wait can be where an instance is stopped (goal, exit event, maxDuration), and then no
  * handler would ever count what $passed holds. So the visit of a pure step is counted ahead, by
@@ -20,6 +22,8 @@ import { assertNever, type Journey, type StepOf } from './schema';
 
 /** The workflow variable of the pure steps passed since the last handler call. */
 export const PASSED = 'passed';
+/** $passed when no step was passed since the last handler call. */
+export const NOTHING_PASSED = '|';
 
 const js = (expr: string) => `{% ${expr} %}`;
 
@@ -61,28 +65,29 @@ export function isPureStep(journey: Journey, id: string): boolean {
  * ($passed null). Read from the input (the start step, entered once), the entry counted it.
  */
 export function passedAssign(id: string, scope: Scope): Record<string, unknown> {
-  if (scope === inputScope) return { [PASSED]: [] };
-  return { [PASSED]: js(`$${PASSED} = null ? [] : $append($${PASSED}, ${JSON.stringify(id)})`) };
+  if (scope === inputScope) return { [PASSED]: NOTHING_PASSED };
+  return { [PASSED]: js(`$${PASSED} = null ? '${NOTHING_PASSED}' : $${PASSED} & ${JSON.stringify(`${id}|`)}`) };
 }
 
-/** The key of a state visit: the same on every Retry of the state, new on every entry. */
+/** The key of a state visit, for a Catch to keep: the same on every Retry of the state, new on every entry. */
 export const VISIT_KEY = '$states.context.State.Name & "#" & $states.context.State.EnteredTime';
 
 /**
  * What a handler call counts (its `counted` argument): the pure steps passed, its own step when
  * this is the step's first state, and `ahead`: by the handler's outcome, the pure step it leads
- * to. `key` is the state visit's key (a failed step's, for the failure state).
+ * to. The state visit is its name and entry time, or `key` (a failed state's, for the failure state).
  */
 export function countedArgument(
   scope: Scope,
   opts: { self?: string; ahead?: Record<string, string>; key?: string } = {},
 ): { counted: Record<string, unknown> } {
-  const passed = scope === inputScope ? '[]' : `$${PASSED}`;
-  const visits = opts.self === undefined ? passed : `$append(${passed}, ${JSON.stringify(opts.self)})`;
   return {
     counted: {
-      key: js(opts.key ?? VISIT_KEY),
-      visits: js(visits),
+      ...(opts.key
+        ? { key: js(opts.key) }
+        : { state: js('$states.context.State.Name'), entered: js('$states.context.State.EnteredTime') }),
+      passed: scope === inputScope ? NOTHING_PASSED : js(`$${PASSED}`),
+      ...(opts.self === undefined ? {} : { self: opts.self }),
       ...(opts.ahead && Object.keys(opts.ahead).length ? { ahead: opts.ahead } : {}),
     },
   };
@@ -97,9 +102,9 @@ export function aheadOf(journey: Journey, targets: Record<string, string | undef
 
 /**
  * The Assign of a handler Task once it returned: $passed is counted. When the handler counted its
- * next step ahead, null tells that step not to add itself.
+ * next step ahead, it answers `passed: null`, which tells that step not to add itself.
  */
 export function passedAfterTask(ahead?: Record<string, string>): Record<string, unknown> {
-  if (!ahead || !Object.keys(ahead).length) return { [PASSED]: [] };
-  return { [PASSED]: js('$states.result.aheadCounted = true ? null : []') };
+  if (!ahead || !Object.keys(ahead).length) return { [PASSED]: NOTHING_PASSED };
+  return { [PASSED]: js(`$states.result.${PASSED}`) };
 }

@@ -7,7 +7,7 @@
  * Each executed journey step is one state transition where it can be (see compile-steps.ts).
  */
 import { type AslState, compileStep, FAILED_STATE, jsonata, placeholder, TASK_RETRY, taskBase } from './compile-steps';
-import { countedArgument, isPureStep, PASSED } from './compile-visits';
+import { countedArgument, isPureStep, NOTHING_PASSED, PASSED } from './compile-visits';
 import { durationSeconds } from './duration';
 import { inputScope, variableScope } from './expressions';
 import type { Journey } from './schema';
@@ -117,7 +117,7 @@ export function substitute(text: string, values: Record<string, string>): string
 function initAssign(startCounted = false): Record<string, unknown> {
   return {
     ...Object.fromEntries(INSTANCE_VARIABLES.map((v) => [v, jsonata(`$states.input.${v}`)])),
-    [PASSED]: startCounted ? null : [],
+    [PASSED]: startCounted ? null : NOTHING_PASSED,
   };
 }
 

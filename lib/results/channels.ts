@@ -6,20 +6,17 @@
  * delivered and engaged stay a share of what was sent in the same days.
  */
 import type { Item, Table } from '../store/port';
-import { addCounts, CHANNEL_PARTITION, countItems, type DayRange, partOf } from './counters';
-import { type ChannelMetric, channelMetric, parseChannelMetric } from './metrics';
+import { CHANNEL_PARTITION, countItems, type DayRange, shardOf } from './counters';
+import type { ChannelMetric } from './metrics';
 
 /** Count a message of the ledger in channel effectiveness (once per message and metric: the caller sees to it). */
 export async function countChannel(table: Pick<Table, 'update'>, ledger: Item, what: ChannelMetric): Promise<void> {
   const { channel, triggerEvent, sendHour, messageId } = ledger;
   // A message sent before the ledger carried these is left out rather than counted under a guess.
   if (typeof channel !== 'string' || typeof triggerEvent !== 'string' || typeof sendHour !== 'number') return;
-  const sentAt = (ledger.sentAt ?? ledger.createdAt) as string;
-  await addCounts(
-    table,
-    { pk: CHANNEL_PARTITION, day: sentAt.slice(0, 10), within: channel, seed: String(messageId) },
-    { [channelMetric(triggerEvent, sendHour, what)]: 1 },
-  );
+  const day = ((ledger.sentAt ?? ledger.createdAt) as string).slice(0, 10);
+  const sk = [day, channel, triggerEvent, sendHour, shardOf(String(messageId))].join('#');
+  await table.update(CHANNEL_PARTITION, sk, { add: { [what]: 1 } });
 }
 
 /** Sent, delivered and engaged, with engaged / sent (0 when nothing was sent). */
@@ -45,26 +42,19 @@ export async function channelEffectiveness(
 ): Promise<ChannelEffectiveness> {
   const byEvent = new Map<string, Effect & { channel: string; event: string }>();
   const byHour = new Map<string, Effect & { channel: string; hourOfWeek: number }>();
-  const items = await countItems(table, CHANNEL_PARTITION, range);
-  const sums = new Map<string, Record<string, number>>();
-  for (const item of items) {
-    const channel = partOf(item);
-    if (channel === undefined) continue;
-    const into = sums.get(channel) ?? {};
-    for (const [k, v] of Object.entries(item)) if (typeof v === 'number') into[k] = (into[k] ?? 0) + v;
-    sums.set(channel, into);
-  }
-  for (const [channel, counts] of sums) {
-    for (const [name, n] of Object.entries(counts)) {
-      const m = parseChannelMetric(name);
-      if (!m || (event !== undefined && m.event !== event)) continue;
-      const e = byEvent.get(`${channel}|${m.event}`) ?? { channel, event: m.event, ...noEffect() };
-      e[m.what] += n;
-      byEvent.set(`${channel}|${m.event}`, e);
-      const h = byHour.get(`${channel}|${m.hour}`) ?? { channel, hourOfWeek: m.hour, ...noEffect() };
-      h[m.what] += n;
-      byHour.set(`${channel}|${m.hour}`, h);
+  for (const item of await countItems(table, CHANNEL_PARTITION, range)) {
+    const [, channel, itemEvent, hourText] = item.sk.split('#');
+    const hour = Number(hourText);
+    if (hourText === undefined || (event !== undefined && itemEvent !== event)) continue;
+    const e = byEvent.get(`${channel}|${itemEvent}`) ?? { channel, event: itemEvent, ...noEffect() };
+    const h = byHour.get(`${channel}|${hour}`) ?? { channel, hourOfWeek: hour, ...noEffect() };
+    for (const what of ['sent', 'delivered', 'engaged'] as const) {
+      const n = typeof item[what] === 'number' ? (item[what] as number) : 0;
+      e[what] += n;
+      h[what] += n;
     }
+    byEvent.set(`${channel}|${itemEvent}`, e);
+    byHour.set(`${channel}|${hour}`, h);
   }
   const withRate = <T extends Effect>(e: T): T => ({ ...e, rate: e.sent > 0 ? e.engaged / e.sent : 0 });
   return {

@@ -1,7 +1,6 @@
 /**
- * The names of the counters (SPEC §7), one attribute each on a counter item. Step ids, reasons and
- * channels hold no dot, so a name splits back into its parts unambiguously; a channel counter's
- * event type does hold dots, so its parts are joined with `|`.
+ * The names of the counters (SPEC §7), one counter item each (lib/results/counters.ts). Step ids,
+ * reasons and channels hold no dot and no `#`, so a name splits back into its parts unambiguously.
  */
 import type { TimelineEntry } from '../core/timeline';
 import { assertNever } from '../journey/schema';
@@ -24,18 +23,6 @@ export const metric = {
 
 /** What channel effectiveness counts of a message. */
 export type ChannelMetric = 'sent' | 'delivered' | 'engaged';
-
-/** A channel counter: by the trigger event type of the instance that sent, and the local hour of the week. */
-export function channelMetric(event: string, hourOfWeek: number, what: ChannelMetric): string {
-  return `${event}|${hourOfWeek}|${what}`;
-}
-
-/** The parts of a channel counter's name, or undefined for another attribute. */
-export function parseChannelMetric(name: string): { event: string; hour: number; what: ChannelMetric } | undefined {
-  const [event, hour, what] = name.split('|');
-  if (what !== 'sent' && what !== 'delivered' && what !== 'engaged') return undefined;
-  return { event, hour: Number(hour), what };
-}
 
 /** The counters a timeline line adds to, when it is first written. */
 export function lineMetrics(e: TimelineEntry): Record<string, number> {

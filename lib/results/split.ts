@@ -10,7 +10,7 @@ import type { SplitInput } from '../core/task-input';
 import { notePath } from './conversion';
 import { metric } from './metrics';
 import { optimizedPath } from './optimizer';
-import { countVisits } from './visits';
+import { countVisits, withPassed } from './visits';
 
 /** Where an instance falls at a split, in [0, 1): stable for the instance and the step. */
 export function splitBucket(instance: string, step: string): number {
@@ -32,7 +32,7 @@ export function pathOfBucket(paths: { weight: number }[], bucket: number): numbe
 export async function decideSplit(
   deps: Pick<Deps, 'table' | 'clock' | 'onTimeline'>,
   input: SplitInput,
-): Promise<{ path: number; aheadCounted?: true }> {
+): Promise<{ path: number; passed?: null | '|' }> {
   let path = pathOfBucket(input.paths, splitBucket(input.instance, input.step));
   // Holdouts keep their share; the others go the winner's way once there is one.
   if (input.optimize && !input.paths[path].holdout) {
@@ -45,6 +45,5 @@ export async function decideSplit(
   if (noted) path = noted.path;
   if (!noted || noted.first) cohort[metric.splitEntered(input.step, path)] = 1;
   if (noted?.first && noted.converted) cohort[metric.splitConverted(input.step, path)] = 1;
-  const aheadCounted = await countVisits(deps, input, { route: String(path), cohort });
-  return { path, ...(aheadCounted ? { aheadCounted: true as const } : {}) };
+  return withPassed(input, { path }, await countVisits(deps, input, { route: String(path), cohort }));
 }

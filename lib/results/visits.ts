@@ -14,10 +14,15 @@ import { metric } from './metrics';
 
 /** What a handler call counts (compile-visits.ts countedArgument). */
 export interface Counted {
-  /** The state visit: its name and entry time. */
-  key: string;
-  /** Steps visited since the last call (and this call's own step); null or absent: none. */
-  visits?: unknown;
+  /** The state visit: its name and entry time (the same on every Retry of it)... */
+  state?: string;
+  entered?: string;
+  /** ...or a key given whole (the failed state's, for the failure state). */
+  key?: string;
+  /** The pure steps passed since the last call: `|` then ids each followed by `|`; null or absent: none. */
+  passed?: unknown;
+  /** This call's own step, when the call is that step's first state. */
+  self?: string;
   /** By the handler's outcome, the pure step it leads to: counted now too. */
   ahead?: Record<string, string>;
 }
@@ -46,16 +51,16 @@ export async function countVisits(
   const counted = input.counted;
   if (!counted) return false;
   const target = opts.route === undefined ? undefined : counted.ahead?.[opts.route];
-  const steps = (Array.isArray(counted.visits) ? counted.visits : []).filter(
-    (s): s is string => typeof s === 'string' && s !== opts.skip,
-  );
+  const passed = typeof counted.passed === 'string' ? counted.passed.split('|').filter(Boolean) : [];
+  const steps = [...passed, ...(counted.self ? [counted.self] : [])].filter((s) => s !== opts.skip);
   if (target) steps.push(target);
   if (!steps.length && !opts.cohort) return target !== undefined;
+  const key = counted.key ?? `${counted.state}#${counted.entered}`;
   const record = await deps.table.update(
     keys.customer(input.customerId),
     keys.instance(input.journey, input.instance),
-    { set: { [LAST_COUNTED]: counted.key } },
-    { if: when.all(when.itemExists, when.notEquals(LAST_COUNTED, counted.key)) },
+    { set: { [LAST_COUNTED]: key } },
+    { if: when.all(when.itemExists, when.notEquals(LAST_COUNTED, key)) },
   );
   if (record) {
     const visits: Record<string, number> = {};
@@ -64,12 +69,23 @@ export async function countVisits(
     const today = utcDay(deps.clock.now());
     const entered = typeof record.startedAt === 'string' ? record.startedAt.slice(0, 10) : today;
     // A crash between the key and these adds loses them (as for timeline lines: lib/results/lines.ts).
-    if (opts.cohort && entered !== today) {
-      await addCounts(deps.table, { pk, day: entered, seed: input.instance }, opts.cohort);
-      await addCounts(deps.table, { pk, day: today, seed: input.instance }, visits);
-    } else {
-      await addCounts(deps.table, { pk, day: today, seed: input.instance }, { ...visits, ...opts.cohort });
-    }
+    await Promise.all([
+      addCounts(deps.table, { pk, day: today, seed: input.instance }, visits),
+      opts.cohort && addCounts(deps.table, { pk, day: entered, seed: input.instance }, opts.cohort),
+    ]);
   }
   return target !== undefined;
+}
+
+/**
+ * A handler's result as its Task reads it: when the call may count its next step ahead, `passed`
+ * says whether it did (null: that step adds nothing to $passed) or not (`|`: nothing passed yet).
+ */
+export function withPassed<T extends object>(
+  input: { counted?: Counted },
+  result: T,
+  aheadCounted: boolean,
+): T | (T & { passed: null | '|' }) {
+  if (!input.counted?.ahead) return result;
+  return { ...result, passed: aheadCounted ? null : '|' };
 }

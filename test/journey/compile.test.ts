@@ -62,7 +62,7 @@ describe('compileJourney', () => {
         context: '{% $states.input.context %}',
         events: '{% $states.input.events %}',
         // The entry counted the start step's visit: nothing passed yet (compile-visits.ts).
-        passed: [],
+        passed: '|',
       },
     });
     expect(asl.States.done).toMatchObject({
@@ -106,10 +106,10 @@ describe('compileJourney', () => {
           match: { orderId: '{% ($v := $context.orderId; $exists($v) ? $v : null) %}' },
         }),
       },
-      Assign: { events: '{% $merge([$events, {"await": $states.result}]) %}', passed: [] },
+      Assign: { events: '{% $merge([$events, {"await": $states.result}]) %}', passed: '|' },
     });
     expect(s.Catch).toEqual([
-      { ErrorEquals: ['States.Timeout'], Next: 'done', Assign: { passed: [] } },
+      { ErrorEquals: ['States.Timeout'], Next: 'done', Assign: { passed: '|' } },
       expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: FAILED_STATE }),
     ]);
   });
@@ -188,7 +188,7 @@ describe('compileJourney', () => {
     expect(asl.StartAt).toBe(INIT_STATE);
     expect(asl.States[INIT_STATE]).toMatchObject({ Type: 'Pass', Next: 'w', Assign: { passed: null } });
     // The instance variables come from the init state; the wait only notes its own visit.
-    expect(asl.States.w.Assign).toEqual({ passed: '{% $passed = null ? [] : $append($passed, "w") %}' });
+    expect(asl.States.w.Assign).toEqual({ passed: `{% $passed = null ? '|' : $passed & "w|" %}` });
     expectValidAsl(looping);
   });
 

@@ -122,8 +122,10 @@ describe('compiled', () => {
         optimize: { afterSeconds: 7 * 86400, minPerPath: 200 },
         goal: 'order.placed',
         counted: {
-          key: '{% $states.context.State.Name & "#" & $states.context.State.EnteredTime %}',
-          visits: '{% $append([], "s") %}',
+          state: '{% $states.context.State.Name %}',
+          entered: '{% $states.context.State.EnteredTime %}',
+          passed: '|',
+          self: 's',
         },
       }),
       Next: 's.route',
@@ -160,13 +162,13 @@ describe('compiled', () => {
       }),
     );
     expect(asl.States.hello.Arguments).toMatchObject({
-      counted: { visits: '{% $append([], "hello") %}', ahead: { sent: 'w', failed: 'w', suppressed: 'w' } },
+      counted: { passed: '|', self: 'hello', ahead: { sent: 'w', failed: 'w', suppressed: 'w' } },
     });
-    expect(asl.States.hello.Assign).toMatchObject({ passed: '{% $states.result.aheadCounted = true ? null : [] %}' });
-    expect(asl.States.w.Assign).toEqual({ passed: '{% $passed = null ? [] : $append($passed, "w") %}' });
-    expect(asl.States.b.Assign).toEqual({ passed: '{% $passed = null ? [] : $append($passed, "b") %}' });
+    expect(asl.States.hello.Assign).toMatchObject({ passed: '{% $states.result.passed %}' });
+    expect(asl.States.w.Assign).toEqual({ passed: `{% $passed = null ? '|' : $passed & "w|" %}` });
+    expect(asl.States.b.Assign).toEqual({ passed: `{% $passed = null ? '|' : $passed & "b|" %}` });
     // The end step counts what was passed, and itself.
-    expect(asl.States.done.Arguments).toMatchObject({ counted: { visits: '{% $append($passed, "done") %}' } });
+    expect(asl.States.done.Arguments).toMatchObject({ counted: { passed: '{% $passed %}', self: 'done' } });
     // Still one state per step (and the failure states): counting adds no transition.
     expect(Object.keys(asl.States).sort()).toEqual(['b', 'baton.fail', 'baton.failed', 'done', 'hello', 'w']);
   });

@@ -72,7 +72,7 @@ it('counts a handler call once, retried or followed by the failure of its state'
       ...base,
       op: 'note',
       note: 'test',
-      counted: { key, visits: ['check', 'small'] },
+      counted: { key, passed: '|check|', self: 'small' },
     });
     await runStep(rt.deps, note('small#2026-11-20T10:00:00.000Z'));
     await runStep(rt.deps, note('small#2026-11-20T10:00:00.000Z')); // a Retry of the same state visit
@@ -83,7 +83,7 @@ it('counts a handler call once, retried or followed by the failure of its state'
       error: 'Boom',
       cause: null,
       // The failure state counts $passed under the failed state's key: counted already.
-      counted: { key: 'small#2026-11-20T10:00:00.000Z', visits: ['check', 'small'] },
+      counted: { key: 'small#2026-11-20T10:00:00.000Z', passed: '|check|', self: 'small' },
     });
     const r = await journeyResults(rt.deps, 'nudges', 1, {});
     expect(r.steps).toEqual({ check: { visits: 1 }, small: { visits: 1 }, 'wait-1h': { visits: 1 } });
