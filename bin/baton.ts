@@ -19,7 +19,9 @@ import { devBanner } from '../lib/local/dev-banner';
 import { DataDirInUseError, PortInUseError } from '../lib/local/dev-errors';
 import { type InputProblem, readEvents, readProfiles } from '../lib/local/inputs';
 import { renderFunnel } from '../lib/local/report';
+import type { LocalRuntime } from '../lib/local/runtime';
 import { simulate } from '../lib/local/simulate';
+import { type ResultsReport, resultsReport } from '../lib/results/report';
 import { LegacyStoreError } from '../lib/store/local-store';
 import { version } from '../package.json';
 
@@ -98,7 +100,7 @@ interface SimulateOptions {
   events?: string;
   profiles?: string;
   until?: string;
-  report?: boolean;
+  report?: 'text' | 'json';
 }
 
 async function runSimulate(paths: string[], values: SimulateOptions): Promise<void> {
@@ -128,14 +130,31 @@ async function runSimulate(paths: string[], values: SimulateOptions): Promise<vo
         process.stderr.write(`\rsimulating… virtual time ${new Date(ms).toISOString()}`);
       }
     : undefined;
-  const { lines } = await simulate({ journeys, events: ev.events, profiles: pr.profiles, until, onProgress }).catch(
-    (err: unknown) => {
-      throw err instanceof EndlessScheduleError ? new UsageError(err.message) : err;
-    },
-  );
+  // The json report is read from the results' counters before the run's store closes (the API's code).
+  let report: ResultsReport | undefined;
+  const inspect =
+    values.report === 'json'
+      ? async (rt: LocalRuntime) => {
+          report = await resultsReport(
+            rt.deps,
+            journeys.map((l) => l.journey),
+          );
+        }
+      : undefined;
+  const { lines } = await simulate({
+    journeys,
+    events: ev.events,
+    profiles: pr.profiles,
+    until,
+    onProgress,
+    inspect,
+  }).catch((err: unknown) => {
+    throw err instanceof EndlessScheduleError ? new UsageError(err.message) : err;
+  });
   if (tty && shown) process.stderr.write('\r\x1b[K');
   process.stdout.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-  if (values.report) process.stdout.write(`\n${renderFunnel(lines)}`);
+  if (values.report === 'text') process.stdout.write(`\n${renderFunnel(lines)}`);
+  if (report) process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
 interface DevValues {
@@ -246,7 +265,11 @@ function program(): Command {
     .option('--events <file>', 'events to replay, one JSON envelope a line (optional for audience journeys)')
     .option('--profiles <file>', 'customer profiles (.json array or .jsonl); without it, sends find no profile')
     .option('--until <time|duration>', 'stop at this RFC 3339 time, or this long after the start (first event or run)')
-    .option('--report', 'print a per-step funnel after the lines')
+    .addOption(
+      new Option('--report [format]', 'after the lines, the results: a per-step funnel (text) or one JSON line (json)')
+        .choices(['text', 'json'])
+        .preset('text'),
+    )
     .action((journeys: string[], opts: SimulateOptions) => runSimulate(journeys, opts));
   baton
     .command('dev')

@@ -32,6 +32,8 @@ export function metricOf(e: TimelineEntry): { name: string; dimensions: Record<s
         name: e.kind === 'handoff' ? 'Handoffs' : e.kind === 'action' ? 'Actions' : 'Escalations',
         dimensions: { journey: e.journey },
       };
+    case 'optimized':
+      return { name: 'Optimized', dimensions: { journey: e.journey } };
     case 'note':
       return undefined;
     default: {

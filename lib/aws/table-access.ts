@@ -8,6 +8,7 @@
  * No deployed function scans (only the local engine's scheduler and console do), writes in batch,
  * queries the index, or reads a stream (the table has none).
  */
+import { CHANNEL_PARTITION, JOURNEY_RESULTS_PREFIX } from '../results/counters';
 import { keys } from '../store/keys';
 import type { FunctionRole } from './runtime';
 
@@ -28,21 +29,30 @@ const ALL: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'Delete
 const CUSTOMER = keys.customer('');
 /** The message ledger, one partition per message. */
 const MESSAGE = keys.message('');
+/** Results: a journey version's counters (and its optimized splits); channel effectiveness. */
+const RESULTS = JOURNEY_RESULTS_PREFIX;
+const CHANNELS = CHANNEL_PARTITION;
 
 /** By function: the DynamoDB actions its handler's code path makes, and where. */
 export const TABLE_ACCESS: Record<FunctionRole, TableAccess> = {
   // Entry, goals and exits, waits resumed, sessions, consent, feedback on ledger items, dedupe by event id.
   ingest: { actions: ALL },
-  // POST /events (ingest), profiles, timelines, hand-off context, erasure (query then delete each item).
+  // POST /events (ingest), profiles, timelines, hand-off context, erasure (query then delete each item);
+  // results: a query of one journey version's counters, or of channel effectiveness, over a range of days.
   api: { actions: ALL },
-  // endInstance: the instance record, its lock and live mark, the exit line.
-  closed: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], partitions: [CUSTOMER] },
-  // The ledger item (M#), then the customer's profile, cap log, engagement, step pointer and timeline.
-  send: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], partitions: [CUSTOMER, MESSAGE] },
-  // One wait item (and an escalation wake-up) per parked waitFor.
-  park: { actions: ['PutItem'], partitions: [CUSTOMER] },
-  // evaluate, update, localTime, note, finish and escalation: all within the customer's partition.
-  step: { actions: ALL, partitions: [CUSTOMER] },
-  // Bindings (profile, session, messages.<step>), the hand-off item and the timeline line.
-  dispatch: { actions: ['GetItem', 'PutItem', 'Query'], partitions: [CUSTOMER] },
+  // endInstance: the instance record, its lock and live mark, the exit line and its counter.
+  closed: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], partitions: [CUSTOMER, RESULTS] },
+  // The ledger item (M#), then the customer's profile, cap log, engagement, step pointer and timeline;
+  // the counters of the line, of the step visits, and of channel effectiveness.
+  send: {
+    actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    partitions: [CUSTOMER, MESSAGE, RESULTS, CHANNELS],
+  },
+  // One wait item (and an escalation wake-up) per parked waitFor; the step visits it counts.
+  park: { actions: ['PutItem', 'UpdateItem'], partitions: [CUSTOMER, RESULTS] },
+  // evaluate, update, localTime, note, finish, escalation and split in the customer's partition, and
+  // the counters; a split's optimizer reads the version's counters (a query) and keeps its choice there.
+  step: { actions: ALL, partitions: [CUSTOMER, RESULTS] },
+  // Bindings (profile, session, messages.<step>), the hand-off item and the timeline line; the step visits.
+  dispatch: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], partitions: [CUSTOMER, RESULTS] },
 };

@@ -3,6 +3,7 @@
  * published to the next channel). Delivery is at least once, with an idempotency key stable per
  * step visit; the state machine retries transient failures with jittered backoff.
  */
+import { countVisits, withPassed } from '../results/visits';
 import { keys } from '../store/keys';
 import { lookupBindings } from './evaluate';
 import { digest } from './ids';
@@ -14,18 +15,22 @@ import { iso, record } from './timeline';
 /** How long hand-off context stays readable by the next channel. */
 export const HANDOFF_TTL_SECONDS = 30 * 86_400;
 
-/** Run one dispatch operation. */
+/** Run one dispatch operation; once it is done, count the step visits the call carries (lib/results/visits.ts). */
 export async function runDispatch(deps: Deps, input: DispatchInput): Promise<unknown> {
+  let result: Record<string, unknown>;
   switch (input.op) {
     case 'action':
-      return action(deps, input);
+      result = await action(deps, input);
+      break;
     case 'handoff':
-      return handoff(deps, input);
+      result = await handoff(deps, input);
+      break;
     default: {
       const never: never = input;
       throw new Error(`unknown dispatch operation ${JSON.stringify(never)}`);
     }
   }
+  return withPassed(input, result, await countVisits(deps, input, { route: 'next' }));
 }
 
 async function action(deps: Deps, input: ActionInput): Promise<{ delivered: true; id: string }> {

@@ -5,10 +5,13 @@
  */
 
 import { executionArnOf } from '../engine/arns';
+import { isPureStep } from '../journey/compile-visits';
 import { durationSeconds } from '../journey/duration';
 import { conditionPaths, conditionToJsonata, valueToJsonata, variableScope } from '../journey/expressions';
 import { type Keep, triggerKeep } from '../journey/reads';
 import type { Journey, ValueExpr } from '../journey/schema';
+import { DEFAULT_GOAL_WITHIN, watchGoal } from '../results/conversion';
+import { metric } from '../results/metrics';
 import { keys } from '../store/keys';
 import { type Cond, when } from '../store/port';
 import { getProfile } from '../store/profiles';
@@ -61,6 +64,10 @@ export interface InstanceRecord {
   escalated?: Record<string, string>;
   /** While starting: the execution input, so that an entry cut short by a crash can be finished by anyone. */
   input?: string;
+  /** The end of the goal's window (ISO): the instance converts when its goal arrives until then. */
+  convertsUntil?: string;
+  /** The start step, when the entry counts its first visit (a bare wait or branch cannot: compile-visits.ts). */
+  countsStart?: string;
 }
 
 /** Try to start an instance of `entry` for this trigger event. */
@@ -146,6 +153,14 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
     startedAt: at,
     stops,
     input,
+    ...(journey.goal
+      ? {
+          convertsUntil: iso(
+            Date.parse(at) + (durationSeconds(journey.goal.within ?? DEFAULT_GOAL_WITHIN) ?? 0) * 1000,
+          ),
+        }
+      : {}),
+    ...(isPureStep(journey, journey.start) ? { countsStart: journey.start } : {}),
   };
   const created = !existing && (await deps.table.put({ pk, sk, ...starting }, { ifAbsent: true }));
   // A retry after a crash (or a concurrent duplicate) goes on with the first attempt's record: its
@@ -168,7 +183,26 @@ async function completeEntry(deps: Deps, customerId: string, rec: InstanceRecord
   const { journey, version, instance, stateMachineArn } = rec;
   // Recorded before the start so that a fast instance's later lines never precede it.
   const entered: TimelineEntry = { at: rec.startedAt, kind: 'entered', journey, version, customerId, instance };
-  await record(deps, entered, `${instance}#entered`);
+  await record(
+    deps,
+    entered,
+    `${instance}#entered`,
+    rec.countsStart ? { [metric.visits(rec.countsStart)]: 1 } : undefined,
+  );
+  // Watched from before it starts, so that a goal event right after the start converts it.
+  const goal = rec.stops.find((s) => s.reason === 'goal');
+  if (goal && rec.convertsUntil) {
+    const { startedAt, convertsUntil } = rec;
+    await watchGoal(deps, customerId, {
+      journey,
+      version,
+      instance,
+      startedAt,
+      convertsUntil,
+      event: goal.event,
+      match: goal.match,
+    });
+  }
   // Live before it starts, so that an event arriving once it runs can stop it (goal, exitOn).
   await markLive(deps, customerId, rec);
   let executionArn = executionArnOf(stateMachineArn, instance);

@@ -5,6 +5,8 @@
  */
 
 import type { Keep } from '../journey/reads';
+import { countConversions } from '../results/conversion';
+import { countFeedback } from '../results/feedback';
 import { keys } from '../store/keys';
 import { when } from '../store/port';
 import { getProfile, setConsent } from '../store/profiles';
@@ -44,6 +46,7 @@ export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus>
   if (touchpoint) await wakeEscalations(deps, event.customerId);
   const resumed = await resumeWaits(deps, event);
   await endOnGoals(deps, event, resumed);
+  await countConversions(deps, event);
   for (const entry of deps.catalog.triggeredBy(event.type)) {
     await enterJourney(deps, entry, event);
   }
@@ -85,6 +88,7 @@ async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
   const current = FEEDBACK_RANK[ledger.feedback as string] ?? 0;
   if (FEEDBACK_RANK[status] < current) return;
   await deps.table.update(ledger.pk, ledger.sk, { set: { feedback: status, feedbackAt: event.time } });
+  await countFeedback(deps, ledger, status);
   // One engagement per message: the first open, click or reply wins a conditional write.
   if (ENGAGING_FEEDBACK.has(status) && typeof ledger.channel === 'string') {
     const first = await deps.table.update(

@@ -1,4 +1,5 @@
 /** Park a waitFor: store its task token where the customer's next matching event will find it. */
+import { countVisits } from '../results/visits';
 import { keys } from '../store/keys';
 import type { Deps } from './ports';
 import type { ParkInput } from './task-input';
@@ -33,6 +34,8 @@ export async function park(deps: Pick<Deps, 'table' | 'clock'>, input: ParkInput
       expiresAt: Math.ceil(now / 1000) + input.timeoutSeconds + 3600,
     });
   }
+  // The waitFor's visit and what it passed: the task's result is the awaited event, so nothing is counted ahead.
+  await countVisits(deps, input);
   return { parked: true };
 }
 

@@ -5,7 +5,10 @@
  * may not have gone out is recorded as `unknown` and never resent.
  */
 
+import { AUDIENCE_RUN_EVENT } from '../audience/run-identity';
 import { SendRefusedError, SendRejectedError, SendThrottledError } from '../channels/errors';
+import { countChannel } from '../results/channels';
+import { countVisits, withPassed } from '../results/visits';
 import { keys } from '../store/keys';
 import type { Item } from '../store/port';
 import { when } from '../store/port';
@@ -18,11 +21,25 @@ import type { Deps } from './ports';
 import type { SendInput, SendOutput } from './task-input';
 import { render } from './templates';
 import { iso, record, type TimelineEntry } from './timeline';
-import { nextHourOfWeek, windowEnd } from './zoned-time';
+import { hourOfWeek, nextHourOfWeek, windowEnd } from './zoned-time';
 
 type LedgerStatus = 'sending' | 'sent' | 'suppressed' | 'failed' | 'unknown';
 
+/**
+ * A send step visit; then the step visits its call carries are counted (lib/results/visits.ts):
+ * its own once it decided (sent, suppressed or failed), not while its message is held.
+ */
 export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
+  const out = await sendVisit(deps, input);
+  const decided = out.outcome !== 'deferred';
+  return withPassed(
+    input,
+    out,
+    await countVisits(deps, input, decided ? { route: out.outcome } : { skip: input.step }),
+  );
+}
+
+async function sendVisit(deps: Deps, input: SendInput): Promise<SendOutput> {
   const now = deps.clock.now();
   const messageId = messageIdOf(input.instance, input.step, input.visit);
   const ledgerPk = keys.message(messageId);
@@ -71,8 +88,12 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
   });
 
   await indexMessage(deps, input.customerId, messageId);
+  // What channel effectiveness counts the message by: the trigger's type, the customer's hour of the week.
+  // An audience journey's instances start from its run (SPEC §6: trigger type `audience.run`).
+  const triggerEvent = entry.journey.trigger?.event ?? AUDIENCE_RUN_EVENT;
+  const counting = { triggerEvent, sendHour: hourOfWeek(now, zone) };
   const claimed = await deps.table.put(
-    { ...ledgerItem(input, messageId, 'sending', now), channel },
+    { ...ledgerItem(input, messageId, 'sending', now), channel, ...counting },
     { ifAbsent: true },
   );
   if (!claimed) {
@@ -113,7 +134,7 @@ export async function send(deps: Deps, input: SendInput): Promise<SendOutput> {
   await deps.table.update(ledgerPk, keys.single, { set: { status, providerMessageId, sentAt: iso(now) } });
   // The ledger settled first; then the step's pointer and its timeline line go together (one commit
   // locally). A crash between them leaves the ledger settled, and a retry redoes both idempotently.
-  const settled = { ...ledgerItem(input, messageId, status, now), channel, sentAt: iso(now) };
+  const settled = { ...ledgerItem(input, messageId, status, now), channel, ...counting, sentAt: iso(now) };
   await Promise.all([
     pointStep(deps, input, messageId, status, channel),
     status === 'sent' ? recordSent(deps, settled) : recordUnsettled(deps, settled, status),
@@ -152,9 +173,9 @@ async function recordOutcome(
   ledger: Item,
   key: string,
   line: Pick<TimelineEntry, 'at' | 'kind'> & Partial<TimelineEntry>,
-): Promise<void> {
+): Promise<boolean> {
   const { at, kind, ...rest } = line;
-  await record(
+  return record(
     deps,
     {
       // In the order every line prints: at and kind first, the channel after the step.
@@ -177,9 +198,10 @@ async function recordOutcome(
 /** When a settled message went, or was decided. */
 const settledAt = (ledger: Item) => (ledger.sentAt as string | undefined) ?? (ledger.createdAt as string);
 
-/** The `sent` line of a ledger item. */
+/** The `sent` line of a ledger item; written for the first time, the message counts in channel effectiveness. */
 async function recordSent(deps: Deps, ledger: Item): Promise<void> {
-  await recordOutcome(deps, ledger, 'sent', { at: settledAt(ledger), kind: 'sent', channel: ledger.channel as string });
+  const line = { at: settledAt(ledger), kind: 'sent' as const, channel: ledger.channel as string };
+  if (await recordOutcome(deps, ledger, 'sent', line)) await countChannel(deps.table, ledger, 'sent');
 }
 
 /**

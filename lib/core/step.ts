@@ -2,6 +2,8 @@
  * The step handler: small operations a journey asks of Baton's own data — evaluate conditions
  * over the profile, write profile attributes, compute a local time, note, and finish.
  */
+import { decideSplit } from '../results/split';
+import { countVisits, withPassed } from '../results/visits';
 import { getProfile, setAttributes } from '../store/profiles';
 import { escalationCheck } from './escalation';
 import { evaluateBranch, lookupBindings } from './evaluate';
@@ -12,26 +14,44 @@ import type { LocalTimeInput, NoteInput, StepInput, UpdateInput } from './task-i
 import { iso, recordNote } from './timeline';
 import { nextLocalTime } from './zoned-time';
 
-/** Run one step operation. */
+/**
+ * Run one step operation; then count the step visits the call carries (lib/results/visits.ts),
+ * with, for a branch, the case it chose (a split counts its own, with its path's entry).
+ */
 export async function runStep(deps: Deps, input: StepInput): Promise<unknown> {
   switch (input.op) {
-    case 'evaluate':
-      return evaluateBranch(deps, input);
-    case 'update':
-      return updateProfile(deps, input);
+    case 'evaluate': {
+      const chosen = await evaluateBranch(deps, input);
+      const route = chosen.case >= 0 ? String(chosen.case) : 'default';
+      return withPassed(input, chosen, await countVisits(deps, input, { route }));
+    }
+    case 'update': {
+      const updated = await updateProfile(deps, input);
+      return withPassed(input, updated, await countVisits(deps, input, { route: 'next' }));
+    }
     case 'localTime':
-      return localTime(deps, input);
+      return counted(deps, input, await localTime(deps, input));
     case 'note':
-      return note(deps, input);
+      return counted(deps, input, await note(deps, input));
     case 'finish':
+      // Before the exit line: once the instance has ended, what it passed is still counted.
+      await countVisits(deps, input);
       return finish(deps, input);
     case 'escalation':
-      return escalationCheck(deps, input);
+      return counted(deps, input, await escalationCheck(deps, input));
+    case 'split':
+      return decideSplit(deps, input);
     default: {
       const never: never = input;
       throw new Error(`unknown step operation ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** A result, once the visits its call carries are counted. */
+async function counted<T>(deps: Deps, input: StepInput, result: T): Promise<T> {
+  await countVisits(deps, input);
+  return result;
 }
 
 /** Write profile attributes; expressions see the same data as branch conditions. */

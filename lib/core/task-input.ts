@@ -1,4 +1,5 @@
 import type { Keep } from '../journey/reads';
+import type { Counted } from '../results/visits';
 
 /** What the compiled state machine passes to every handler (see lib/journey/compile.ts taskBase). */
 export interface TaskBase {
@@ -7,6 +8,8 @@ export interface TaskBase {
   step: string;
   instance: string;
   customerId: string;
+  /** The step visits this call counts (lib/journey/compile-visits.ts); absent in a document compiled before. */
+  counted?: Counted;
 }
 
 export interface ParkInput extends TaskBase {
@@ -79,8 +82,25 @@ export interface EscalationInput extends TaskBase {
   untilGiven?: boolean;
 }
 
+export interface SplitInput extends TaskBase {
+  op: 'split';
+  /** The paths in order: their weights, and which one is the holdout. */
+  paths: { weight: number; holdout?: boolean }[];
+  /** split.optimize, in seconds. */
+  optimize?: { afterSeconds: number; minPerPath: number };
+  /** The journey's goal event: the instance's conversion watcher is told the path. */
+  goal?: string;
+}
+
 /** What the step handler does: small table operations and evaluations. */
-export type StepInput = FinishInput | EvaluateInput | UpdateInput | LocalTimeInput | NoteInput | EscalationInput;
+export type StepInput =
+  | FinishInput
+  | EvaluateInput
+  | UpdateInput
+  | LocalTimeInput
+  | NoteInput
+  | EscalationInput
+  | SplitInput;
 
 export interface ActionInput extends TaskBase, LookupData {
   op: 'action';
@@ -117,8 +137,11 @@ export interface SendInput extends TaskBase {
   context: Record<string, unknown>;
 }
 
-export type SendOutput =
+export type SendOutput = (
   | { outcome: 'sent'; messageId: string; channel: string }
   | { outcome: 'suppressed'; reason: string; messageId: string }
   | { outcome: 'deferred'; resumeAt: string; heldStep: string }
-  | { outcome: 'failed'; reason: string; messageId: string };
+  | { outcome: 'failed'; reason: string; messageId: string }
+) & {
+  /** Whether the step this outcome leads to was counted (null) or not (lib/results/visits.ts). */ passed?: null | '|';
+};

@@ -1,4 +1,5 @@
 /** The timeline: every entry, step, message and exit of a customer, also what `baton simulate` prints. */
+import { countLine } from '../results/lines';
 import { keys } from '../store/keys';
 import type { Table } from '../store/port';
 import type { Deps } from './ports';
@@ -11,6 +12,7 @@ export type TimelineKind =
   | 'handoff'
   | 'action'
   | 'escalated'
+  | 'optimized'
   | 'exited'
   | 'note';
 /** The kinds `baton simulate` prints (SPEC §4); notes stay in the timeline only. */
@@ -22,6 +24,7 @@ export const SIMULATE_KINDS: readonly TimelineKind[] = [
   'handoff',
   'action',
   'escalated',
+  'optimized',
   'exited',
 ];
 
@@ -33,6 +36,7 @@ const KIND_ORDER: Record<TimelineKind, number> = {
   entered: 1,
   ignored: 1,
   escalated: 3,
+  optimized: 3,
   handoff: 4,
   action: 5,
   sent: 6,
@@ -60,18 +64,23 @@ export interface TimelineEntry {
 
 /**
  * Record an entry. `key` makes the write idempotent: the same key is recorded once, so a
- * retried handler does not print a line twice. Returns false when it was already there.
+ * retried handler does not print a line twice. Returns false when it was already there. A line
+ * written for the first time is added to the results' counters, with `also` (lib/results/lines.ts).
  */
 export async function record(
   deps: Pick<Deps, 'table' | 'onTimeline'>,
   entry: TimelineEntry,
   key: string,
+  also?: Record<string, number>,
 ): Promise<boolean> {
   const fresh = await deps.table.put(
     { pk: keys.customer(entry.customerId), sk: keys.timeline(entry.at, `${KIND_ORDER[entry.kind]}#${key}`), entry },
     { ifAbsent: true },
   );
-  if (fresh) deps.onTimeline?.(normalize(entry));
+  if (fresh) {
+    await countLine(deps.table, entry, also);
+    deps.onTimeline?.(normalize(entry));
+  }
   return fresh;
 }
 

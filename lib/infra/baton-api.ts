@@ -63,6 +63,10 @@ export const API_ROUTES: Record<string, string[]> = {
   'customers/{id}/context': ['GET'],
   'customers/{id}/timeline': ['GET'],
   'customers/{id}/consent': ['GET'],
+  // Results (SPEC §7): counters read by query, never a scan.
+  journeys: ['GET'],
+  'journeys/{id}/results': ['GET'],
+  'channels/effectiveness': ['GET'],
 };
 
 export class BatonApi extends Construct {
@@ -77,7 +81,7 @@ export class BatonApi extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.api = new apigateway.RestApi(this, 'Api', {
-      description: 'Baton: events, profiles, hand-off context, timelines and erasure',
+      description: 'Baton: events, profiles, hand-off context, timelines, erasure and results',
       defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
       deployOptions: {
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),

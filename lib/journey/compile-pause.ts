@@ -14,6 +14,7 @@
  */
 import type { AslState } from './compile-steps';
 import { FAILED_STATE, failureAssign, jsonata, placeholder, TASK_RETRY, taskBase } from './compile-steps';
+import { countedArgument, NOTHING_PASSED, PASSED } from './compile-visits';
 import { compiledRules, sessionSettings } from './escalation-rules';
 import type { Scope } from './expressions';
 import { variableScope } from './expressions';
@@ -50,6 +51,8 @@ export function compilePause(journey: Journey, spec: PauseSpec, scope: Scope): R
     Resource: placeholder('step'),
     Arguments: {
       ...taskBase(journey, step, sc),
+      // The pause's first check is its step's first state when the pause is the step (wait, waitFor).
+      ...countedArgument(sc, { self: firstCheck && first === step ? step : undefined }),
       op: 'escalation',
       visit: jsonata(`$states.context.State.Name & "@" & $states.context.State.EnteredTime`),
       rules,
@@ -64,7 +67,7 @@ export function compilePause(journey: Journey, spec: PauseSpec, scope: Scope): R
           }
         : { pauseEnd: jsonata('$pauseEnd') }),
     },
-    Assign: { pauseEnd: jsonata('$states.result.pauseEnd') },
+    Assign: { pauseEnd: jsonata('$states.result.pauseEnd'), [PASSED]: NOTHING_PASSED },
     Retry: TASK_RETRY,
     Catch: [failureCatch(step)],
     Next: route,
@@ -103,12 +106,16 @@ export function compilePause(journey: Journey, spec: PauseSpec, scope: Scope): R
             : {}),
           timeoutSeconds: jsonata('$states.input.timeoutSeconds'),
           wake: true,
+          ...countedArgument(variableScope),
         },
       },
       TimeoutSeconds: jsonata('$states.input.timeoutSeconds'),
-      ...(eventAssign ? { Assign: eventAssign } : {}),
+      Assign: { ...eventAssign, [PASSED]: NOTHING_PASSED },
       Retry: TASK_RETRY,
-      Catch: [{ ErrorEquals: ['States.Timeout'], Next: recheck }, failureCatch(step)],
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: recheck, Assign: { [PASSED]: NOTHING_PASSED } },
+        failureCatch(step),
+      ],
       Next: resumed,
     },
     [resumed]: {

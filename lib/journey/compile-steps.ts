@@ -6,14 +6,21 @@
  */
 
 import { compilePause } from './compile-pause';
+import {
+  aheadOf,
+  branchNeedsLookup,
+  countedArgument,
+  NOTHING_PASSED,
+  PASSED,
+  passedAfterTask,
+  passedAssign,
+  VISIT_KEY,
+} from './compile-visits';
 import { durationSeconds } from './duration';
 import { sessionSettings } from './escalation-rules';
 import {
-  conditionPaths,
   conditionToJsonata,
   jsonataLiteral,
-  LOOKUP_ROOTS,
-  parsePath,
   type Scope,
   valueOrNullJsonata,
   valueToJsonata,
@@ -80,6 +87,8 @@ export function failureAssign(step: string) {
       step,
       error: jsonata('$states.errorOutput.Error'),
       cause: jsonata('$exists($states.errorOutput.Cause) ? $states.errorOutput.Cause : null'),
+      // The failed state's visit: the failure state counts $passed under its key (compile-visits.ts).
+      visit: jsonata(VISIT_KEY),
     },
   };
 }
@@ -88,7 +97,7 @@ function failureCatch(id: string) {
   return { ErrorEquals: ['States.ALL'], Next: FAILED_STATE, Assign: failureAssign(id) };
 }
 
-/** A Task on a handler with the standard retry and failure catch. */
+/** A Task on a handler with the standard retry and failure catch; once it returned, $passed is counted. */
 function task(
   handler: HandlerName,
   args: Record<string, unknown>,
@@ -100,11 +109,18 @@ function task(
     Type: 'Task',
     Resource: placeholder(handler),
     Arguments: args,
+    Assign: passedAfterTask(),
     Retry: TASK_RETRY,
     Catch: [failureCatch(id)],
     ...extra,
     ...(next === undefined ? { End: true } : { Next: next }),
   };
+}
+
+/** A handler step that always goes on to `next`: it counts its own visit, and `next` ahead when that is pure. */
+function countedToNext(journey: Journey, id: string, next: string, scope: Scope) {
+  const ahead = aheadOf(journey, { next });
+  return { args: countedArgument(scope, { self: id, ahead }), assign: passedAfterTask(ahead) };
 }
 
 /** The states of one step. `scope` says how its first state reads the instance variables. */
@@ -151,25 +167,35 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
               ),
               ...keepArgument(journey, id),
               timeoutSeconds: durationSeconds(step.timeout),
+              ...countedArgument(scope, { self: id }),
             },
           },
           TimeoutSeconds: durationSeconds(step.timeout),
-          Assign: { events: jsonata(`$merge([${scope('events')}, {${JSON.stringify(id)}: $states.result}])`) },
+          Assign: {
+            events: jsonata(`$merge([${scope('events')}, {${JSON.stringify(id)}: $states.result}])`),
+            [PASSED]: NOTHING_PASSED,
+          },
           Retry: TASK_RETRY,
-          Catch: [{ ErrorEquals: ['States.Timeout'], Next: step.onTimeout }, failureCatch(id)],
+          // The park handler returned (and counted) before the wait timed out.
+          Catch: [
+            { ErrorEquals: ['States.Timeout'], Next: step.onTimeout, Assign: { [PASSED]: NOTHING_PASSED } },
+            failureCatch(id),
+          ],
           Next: step.next,
         },
       };
     case 'branch':
       return compileBranch(journey, id, step, scope);
     case 'split':
-      return compileSplit(journey, id, step);
-    case 'handoff':
+      return compileSplit(journey, id, step, scope);
+    case 'handoff': {
+      const counted = countedToNext(journey, id, step.next, scope);
       return {
         [id]: task(
           'dispatch',
           {
             ...base,
+            ...counted.args,
             op: 'handoff',
             visit: jsonata('$states.context.State.EnteredTime'),
             to: step.to,
@@ -182,14 +208,18 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
           },
           id,
           step.next,
+          { Assign: counted.assign },
         ),
       };
-    case 'action':
+    }
+    case 'action': {
+      const counted = countedToNext(journey, id, step.next, scope);
       return {
         [id]: task(
           'dispatch',
           {
             ...base,
+            ...counted.args,
             op: 'action',
             visit: jsonata('$states.context.State.EnteredTime'),
             target: step.target,
@@ -201,31 +231,37 @@ export function compileStep(journey: Journey, id: string, step: Step, scope: Sco
           id,
           step.next,
           {
+            Assign: counted.assign,
             Retry: ACTION_RETRY,
             Catch: [step.onError ? { ErrorEquals: ['States.ALL'], Next: step.onError } : failureCatch(id)],
           },
         ),
       };
-    case 'update':
+    }
+    case 'update': {
+      const counted = countedToNext(journey, id, step.next, scope);
       return {
         [id]: task(
           'step',
           {
             ...base,
+            ...counted.args,
             op: 'update',
             set: Object.fromEntries(Object.entries(step.set).map(([k, v]) => [k, valueToJsonata(v, variableScope)])),
             ...lookupData(journey, scope),
           },
           id,
           step.next,
+          { Assign: counted.assign },
         ),
       };
+    }
     case 'end':
       return {
         [id]: {
           Type: 'Task',
           Resource: placeholder('step'),
-          Arguments: { ...base, op: 'finish', reason: 'completed' },
+          Arguments: { ...base, ...countedArgument(scope, { self: id }), op: 'finish', reason: 'completed' },
           Retry: TASK_RETRY,
           End: true,
         },
@@ -275,7 +311,10 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
     const pauseEnd = instantJsonata(untilJsonata(step.until ?? '', scope));
     return compilePause(journey, { ...pause, pauseEnd, untilGiven: true }, scope);
   }
-  if (step.for !== undefined) return { [id]: { Type: 'Wait', Seconds: durationSeconds(step.for), Next: step.next } };
+  if (step.for !== undefined)
+    return {
+      [id]: { Type: 'Wait', Seconds: durationSeconds(step.for), Assign: passedAssign(id, scope), Next: step.next },
+    };
   const resume = `${id}.wait`;
   if (step.untilLocalTime !== undefined) {
     // The customer's zone is in the profile: a handler computes the instant, a Wait holds until it.
@@ -284,6 +323,7 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
         'step',
         {
           ...taskBase(journey, id, scope),
+          ...countedArgument(scope, { self: id }),
           op: 'localTime',
           at: step.untilLocalTime,
           ...(journey.settings?.timezone ? { timezone: journey.settings.timezone } : {}),
@@ -310,12 +350,14 @@ function compileWait(journey: Journey, id: string, step: StepOf<'wait'>, scope: 
         },
       ],
       Default: passed,
+      Assign: passedAssign(id, scope),
     },
     [resume]: { Type: 'Wait', Timestamp: jsonata('$states.input.resumeAt'), Next: step.next },
     [passed]: task(
       'step',
       {
         ...taskBase(journey, id, variableScope),
+        ...countedArgument(variableScope),
         op: 'note',
         note: jsonata(
           `$type(${instantJsonata(untilJsonata(until, variableScope))}) = "string" ? "until-passed" : "until-invalid"`,
@@ -342,11 +384,14 @@ function compileSend(journey: Journey, id: string, step: StepOf<'send'>, scope: 
   const deferrable = isDeferrable(journey, step);
   const routed = deferrable || step.onSuppressed !== undefined;
   const outcome = `${id}.outcome`;
+  // The handler knows where its outcome leads (a deferred message stays on the step).
+  const ahead = aheadOf(journey, { sent: step.next, failed: step.next, suppressed: step.onSuppressed ?? step.next });
   const states: Record<string, AslState> = {
     [id]: task(
       'send',
       {
         ...taskBase(journey, id, scope),
+        ...countedArgument(scope, { self: id, ahead }),
         visit: jsonata('$states.context.State.EnteredTime'),
         channels: channelOrder(step),
         template: step.template,
@@ -368,6 +413,7 @@ function compileSend(journey: Journey, id: string, step: StepOf<'send'>, scope: 
       },
       id,
       routed ? outcome : step.next,
+      { Assign: passedAfterTask(ahead) },
     ),
   };
   if (routed) {
@@ -388,35 +434,36 @@ function compileSend(journey: Journey, id: string, step: StepOf<'send'>, scope: 
 }
 
 function compileBranch(journey: Journey, id: string, step: StepOf<'branch'>, scope: Scope): Record<string, AslState> {
-  const needsLookup = step.cases.some((c) =>
-    conditionPaths(c.if).some(({ path }) => {
-      const p = parsePath(path);
-      return p.kind === 'path' && LOOKUP_ROOTS.includes(p.root);
-    }),
-  );
-  if (!needsLookup) {
+  if (!branchNeedsLookup(step)) {
     return {
       [id]: {
         Type: 'Choice',
         Choices: step.cases.map((c) => ({ Condition: jsonata(conditionToJsonata(c.if, scope)), Next: c.next })),
         Default: step.default,
+        Assign: passedAssign(id, scope),
       },
     };
   }
   // Profiles, messages and sessions stay out of the state machine: a handler evaluates the
   // conditions and returns only the index of the first case that holds.
   const route = `${id}.route`;
+  const ahead = aheadOf(journey, {
+    ...Object.fromEntries(step.cases.map((c, i) => [String(i), c.next])),
+    default: step.default,
+  });
   return {
     [id]: task(
       'step',
       {
         ...taskBase(journey, id, scope),
+        ...countedArgument(scope, { self: id, ahead }),
         op: 'evaluate',
         conditions: step.cases.map((c) => conditionToJsonata(c.if, variableScope)),
         ...lookupData(journey, scope),
       },
       id,
       route,
+      { Assign: passedAfterTask(ahead) },
     ),
     [route]: {
       Type: 'Choice',
@@ -427,27 +474,55 @@ function compileBranch(journey: Journey, id: string, step: StepOf<'branch'>, sco
 }
 
 /**
- * A weighted split in one Choice: the instance's bucket in [0, 1) is a hash of the execution name
- * and the step, so an instance takes the same path every time, on AWS and locally alike.
+ * A split decides in the step handler, which picks the path (a hash of the instance and the step,
+ * so an instance takes the same path every time; the winner once split.optimize chose one), counts
+ * the path's entry and tells the instance's conversion watcher; a Choice routes on its answer.
+ * Deciding in a handler costs one more transition than a Choice alone would, and is what makes an
+ * experiment exact: an instance stopped on a path (its goal, say) has its path counted already.
  */
-function compileSplit(journey: Journey, id: string, step: StepOf<'split'>): Record<string, AslState> {
-  const total = step.paths.reduce((sum, p) => sum + p.weight, 0);
-  const bucket = `$number("0x" & $substring($hash($states.context.Execution.Name & ${JSON.stringify(`#${id}`)}, "SHA-256"), 0, 8)) / 4294967296`;
+function compileSplit(journey: Journey, id: string, step: StepOf<'split'>, scope: Scope): Record<string, AslState> {
+  const route = `${id}.route`;
   const holdout = `${id}.holdout`;
   const targetOf = (p: (typeof step.paths)[number]) => ('next' in p ? p.next : holdout);
-  let cumulative = 0;
-  const choices = step.paths.slice(0, -1).map((p) => {
-    cumulative += p.weight;
-    return { Condition: jsonata(`(${bucket}) < ${cumulative / total}`), Next: targetOf(p) };
-  });
+  const ahead = aheadOf(
+    journey,
+    Object.fromEntries(step.paths.map((p, i) => [String(i), 'next' in p ? p.next : undefined])),
+  );
   const states: Record<string, AslState> = {
-    [id]: { Type: 'Choice', Choices: choices, Default: targetOf(step.paths[step.paths.length - 1]) },
+    [id]: task(
+      'step',
+      {
+        ...taskBase(journey, id, scope),
+        ...countedArgument(scope, { self: id, ahead }),
+        op: 'split',
+        paths: step.paths.map((p) => ({ weight: p.weight, ...('exit' in p ? { holdout: true } : {}) })),
+        ...(step.optimize
+          ? { optimize: { afterSeconds: durationSeconds(step.optimize.after), minPerPath: step.optimize.minPerPath } }
+          : {}),
+        ...(journey.goal ? { goal: journey.goal.event } : {}),
+      },
+      id,
+      route,
+      { Assign: passedAfterTask(ahead) },
+    ),
+    [route]: {
+      Type: 'Choice',
+      Choices: step.paths
+        .slice(0, -1)
+        .map((p, i) => ({ Condition: jsonata(`$states.input.path = ${i}`), Next: targetOf(p) })),
+      Default: targetOf(step.paths[step.paths.length - 1]),
+    },
   };
   if (step.paths.some((p) => 'exit' in p)) {
     states[holdout] = {
       Type: 'Task',
       Resource: placeholder('step'),
-      Arguments: { ...taskBase(journey, id, variableScope), op: 'finish', reason: 'holdout' },
+      Arguments: {
+        ...taskBase(journey, id, variableScope),
+        ...countedArgument(variableScope),
+        op: 'finish',
+        reason: 'holdout',
+      },
       Retry: TASK_RETRY,
       End: true,
     };

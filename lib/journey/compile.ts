@@ -7,6 +7,7 @@
  * Each executed journey step is one state transition where it can be (see compile-steps.ts).
  */
 import { type AslState, compileStep, FAILED_STATE, jsonata, placeholder, TASK_RETRY, taskBase } from './compile-steps';
+import { countedArgument, isPureStep, NOTHING_PASSED, PASSED } from './compile-visits';
 import { durationSeconds } from './duration';
 import { inputScope, variableScope } from './expressions';
 import type { Journey } from './schema';
@@ -38,7 +39,7 @@ export function compileJourney(journey: Journey): AslDocument {
   let startAt = journey.start;
   if (reentered) {
     startAt = INIT_STATE;
-    states[INIT_STATE] = { Type: 'Pass', Assign: initAssign(), Next: journey.start };
+    states[INIT_STATE] = { Type: 'Pass', Assign: initAssign(startCountedByEntry(journey)), Next: journey.start };
   }
   for (const [id, step] of Object.entries(journey.steps)) {
     const atStart = id === journey.start && !reentered;
@@ -46,7 +47,7 @@ export function compileJourney(journey: Journey): AslDocument {
     if (atStart) {
       if (Object.values(compiled).some((s) => s.Next === id)) {
         // The step loops on itself (a deferred send): it cannot read from the input after all.
-        states[INIT_STATE] = { Type: 'Pass', Assign: initAssign(), Next: id };
+        states[INIT_STATE] = { Type: 'Pass', Assign: initAssign(startCountedByEntry(journey)), Next: id };
         startAt = INIT_STATE;
         Object.assign(states, compileStep(journey, id, step, variableScope));
         continue;
@@ -82,6 +83,8 @@ function addFailureStates(journey: Journey, states: Record<string, AslState>): v
     Resource: placeholder('step'),
     Arguments: {
       ...taskBase(journey, jsonata('$failure.step'), variableScope),
+      // Under the failed state's own key: what it counted before it failed is not counted twice.
+      ...countedArgument(variableScope, { key: '$failure.visit' }),
       op: 'finish',
       reason: 'failed',
       error: jsonata('$failure.error'),
@@ -107,6 +110,18 @@ export function substitute(text: string, values: Record<string, string>): string
   return text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (all, name: string) => values[name] ?? all);
 }
 
-function initAssign(): Record<string, string> {
-  return Object.fromEntries(INSTANCE_VARIABLES.map((v) => [v, jsonata(`$states.input.${v}`)]));
+/**
+ * The instance variables from the input, and $passed empty (compile-visits.ts); null when the
+ * start step is pure, because the entry counted its first visit.
+ */
+function initAssign(startCounted = false): Record<string, unknown> {
+  return {
+    ...Object.fromEntries(INSTANCE_VARIABLES.map((v) => [v, jsonata(`$states.input.${v}`)])),
+    [PASSED]: startCounted ? null : NOTHING_PASSED,
+  };
+}
+
+/** Whether the entry counts the start step's first visit (it does when that step cannot: see lib/core/entry.ts). */
+export function startCountedByEntry(journey: Journey): boolean {
+  return isPureStep(journey, journey.start);
 }

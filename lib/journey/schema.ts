@@ -168,6 +168,20 @@ const splitStep = z
         ]),
       )
       .min(2, { error: 'a split needs at least two paths' }),
+    optimize: z
+      .object({
+        after: duration.describe('how long the version must have been live before a winner may be chosen'),
+        minPerPath: z
+          .number()
+          .int({ error: (i) => `minPerPath is a whole number of entries, found ${show(i.input)}` })
+          .min(1, { error: (i) => `minPerPath is at least 1, found ${show(i.input)}` })
+          .describe('the entries every path needs before a winner may be chosen'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'send new entries down the path that converts best once it wins at 95% confidence (holdouts keep their share)',
+      ),
   })
   .strict()
   .describe('A weighted random path, the same every time for an instance; {"exit": "holdout"} ends it as a holdout.');
@@ -346,10 +360,16 @@ export const journeySchema = z
       .strict()
       .optional(),
     goal: z
-      .object({ event: eventType, match: matchSchema.optional() })
+      .object({
+        event: eventType,
+        match: matchSchema.optional(),
+        within: duration
+          .optional()
+          .describe('an instance converts when the goal event arrives this soon after its entry (default P7D)'),
+      })
       .strict()
       .optional()
-      .describe('when this event arrives the instance ends with reason goal'),
+      .describe('when this event arrives the instance ends with reason goal; within goal.within of entry it converts'),
     exitOn: z
       .array(z.object({ event: eventType, match: matchSchema.optional() }).strict())
       .optional()

@@ -11,7 +11,7 @@ import { durationSeconds, ONE_YEAR_SECONDS } from './duration';
 import { MAX_SESSION_TIMEOUT_SECONDS } from './escalation-rules';
 import { comparisonOperator, conditionComparisons, conditionPaths, parseExpr, type Root } from './expressions';
 import { instantMillis, isCalendarDate, isUntilLiteral } from './instant';
-import { assertNever, type Journey, journeySchema, STEP_ID_PATTERN, type Step, show } from './schema';
+import { assertNever, type Journey, journeySchema, STEP_ID_PATTERN, type Step, type StepOf, show } from './schema';
 import { looseGotos, looseStart, looseSteps, pointerOf, schemaProblems, valueAt } from './schema-problems';
 import { channelsOf, stepMaxSeconds, stepTargets } from './steps';
 import { templateProblems } from './template-problems';
@@ -401,6 +401,7 @@ function problemsOfStep(journey: Journey, id: string, step: Step, env: Validatio
       if (step.paths.filter((p) => 'exit' in p).length > 1) {
         problems.push({ pointer: at('paths'), code: 'bad-split', message: 'a split has at most one holdout path' });
       }
+      problems.push(...optimizeProblems(journey, step, at('optimize')));
       break;
     case 'handoff': {
       const keys = Object.keys(journey.context ?? {});
@@ -431,6 +432,29 @@ function problemsOfStep(journey: Journey, id: string, step: Step, env: Validatio
       break;
     default:
       assertNever(step);
+  }
+  return problems;
+}
+
+/** split.optimize picks a winner by conversion: the journey needs a goal, and two paths to choose from. */
+function optimizeProblems(journey: Journey, step: StepOf<'split'>, pointer: string): Problem[] {
+  if (!step.optimize) return [];
+  const problems: Problem[] = [];
+  if (!journey.goal) {
+    problems.push({
+      pointer,
+      code: 'bad-optimize',
+      message:
+        'split.optimize chooses the path that converts best, so the journey needs a goal; add "goal": {"event": ...}',
+    });
+  }
+  const continuing = step.paths.filter((p) => 'next' in p).length;
+  if (continuing < 2) {
+    problems.push({
+      pointer,
+      code: 'bad-optimize',
+      message: `split.optimize chooses among the paths that continue (not the holdout), so it needs at least two; found ${continuing}`,
+    });
   }
   return problems;
 }
@@ -526,6 +550,13 @@ function durationProblems(journey: Journey): Problem[] {
     noTimeAtAll('/settings/maxDuration', maxDuration, 'maxDuration');
   }
   if (journey.entry?.cooldown) longerThanAYear('/entry/cooldown', journey.entry.cooldown);
+  if (journey.goal?.within) {
+    longerThanAYear('/goal/within', journey.goal.within);
+    noTimeAtAll('/goal/within', journey.goal.within, 'goal.within');
+  }
+  for (const [id, step] of Object.entries(journey.steps))
+    if (step.type === 'split' && step.optimize)
+      longerThanAYear(pointerOf(['steps', id, 'optimize', 'after']), step.optimize.after);
   // With maxDuration the instance ends in time whatever the path; without, the longest path counts.
   if (maxDuration) return problems;
   const memo = new Map<string, number>();

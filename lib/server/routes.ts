@@ -15,7 +15,7 @@ import { parseProfile } from '../core/profile';
 import { listTimeline } from '../core/timeline';
 import { show } from '../journey/schema';
 import { consentHistory, getProfile } from '../store/profiles';
-import { checkQuery, customerIdFilter, customerIdParam, limitParam } from './params';
+import { type Checked, checkQuery, customerIdFilter, customerIdParam, limitParam } from './params';
 import {
   type ApiRequest,
   type ApiResponse,
@@ -25,6 +25,7 @@ import {
   optionsAnswer,
   unsupportedMediaType,
 } from './response';
+import { resultsRoutes } from './results-routes';
 
 export { type ApiRequest, type ApiResponse, errorBody } from './response';
 
@@ -62,13 +63,15 @@ export async function postEvents(deps: Deps, body: unknown): Promise<{ status: n
   return { status: 200, body: { failedCount: results.filter((r) => r.status === 'rejected').length, results } };
 }
 
-/** `id` is the customer id of the path, decoded and checked, on routes under /customers/{id}. */
+/** `id` is the id of the path (`{id}`), decoded and checked: a customer's, or what the route's `param` checks. */
 type Handler = (deps: Deps, req: ApiRequest, id: string) => Promise<ApiResponse>;
 
-interface Route {
+export interface Route {
   method: string;
-  /** Its one capture group, when it has one, is the customer id `{id}`. */
+  /** Its one capture group, when it has one, is the id `{id}`: a customer id unless `param` says. */
   pattern: RegExp;
+  /** How the route decodes and checks its `{id}` (default: a customer id). */
+  param?: (raw: string) => Checked<string>;
   /** How the route is named in messages. */
   name: string;
   handler: Handler;
@@ -210,6 +213,7 @@ const routes: Route[] = [
       body: { ok: true, journeys: deps.catalog.all().map((e) => e.journey.id) },
     }),
   },
+  ...resultsRoutes,
 ];
 
 /** The methods a path takes (with OPTIONS, answered locally), or none when no route has the path. */
@@ -230,7 +234,7 @@ export async function route(deps: Deps, req: ApiRequest, opts: { local: boolean 
   if (!found) return methodNotAllowed(req.method, show(req.path), allowed);
   if (req.body !== undefined && !isJsonContentType(req.contentType)) return unsupportedMediaType(req.contentType);
   const raw = found.pattern.exec(req.path)?.[1];
-  const id = raw === undefined ? undefined : customerIdParam(raw);
+  const id = raw === undefined ? undefined : (found.param ?? customerIdParam)(raw);
   if (id && !id.ok) return id.response;
   const badQuery = found.query && checkQuery(req.query, found.query, `${found.method} ${found.name}`);
   if (badQuery) return badQuery;

@@ -106,6 +106,15 @@ export class ExpressionBuilder {
       .join('.');
   }
 
+  /** A placeholder for a top-level attribute, whatever its name holds (an update's names: dots are not paths). */
+  attribute(name: string): string {
+    const existing = Object.entries(this.names).find(([, v]) => v === name)?.[0];
+    if (existing) return existing;
+    const key = `#a${this.n++}`;
+    this.names[key] = name;
+    return key;
+  }
+
   /** A placeholder for a value. */
   value(v: unknown): string {
     const key = `:v${this.n++}`;

@@ -97,12 +97,13 @@ export class DynamoTable implements Table {
     const sets: string[] = [];
     const removes: string[] = [];
     const adds: string[] = [];
+    // The port's updates change top-level attributes, as the local adapters do: a dot is part of the name.
     for (const [k, v] of Object.entries(changes.set ?? {})) {
-      if (v === undefined) removes.push(b.name(k));
-      else sets.push(`${b.name(k)} = ${b.value(v)}`);
+      if (v === undefined) removes.push(b.attribute(k));
+      else sets.push(`${b.attribute(k)} = ${b.value(v)}`);
     }
-    for (const k of changes.remove ?? []) removes.push(b.name(k));
-    for (const [k, v] of Object.entries(changes.add ?? {})) adds.push(`${b.name(k)} ${b.value(v)}`);
+    for (const k of changes.remove ?? []) removes.push(b.attribute(k));
+    for (const [k, v] of Object.entries(changes.add ?? {})) adds.push(`${b.attribute(k)} ${b.value(v)}`);
     const condition = opts.if ? b.condition(opts.if) : undefined;
     const expression = [
       sets.length ? `SET ${sets.join(', ')}` : '',

@@ -153,6 +153,10 @@ async function callApi(rt: LocalRuntime, events: Envelope[]) {
   );
   for (const part of ['profile', 'consent', 'timeline', 'context'])
     await call('GET', `/customers/${customerId}/${part}`);
+  // Results: the journeys' counters and channel effectiveness.
+  await call('GET', '/journeys');
+  for (const entry of rt.deps.catalog.all()) await call('GET', `/journeys/${entry.journey.id}/results`);
+  await call('GET', '/channels/effectiveness');
   await call('PUT', `/customers/${customerId}/profile`, { customerId, consent: { email: 'opted_in' } });
   const instances = await rt.table.queryAll(`C#${customerId}`, { prefix: 'I#' });
   const running = instances.find((i) => i.status === 'active') ?? instances[0];

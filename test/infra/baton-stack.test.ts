@@ -413,11 +413,12 @@ describe('table access, per function', () => {
   test.each([
     ['ingest', ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], undefined],
     ['api', ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], undefined],
-    ['closed', ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], ['C#*']],
-    ['send', ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], ['C#*', 'M#*']],
-    ['park', ['PutItem'], ['C#*']],
-    ['step', ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], ['C#*']],
-    ['dispatch', ['GetItem', 'PutItem', 'Query'], ['C#*']],
+    // R#: a journey version's results counters; RC: channel effectiveness (lib/results/counters.ts).
+    ['closed', ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], ['C#*', 'R#*']],
+    ['send', ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'], ['C#*', 'M#*', 'R#*', 'RC*']],
+    ['park', ['PutItem', 'UpdateItem'], ['C#*', 'R#*']],
+    ['step', ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], ['C#*', 'R#*']],
+    ['dispatch', ['GetItem', 'PutItem', 'Query', 'UpdateItem'], ['C#*', 'R#*']],
   ] as [FunctionName, string[], string[] | undefined][])(
     '%s may make exactly the table calls its handler makes, in its partitions',
     (name, actions, partitions) => {
@@ -432,6 +433,13 @@ describe('table access, per function', () => {
       );
     },
   );
+
+  test('the API reads results by Query on the table (a journey version, or channel effectiveness), never by Scan', () => {
+    const actions = dynamoStatements('api').flatMap(actionsOf);
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+  });
 
   test.each(FUNCTIONS)('%s may not scan, write in batch, read streams or touch the index', (name) => {
     const statements = statementsOfRole(roleOf(stack.functions[name]));
@@ -575,17 +583,27 @@ test('dispatch may put events on exactly the EventBridge buses configured as des
   }
 });
 
-test('the HTTP API serves the routes of SPEC §5, every method behind IAM, with access logs', () => {
+test('the HTTP API serves the routes of SPEC §5 and §7, every method behind IAM, with access logs', () => {
   const methods = template.findResources('AWS::ApiGateway::Method');
   const routes = Object.values(methods).map(
     (m) => (m as { Properties: { HttpMethod: string; AuthorizationType: string } }).Properties,
   );
-  expect(routes.map((r) => r.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'GET', 'GET', 'GET', 'POST', 'PUT']);
+  expect(routes.map((r) => r.HttpMethod).sort()).toEqual([
+    'DELETE',
+    ...Array(7).fill('GET'), // profile, context, timeline, consent; journeys, journey results, channel effectiveness
+    'POST',
+    'PUT',
+  ]);
   for (const r of routes) expect(r.AuthorizationType).toBe('AWS_IAM');
   const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
     (r) => (r as { Properties: { PathPart: string } }).Properties.PathPart,
   );
-  expect(paths.sort()).toEqual(['consent', 'context', 'customers', 'events', 'profile', 'timeline', '{id}'].sort());
+  expect(paths.sort()).toEqual(
+    [
+      ...['consent', 'context', 'customers', 'events', 'profile', 'timeline', '{id}'],
+      ...['journeys', '{id}', 'results', 'channels', 'effectiveness'],
+    ].sort(),
+  );
   template.hasResourceProperties('AWS::ApiGateway::Stage', {
     AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
     MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false })],

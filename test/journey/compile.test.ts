@@ -61,6 +61,8 @@ describe('compileJourney', () => {
         trigger: '{% $states.input.trigger %}',
         context: '{% $states.input.context %}',
         events: '{% $states.input.events %}',
+        // The entry counted the start step's visit: nothing passed yet (compile-visits.ts).
+        passed: '|',
       },
     });
     expect(asl.States.done).toMatchObject({
@@ -104,10 +106,10 @@ describe('compileJourney', () => {
           match: { orderId: '{% ($v := $context.orderId; $exists($v) ? $v : null) %}' },
         }),
       },
-      Assign: { events: '{% $merge([$events, {"await": $states.result}]) %}' },
+      Assign: { events: '{% $merge([$events, {"await": $states.result}]) %}', passed: '|' },
     });
     expect(s.Catch).toEqual([
-      { ErrorEquals: ['States.Timeout'], Next: 'done' },
+      { ErrorEquals: ['States.Timeout'], Next: 'done', Assign: { passed: '|' } },
       expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: FAILED_STATE }),
     ]);
   });
@@ -184,8 +186,9 @@ describe('compileJourney', () => {
     );
     const asl = compileJourney(looping);
     expect(asl.StartAt).toBe(INIT_STATE);
-    expect(asl.States[INIT_STATE]).toMatchObject({ Type: 'Pass', Next: 'w' });
-    expect(asl.States.w.Assign).toBeUndefined();
+    expect(asl.States[INIT_STATE]).toMatchObject({ Type: 'Pass', Next: 'w', Assign: { passed: null } });
+    // The instance variables come from the init state; the wait only notes its own visit.
+    expect(asl.States.w.Assign).toEqual({ passed: `{% $passed = null ? '|' : $passed & "w|" %}` });
     expectValidAsl(looping);
   });
 

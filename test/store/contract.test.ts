@@ -168,6 +168,13 @@ describe.each(adapters)('$name', (adapter) => {
     expect(await table.get(pk, 'a')).toEqual({ pk, sk: 'a', count: 5 });
   });
 
+  it("updates top-level attributes, also those whose names hold dots (the port's contract)", async () => {
+    const pk = fresh();
+    await table.update(pk, 'a', { set: { 'x.y': 'set' }, add: { 'sent.nudge.email': 2, 'a|b.c|d': 1 } });
+    await table.update(pk, 'a', { add: { 'sent.nudge.email': 1 }, remove: ['x.y'] });
+    expect(await table.get(pk, 'a')).toEqual({ pk, sk: 'a', 'sent.nudge.email': 3, 'a|b.c|d': 1 });
+  });
+
   it('refuses to add to a value that is not a number', async () => {
     const pk = fresh();
     await table.put({ pk, sk: 'a', count: 'three' });
