@@ -28,6 +28,7 @@ import { CountingTable } from '../store/counting-table';
 import { keys } from '../store/keys';
 import { openLocalStore } from '../store/local-store';
 import type { Table } from '../store/port';
+import { EventQueue, type EventQueueOptions } from './event-queue';
 
 const ACCOUNT = '000000000000';
 /** Present from an erasure's first local deletion until its purge of the store's files. */
@@ -52,8 +53,16 @@ export interface LocalRuntime {
   deps: Deps;
   engine: LocalEngine;
   table: Table;
+  /**
+   * The durable queue `baton dev`'s POST /events accepts into (started by whoever serves it:
+   * `events.start()` takes in what a previous run left pending).
+   */
+  events: EventQueue;
+  /** Resolves once every accepted event is processed and the engine has nothing left to advance now. */
+  processed(): Promise<void>;
   /** Publish a journey version: instances in flight finish on the version they started. */
   publish(journey: LoadedJourney): Promise<void>;
+  /** Let the events being processed finish, then close the store (those waiting stay pending in it). */
   close(): Promise<void>;
 }
 
@@ -71,6 +80,8 @@ export interface LocalRuntimeOptions {
   destinations?: DestinationsConfig;
   /** Whether configured webhooks are really called (dev); simulate and tests never touch the network. */
   allowNetwork?: boolean;
+  /** How the event queue processes accepted events (concurrency, backlog bound, retries). */
+  eventQueue?: EventQueueOptions;
 }
 
 /** Locally, configured webhooks are called (when allowed); everything else lands in the dispatch log. */
@@ -155,5 +166,20 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     purgeErased: purge,
   };
   if (await localTable.get(PURGE_PENDING.pk, PURGE_PENDING.sk)) await purge();
-  return { deps, engine, table, publish, close: () => store.close() };
+  const events = new EventQueue(deps, opts.eventQueue);
+  return {
+    deps,
+    engine,
+    table,
+    events,
+    processed: async () => {
+      await events.idle();
+      await engine.idle();
+    },
+    publish,
+    close: async () => {
+      await events.close();
+      await store.close();
+    },
+  };
 }
