@@ -76,6 +76,7 @@ export class EventQueue implements EventIntake {
     this.retryDelaysMs = opts.retryDelaysMs ?? [50, 500];
   }
 
+  /** Events accepted and not yet processed: what `maxWaiting` bounds, and `GET /health` shows. */
   get waiting(): number {
     return this.count;
   }
