@@ -256,6 +256,47 @@ describe("baton dev's event queue", () => {
     expect(await statusOf(rt, 'b-1')).toBe('done');
   });
 
+  it("retries an event whose processing failed, then leaves it pending for the next start while its customer's later events go on", async () => {
+    const [a1, a2, b1] = [event('a-1', 'c-a'), event('a-2', 'c-a'), event('b-1', 'c-b')];
+    const errors: unknown[] = [];
+    rt = await startLocalRuntime({
+      journeys: [journey],
+      clock: new VirtualClock(T0),
+      dataDir: mkdtempSync(join(tmpdir(), 'baton-queue-')),
+      log: { ...quiet, error: (message, extra) => errors.push({ message, ...extra }) },
+      eventQueue: { retryDelaysMs: [0] },
+    });
+    gate = new StartGate(rt, [a1, a2, b1]);
+    await rt.events.start();
+    await rt.events.accept([a1, a2, b1]);
+    const firstTries = [await gate.next(), await gate.next()];
+    // b-1 fails once and is retried: done.
+    firstTries.find((a) => a.eventId === 'b-1')?.fail(new Error('throttled'));
+    (await gate.next()).release();
+    // a-1 fails on every try (two): logged by id only, left pending; a-2 is not held up by it.
+    firstTries.find((a) => a.eventId === 'a-1')?.fail(new Killed());
+    const retry = await gate.next();
+    expect(retry.eventId).toBe('a-1');
+    retry.fail(new Killed());
+    const after = await gate.next();
+    expect(after.eventId).toBe('a-2');
+    after.release();
+    await rt.processed();
+    expect(gate.arrivals).toEqual(['a-1', 'b-1', 'b-1', 'a-1', 'a-2']);
+    expect([await statusOf(rt, 'a-1'), await statusOf(rt, 'a-2'), await statusOf(rt, 'b-1')]).toEqual([
+      'pending',
+      'done',
+      'done',
+    ]);
+    expect(errors).toEqual([
+      {
+        message: 'an accepted event could not be processed; it stays pending until the next start',
+        eventId: 'a-1',
+        error: 'Killed',
+      },
+    ]);
+  });
+
   it('refuses new events with 503 and Retry-After while the queue is full, accepting nothing of them', async () => {
     const [x1, y1, z1] = [event('x-1', 'c-x'), event('y-1', 'c-y'), event('z-1', 'c-z')];
     const { gate, server } = await serve([x1, y1, z1], { maxWaiting: 2 });
