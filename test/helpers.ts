@@ -111,12 +111,17 @@ export function spawnDev(opts: {
   });
 }
 
-/** A local runtime with the HTTP API listening on a free port, for API tests; `stop` closes both. */
+/**
+ * A local runtime with the HTTP API listening on a free port, for API tests, events accepted into
+ * its queue as `baton dev` does (`await rt.processed()` before looking at their effects); `stop`
+ * closes both.
+ */
 export async function serveLocally(journeys: LoadedJourney[], clock: VirtualClock, concurrency?: number) {
   const { startLocalRuntime } = await import('../lib/local/runtime');
   const { listen } = await import('../lib/server/http');
   const rt = await startLocalRuntime({ journeys, clock, concurrency });
-  const local = await listen(rt.deps, 0);
+  await rt.events.start();
+  const local = await listen(rt.deps, 0, rt.events);
   return {
     rt,
     base: `http://127.0.0.1:${local.port}`,
@@ -127,13 +132,18 @@ export async function serveLocally(journeys: LoadedJourney[], clock: VirtualCloc
   };
 }
 
-/** A local server with the hello journey for one test file: started before its tests, stopped after them. */
-export function helloServerForFile(): { base: string; port: number } {
-  const server = { base: '', port: 0 };
+/**
+ * A local server with the hello journey for one test file: started before its tests, stopped after
+ * them. `processed()` waits for the events it accepted to be processed.
+ */
+export function helloServerForFile(): { base: string; port: number; processed(): Promise<void> } {
   let stop: () => Promise<void> = async () => {};
+  let processed: () => Promise<void> = async () => {};
+  const server = { base: '', port: 0, processed: () => processed() };
   beforeAll(async () => {
     const served = await serveLocally([helloJourney()], new VirtualClock(Date.parse('2026-11-20T15:00:00Z')));
     ({ stop } = served);
+    processed = () => served.rt.processed();
     server.base = served.base;
     server.port = Number(new URL(served.base).port);
   });

@@ -32,12 +32,22 @@ export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus>
   const eventKey = keys.event(event.id);
   // One conditional write for a new event (the common case); a known one is read to see how far it got.
   // The record keeps the envelope until the event is done, so that a run cut short can be finished
-  // without a redelivery (finishPendingEvents at `baton dev`'s start).
+  // without a redelivery (by `baton dev`'s event queue at its next start).
   const fresh = await deps.table.put(pendingEventRecord(event, deps.clock.now()), { ifAbsent: true });
   if (!fresh && isSettled(await deps.table.get(eventKey, keys.single))) return 'duplicate';
-  // Not done: new, or a delivery that died half-way (or is running right now). Every step below is
-  // idempotent, so processing it again completes it and never repeats an effect; an event that was
-  // accepted is therefore never lost to a crash.
+  // Not done: new, or a delivery that died half-way (or is running right now). Every step of
+  // processEvent is idempotent, so processing it again completes it and never repeats an effect;
+  // an event that was accepted is therefore never lost to a crash.
+  await processEvent(deps, event);
+  return 'accepted';
+}
+
+/**
+ * Process an event whose record is stored and not done: reserved types, touchpoint, escalations,
+ * waits, goals, entries, then the record is marked done. Idempotent step by step, so a run cut
+ * short is finished by running it again (ingest on a redelivery, `baton dev`'s queue at start).
+ */
+export async function processEvent(deps: Deps, event: Envelope): Promise<void> {
   await applyReserved(deps, event);
   const touchpoint = await recordTouchpoint(deps.table, event, {
     now: deps.clock.now(),
@@ -51,7 +61,6 @@ export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus>
     await enterJourney(deps, entry, event);
   }
   await markEventDone(deps.table, event.id, deps.clock.now());
-  return 'accepted';
 }
 
 const FEEDBACK_RANK: Record<string, number> = {

@@ -4,6 +4,10 @@
  * be finished from the store alone; while pending it sits in the sparse index gsi1, so the
  * unfinished events are found without a scan. Once done it keeps only its id, status and type:
  * enough to answer `duplicate`, and no personal data.
+ *
+ * Two ways in: ingest on AWS writes it `processing` and processes the event at once; `baton dev`
+ * accepts it `pending` into its durable queue (lib/local/event-queue.ts) and processes it behind
+ * the answer. Either way it ends `done`, or `erased` with its customer.
  */
 
 import { createHash } from 'node:crypto';
@@ -21,12 +25,15 @@ export const PENDING_SHARDS = 16;
 
 /**
  * How long a pending event's envelope is kept (its expiresAt: DynamoDB's TTL deletes it; locally
- * the start-up recovery drops it): as long as the ingest dead-letter queue keeps an event that
+ * reads no longer see it, so it is not processed): as long as the ingest dead-letter queue keeps an event that
  * failed (14 days), after which nothing could finish it anyway.
  */
 export const PENDING_TTL_SECONDS = 14 * 24 * 3600;
 
-export type EventStatus = 'processing' | 'done' | 'erased';
+export type EventStatus = 'pending' | 'processing' | 'done' | 'erased';
+
+/** The statuses of an event not finished yet: its record still holds the envelope. */
+const UNFINISHED: EventStatus[] = ['pending', 'processing'];
 
 /** The record written when an event is accepted (a conditional put: only the first delivery writes it). */
 export function pendingEventRecord(event: Envelope, now: number): Item {
@@ -44,12 +51,41 @@ export function pendingEventRecord(event: Envelope, now: number): Item {
   };
 }
 
-/** Mark an event done: its envelope and index entry go; id, status and type stay for dedupe. */
+/**
+ * The record `baton dev` writes when it accepts an event into its queue: `pending`, ordered in the
+ * index by `seq`, the queue's own acceptance counter (the engine clock may be set back between
+ * runs with --reset-clock; the counter never is). Zero-padded, so the sort key orders it.
+ */
+export function queuedEventRecord(event: Envelope, now: number, seq: number): Item {
+  const status: EventStatus = 'pending';
+  return { ...pendingEventRecord(event, now), status, gsi1sk: `${QUEUE_ORDER}${String(seq).padStart(15, '0')}` };
+}
+
+/** Where queued records' sort keys start (after every time-ordered one, which starts with a digit). */
+const QUEUE_ORDER = 'Q#';
+
+/** The acceptance counter of a queued record's sort key, or undefined for one ingest wrote. */
+export function queueSeqOf(order: string): number | undefined {
+  return order.startsWith(QUEUE_ORDER) ? Number(order.slice(QUEUE_ORDER.length)) : undefined;
+}
+
+/** Whether a record is of an event still to be processed: pending or processing, with its envelope. */
+export function isUnfinished(record: Item | undefined): boolean {
+  return UNFINISHED.includes(record?.status as EventStatus) && record?.envelope !== undefined;
+}
+
+/**
+ * Mark an event done: its envelope and index entry go; id, status and type stay for dedupe. One
+ * conditional write from pending or processing, so an event erased meanwhile stays erased.
+ */
 export async function markEventDone(table: Table, eventId: string, now: number): Promise<void> {
   const status: EventStatus = 'done';
-  await table.update(keys.event(eventId), keys.single, {
-    set: { status, doneAt: iso(now), ...WITHOUT_BODY },
-  });
+  await table.update(
+    keys.event(eventId),
+    keys.single,
+    { set: { status, doneAt: iso(now), ...WITHOUT_BODY } },
+    { if: when.in('status', UNFINISHED) },
+  );
 }
 
 /** Whether a known event needs no more processing: done, or erased with its customer. */
@@ -62,15 +98,21 @@ export async function pendingEvents(table: Table): Promise<PendingEvent[]> {
   const shards = Array.from({ length: PENDING_SHARDS }, (_, s) => table.queryIndexAll(keys.pendingEvents(s)));
   const items = (await Promise.all(shards)).flat();
   return items
-    .filter((i) => i.status === 'processing' && i.envelope !== undefined)
+    .filter((i) => isUnfinished(i))
     .sort((a, b) => (String(a.gsi1sk) < String(b.gsi1sk) ? -1 : 1))
-    .map((i) => ({ envelope: i.envelope as Envelope, expiresAt: i.expiresAt as number | undefined }));
+    .map((i) => ({
+      envelope: i.envelope as Envelope,
+      expiresAt: i.expiresAt as number | undefined,
+      order: String(i.gsi1sk),
+    }));
 }
 
 export interface PendingEvent {
   envelope: Envelope;
   /** Seconds since the epoch after which the envelope is no longer kept. */
   expiresAt?: number;
+  /** Its place in acceptance order (the index sort key). */
+  order: string;
 }
 
 /**
@@ -86,16 +128,11 @@ export async function erasePendingEvents(table: Table, customerId: string): Prom
       keys.event(envelope.id),
       keys.single,
       { set: { status, ...WITHOUT_BODY } },
-      { if: when.equals('status', 'processing') },
+      { if: when.in('status', UNFINISHED) },
     );
     if (changed) erased++;
   }
   return erased;
-}
-
-/** Drop a pending event whose envelope is past its time (what DynamoDB's TTL does on AWS). */
-export async function dropExpiredEvent(table: Table, eventId: string): Promise<void> {
-  await table.delete(keys.event(eventId), keys.single, { if: when.equals('status', 'processing') });
 }
 
 /** Attributes that only a pending event has (undefined removes them). */

@@ -1,11 +1,12 @@
 /**
  * `baton dev`: the local engine on the wall clock (optionally faster), data on disk, the HTTP API
- * on 127.0.0.1, and a scheduler that polls the store for due waits. At start it finishes whatever
- * a previous run left half-done: the events it accepted, then the executions it was running.
+ * on 127.0.0.1 answering events once they are stored and processing them right behind (the event
+ * queue), and a scheduler that polls the store for due waits. At start it finishes whatever a
+ * previous run left half-done: the events it accepted, ahead of new ones, and the executions it
+ * was running.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { finishPendingEvents } from '../core/finish-pending';
 import type { Logger } from '../core/ports';
 import type { Profile } from '../core/profile';
 import type { LoadedJourney } from '../journey/load';
@@ -76,9 +77,9 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   if (indexed) opts.log.info('indexed the profiles an earlier version stored, so audiences list them', { indexed });
   const clockStart = await clock.continueFrom(runtime.table, { reset: opts.resetClock });
   clock.keepRenewing((err) => opts.log.error('engine time could not be saved', { error: String(err) }));
-  // Events a crash cut short are finished before anything else happens, in the order they came in.
-  const finished = await finishPendingEvents(runtime.deps);
-  if (finished) opts.log.info('finished events a previous run had accepted and not completed', { events: finished });
+  // Events a previous run accepted and did not finish go first, in the order they came in.
+  const unfinished = await runtime.events.start();
+  if (unfinished) opts.log.info('processing events a previous run accepted and did not finish', { events: unfinished });
   const watcher = opts.workflowsDir ? watchJourneys(runtime, opts.workflowsDir, opts.log) : undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -100,11 +101,12 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   await poll();
   let server: LocalServer;
   try {
-    server = await listen(runtime.deps, opts.port);
+    server = await listen(runtime.deps, opts.port, runtime.events);
   } catch (err) {
     stopped = true;
     clearTimeout(timer);
     watcher?.close();
+    await runtime.events.close();
     await runtime.engine.idle().catch(() => undefined);
     await clock.stop();
     await runtime.close();
@@ -120,8 +122,10 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       stopped = true;
       clearTimeout(timer);
       watcher?.close();
-      // Requests in progress finish before the store closes: an event is never cut short here.
+      // Requests in progress finish before the store closes, and so do the events being
+      // processed; those still waiting stay pending in the store for the next start.
       await server.close();
+      await runtime.events.close();
       await runtime.engine.idle().catch(() => undefined);
       // The time reached is saved last, so the next run continues from exactly there.
       await clock.stop();

@@ -33,6 +33,7 @@ import { keys } from '../store/keys';
 import { openLocalStore } from '../store/local-store';
 import type { Table } from '../store/port';
 import { AUDIENCE_SUBSTITUTION, LOCAL_AUDIENCE_FUNCTION, type LocalAudience, localAudience } from './audience-runtime';
+import { EventQueue, type EventQueueOptions } from './event-queue';
 
 const ACCOUNT = '000000000000';
 /** Present from an erasure's first local deletion until its purge of the store's files. */
@@ -60,10 +61,18 @@ export interface LocalRuntime {
   deps: Deps;
   engine: LocalEngine;
   table: Table;
+  /**
+   * The durable queue `baton dev`'s POST /events accepts into (started by whoever serves it:
+   * `events.start()` takes in what a previous run left pending).
+   */
+  events: EventQueue;
+  /** Resolves once every accepted event is processed and the engine has nothing left to advance now. */
+  processed(): Promise<void>;
   /** Publish a journey version: instances in flight finish on the version they started. */
   publish(journey: LoadedJourney): Promise<void>;
   /** Starts the runs of audience journeys when they are due (the local EventBridge Scheduler). */
   runs: RunStarter;
+  /** Let the events being processed finish, then close the store (those waiting stay pending in it). */
   close(): Promise<void>;
 }
 
@@ -85,6 +94,8 @@ export interface LocalRuntimeOptions {
   allowNetwork?: boolean;
   /** What the runtime sees of the store (both its views); crash tests make it refuse every request from a point on. */
   tableView?: (table: Table) => Table;
+  /** How the event queue processes accepted events (concurrency, backlog bound, retries). */
+  eventQueue?: EventQueueOptions;
 }
 
 /** Locally, configured webhooks are called (when allowed); everything else lands in the dispatch log. */
@@ -187,13 +198,20 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     purgeErased: purge,
   };
   if (await localTable.get(PURGE_PENDING.pk, PURGE_PENDING.sk)) await purge();
+  const events = new EventQueue(deps, opts.eventQueue);
   return {
     deps,
     engine,
     table,
+    events,
+    processed: async () => {
+      await events.idle();
+      await engine.idle();
+    },
     publish,
     runs: audience.starter,
     close: async () => {
+      await events.close();
       await store.close();
       audience?.close();
     },

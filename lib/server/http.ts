@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Deps } from '../core/ports';
 import { consoleRoute } from './console-routes';
+import type { EventIntake } from './intake';
 import { refuseForeign } from './local-origin';
 import { type ApiResponse, errorBody, route } from './routes';
 
@@ -38,7 +39,12 @@ function target(url: string): { path: string; query: URLSearchParams } {
     : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
 }
 
-async function answer(deps: Deps, req: IncomingMessage, text: string): Promise<ApiResponse> {
+async function answer(
+  deps: Deps,
+  req: IncomingMessage,
+  text: string,
+  intake: EventIntake | undefined,
+): Promise<ApiResponse> {
   const refused = refuseForeign(req.headers, req.socket.localPort ?? 0);
   if (refused) return refused;
   const request = {
@@ -48,13 +54,18 @@ async function answer(deps: Deps, req: IncomingMessage, text: string): Promise<A
     contentType: req.headers['content-type'],
   };
   // This server is always local, so the console comes first.
-  return (await consoleRoute(deps, request)) ?? (await route(deps, request, { local: true }));
+  return (await consoleRoute(deps, request)) ?? (await route(deps, request, { local: true, intake }));
 }
 
-/** Handle one request of the local server. */
-export async function handle(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Handle one request of the local server; events go to `intake` when there is one. */
+export async function handle(
+  deps: Deps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  intake?: EventIntake,
+): Promise<void> {
   const body = await readBody(req);
-  const result = body.ok ? await answer(deps, req, body.text) : body.response;
+  const result = body.ok ? await answer(deps, req, body.text, intake) : body.response;
   const text = result.status === 204 ? '' : result.contentType ? String(result.body) : JSON.stringify(result.body);
   res.writeHead(result.status, {
     ...(result.status === 204
@@ -78,11 +89,11 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Listen on 127.0.0.1. */
-export async function listen(deps: Deps, port: number): Promise<LocalServer> {
+/** Listen on 127.0.0.1; POST /events accepts into `intake` (`baton dev`'s queue) when given. */
+export async function listen(deps: Deps, port: number, intake?: EventIntake): Promise<LocalServer> {
   const inFlight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    const handling: Promise<void> = handle(deps, req, res)
+    const handling: Promise<void> = handle(deps, req, res, intake)
       .catch((err) => {
         // The client went away while its body was read: nothing was accepted, nothing to answer.
         deps.log.warn('request abandoned', { error: (err as Error)?.name ?? 'Error' });

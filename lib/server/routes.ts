@@ -6,7 +6,7 @@
 import { listDispatches } from '../channels/dispatch-log';
 import { listOutbox } from '../channels/outbox';
 import { customerContext } from '../core/customer-context';
-import { type FieldError, parseEnvelope } from '../core/envelope';
+import { type Envelope, type FieldError, parseEnvelope } from '../core/envelope';
 import { eraseCustomer } from '../core/erasure';
 import { ingest } from '../core/ingest';
 import type { Deps } from '../core/ports';
@@ -15,6 +15,7 @@ import { parseProfile } from '../core/profile';
 import { listTimeline } from '../core/timeline';
 import { show } from '../journey/schema';
 import { consentHistory, getProfile } from '../store/profiles';
+import { type EventIntake, queueFullAnswer } from './intake';
 import { type Checked, checkQuery, customerIdFilter, customerIdParam, limitParam } from './params';
 import {
   type ApiRequest,
@@ -37,8 +38,12 @@ export interface EntryResult {
   errors?: FieldError[];
 }
 
-/** POST /events: one envelope or an array of at most 500; a bad entry never blocks the good ones. */
-export async function postEvents(deps: Deps, body: unknown): Promise<{ status: number; body: unknown }> {
+/**
+ * POST /events: one envelope or an array of at most 500; a bad entry never blocks the good ones.
+ * With an intake (`baton dev`) the good ones are stored together and processed after the answer;
+ * without one (AWS) each is processed before it.
+ */
+export async function postEvents(deps: Deps, body: unknown, intake?: EventIntake): Promise<ApiResponse> {
   const entries = Array.isArray(body) ? body : [body];
   if (entries.length === 0 || entries.length > MAX_BATCH) {
     return errorBody(
@@ -48,6 +53,7 @@ export async function postEvents(deps: Deps, body: unknown): Promise<{ status: n
     );
   }
   const results: EntryResult[] = [];
+  const good: { at: number; event: Envelope }[] = [];
   for (const entry of entries) {
     const parsed = parseEnvelope(entry, deps.clock.now());
     if (!parsed.ok) {
@@ -58,13 +64,21 @@ export async function postEvents(deps: Deps, body: unknown): Promise<{ status: n
       results.push({ ...(id ? { id } : {}), status: 'rejected', errors: parsed.errors });
       continue;
     }
-    results.push({ id: parsed.event.id, status: await ingest(deps, parsed.event) });
+    good.push({ at: results.length, event: parsed.event });
+    results.push({ id: parsed.event.id, status: 'accepted' });
+  }
+  if (intake && good.length) {
+    const answer = await intake.accept(good.map((g) => g.event));
+    if ('full' in answer) return queueFullAnswer(answer.full);
+    for (const [n, g] of good.entries()) results[g.at].status = answer.statuses[n];
+  } else {
+    for (const g of good) results[g.at].status = await ingest(deps, g.event);
   }
   return { status: 200, body: { failedCount: results.filter((r) => r.status === 'rejected').length, results } };
 }
 
 /** `id` is the id of the path (`{id}`), decoded and checked: a customer's, or what the route's `param` checks. */
-type Handler = (deps: Deps, req: ApiRequest, id: string) => Promise<ApiResponse>;
+type Handler = (deps: Deps, req: ApiRequest, id: string, intake: EventIntake | undefined) => Promise<ApiResponse>;
 
 export interface Route {
   method: string;
@@ -107,9 +121,9 @@ const routes: Route[] = [
     pattern: /^\/events$/,
     name: '/events',
     query: [],
-    handler: async (deps, req) => {
+    handler: async (deps, req, _id, intake) => {
       const body = jsonBody(req);
-      return body.ok ? postEvents(deps, body.value) : body.response;
+      return body.ok ? postEvents(deps, body.value, intake) : body.response;
     },
   },
   {
@@ -198,19 +212,26 @@ const routes: Route[] = [
     pattern: /^\/customers\/([^/]+)$/,
     name: '/customers/{id}',
     query: [],
-    handler: async (deps, _req, id) => ({
-      status: 200,
-      body: { customerId: id, erased: true, ...(await eraseCustomer(deps, id)) },
-    }),
+    handler: async (deps, _req, id, intake) => {
+      // None of the customer's events may be half-processed meanwhile: it would write their data back.
+      const erase = () => eraseCustomer(deps, id);
+      const result = intake ? await intake.exclusive(id, erase) : await erase();
+      return { status: 200, body: { customerId: id, erased: true, ...result } };
+    },
   },
   {
     method: 'GET',
     pattern: /^\/health$/,
     name: '/health',
     query: [],
-    handler: async (deps) => ({
+    handler: async (deps, _req, _id, intake) => ({
       status: 200,
-      body: { ok: true, journeys: deps.catalog.all().map((e) => e.journey.id) },
+      body: {
+        ok: true,
+        journeys: deps.catalog.all().map((e) => e.journey.id),
+        // Locally: events accepted and not yet processed.
+        ...(intake ? { eventsWaiting: intake.waiting } : {}),
+      },
     }),
   },
   ...resultsRoutes,
@@ -223,10 +244,15 @@ export function allowedMethods(path: string, opts: { local: boolean }): string[]
 }
 
 /**
- * Route one request; `local` enables the local-only routes (outbox, dispatch log). Checks come in
- * the order a caller fixes them: the route, the method, the body's type, then each parameter.
+ * Route one request; `local` enables the local-only routes (outbox, dispatch log), `intake` is
+ * `baton dev`'s event queue. Checks come in the order a caller fixes them: the route, the method,
+ * the body's type, then each parameter.
  */
-export async function route(deps: Deps, req: ApiRequest, opts: { local: boolean }): Promise<ApiResponse> {
+export async function route(
+  deps: Deps,
+  req: ApiRequest,
+  opts: { local: boolean; intake?: EventIntake },
+): Promise<ApiResponse> {
   const allowed = allowedMethods(req.path, opts);
   if (!allowed.length) return errorBody(404, 'not-found', `no route ${req.method} ${show(req.path)}`);
   if (req.method === 'OPTIONS' && allowed.includes('OPTIONS')) return optionsAnswer(allowed);
@@ -239,7 +265,7 @@ export async function route(deps: Deps, req: ApiRequest, opts: { local: boolean 
   const badQuery = found.query && checkQuery(req.query, found.query, `${found.method} ${found.name}`);
   if (badQuery) return badQuery;
   try {
-    return await found.handler(deps, req, id?.value ?? '');
+    return await found.handler(deps, req, id?.value ?? '', opts.intake);
   } catch (err) {
     deps.log.error('request failed', {
       method: req.method,

@@ -104,6 +104,7 @@ describe('a consent.updated event', () => {
         { id: 'good', status: 'accepted' },
       ],
     });
+    await rt.processed();
     expect(await consentHistory(rt.table, 'c-bad')).toEqual([
       { at: minutes(0), channel: 'sms', status: 'opted_out', source: 'good' },
     ]);

@@ -90,7 +90,7 @@ describe('POST /events', () => {
       ]),
     });
     const body = (await res.json()) as { failedCount: number; results: unknown[] };
-    await rt.engine.idle();
+    await rt.processed();
     expect(body.failedCount).toBe(2);
     expect(body.results).toEqual([
       {

@@ -2,7 +2,8 @@
  * Crash safety of `baton dev`, for real: a child process is killed with SIGKILL again and again
  * while events arrive and instances wait, then restarted on the same data directory. In the end
  * every accepted event was processed, every instance finished, and no message went out twice —
- * also when the client never sent again an event that a kill cut short.
+ * also when the client never sent again an event that a kill cut short, and when the kill lands
+ * in a load, between events answered `accepted` (stored) and their processing behind the answer.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -11,7 +12,9 @@ import { join } from 'node:path';
 import type { Envelope } from '../../lib/core/envelope';
 import { ingest } from '../../lib/core/ingest';
 import type { StepFunctionsPort } from '../../lib/core/ports';
+import type { Segment } from '../../lib/core/sessions';
 import { WallClock } from '../../lib/engine/clock';
+import { DEFAULT_SESSION_TIMEOUT_SECONDS } from '../../lib/journey/escalation-rules';
 import { startLocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
 import { openLocalStore } from '../../lib/store/local-store';
@@ -218,6 +221,108 @@ describe('baton dev under kill -9', () => {
       }
       const outbox = await store.table.queryAll(keys.outbox);
       for (const c of customers) {
+        expect(outbox.filter((m) => (m.message as { customerId: string }).customerId === c).length).toBeLessThanOrEqual(
+          1,
+        );
+      }
+    } finally {
+      await store.close();
+    }
+  }, 180_000);
+
+  it('processes every event it answered accepted, none twice, when killed in the middle of a load', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'baton-crash-'));
+    let dev = await startDev(dataDir);
+    child = dev.child;
+    const customers = Array.from({ length: 40 }, (_, i) => `c-load-${i}`);
+    for (const c of customers) {
+      await attempt(dev.base, 'PUT', `/customers/${c}/profile`, {
+        email: `${c}@example.com`,
+        consent: { email: 'opted_in' },
+      });
+    }
+    // Per customer a signup (it starts the welcome journey) and nine touchpoints of one session.
+    const events = customers.flatMap((c, k) => [
+      signup(c, `load-signup-${k}`),
+      ...Array.from({ length: 9 }, (_, j) => ({
+        id: `load-view-${k}-${j}`,
+        type: 'page.viewed',
+        customerId: c,
+        channel: j % 2 ? 'app' : 'web',
+        time: new Date().toISOString(),
+        sessionId: `s-load-${k}`,
+      })),
+    ]);
+    // Eight clients send the first 300 one by one. Once a third of all is accepted, the last 100
+    // go as one batch, and the server is killed the moment that batch is answered: in the middle
+    // of the load, with those 100 stored and their processing only begun.
+    const [singles, batch] = [events.slice(0, 300), events.slice(300)];
+    const accepted = new Set<string>();
+    let next = 0;
+    let killed: Promise<void> | undefined;
+    let batchSent = false;
+    const client = async () => {
+      while (next < singles.length && !killed) {
+        if (!batchSent && accepted.size >= events.length / 3) {
+          batchSent = true;
+          const answer = (await attempt(dev.base, 'POST', '/events', batch)) as
+            | { results: { id: string; status: string }[] }
+            | undefined;
+          killed = kill(dev.child);
+          for (const r of answer?.results ?? []) if (r.status === 'accepted') accepted.add(r.id);
+          break;
+        }
+        const e = singles[next++];
+        const answer = (await attempt(dev.base, 'POST', '/events', e)) as { results: { status: string }[] } | undefined;
+        if (answer?.results[0].status === 'accepted') accepted.add(e.id);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, client));
+    await killed;
+    expect(batch.every((e) => accepted.has(e.id))).toBe(true);
+    // No client sends anything again: the restart alone finishes what was accepted.
+    dev = await startDev(dataDir);
+    child = dev.child;
+    expect(dev.output().err).toMatch(/processing events a previous run accepted and did not finish \{"events":\d+\}/);
+    await until(async () => {
+      const health = (await attempt(dev.base, 'GET', '/health')) as { eventsWaiting: number } | undefined;
+      if (health?.eventsWaiting !== 0) return false;
+      // And every welcome instance ran to its end (the wait is one second at x1800).
+      const timelines = await Promise.all(customers.map((c) => attempt(dev.base, 'GET', `/customers/${c}/timeline`)));
+      return timelines.every((t) => {
+        const kinds = ((t as { entries: { kind: string }[] } | undefined)?.entries ?? []).map((e) => e.kind);
+        return kinds.filter((k) => k === 'entered').length === kinds.filter((k) => k === 'exited').length;
+      });
+    });
+    await kill(dev.child);
+    child = undefined;
+
+    const store = await openLocalStore({ path: dataDir });
+    try {
+      const records = await store.table.scanPrefix(keys.event(''));
+      const stored = new Set(records.map((r) => r.pk.slice(keys.event('').length)));
+      // Every event answered accepted is stored, and every stored event is done.
+      for (const id of accepted) expect([id, stored.has(id)]).toEqual([id, true]);
+      expect(records.filter((r) => r.status !== 'done').map((r) => r.pk)).toEqual([]);
+      const outbox = await store.table.queryAll(keys.outbox);
+      for (const [k, c] of customers.entries()) {
+        // Each touchpoint stored is counted in its session exactly once: none lost, none twice.
+        const views = [...stored].filter((id) => id.startsWith(`load-view-${k}-`));
+        const session = await store.table.get(keys.customer(c), keys.session(`s-load-${k}`));
+        const segment = (session?.segments as Record<string, Segment> | undefined)?.[
+          String(DEFAULT_SESSION_TIMEOUT_SECONDS)
+        ];
+        expect([c, segment?.touchpoints ?? 0]).toEqual([c, views.length]);
+        // A signup stored made one instance, run once to its end; its welcome went out at most once.
+        const timeline = (await store.table.queryAll(keys.customer(c), { prefix: keys.timelinePrefix })).map(
+          (i) => (i.entry as { kind: string }).kind,
+        );
+        const runs = stored.has(`load-signup-${k}`) ? 1 : 0;
+        expect([
+          c,
+          timeline.filter((t) => t === 'entered').length,
+          timeline.filter((t) => t === 'exited').length,
+        ]).toEqual([c, runs, runs]);
         expect(outbox.filter((m) => (m.message as { customerId: string }).customerId === c).length).toBeLessThanOrEqual(
           1,
         );

@@ -318,7 +318,7 @@ describe('fuzzed POST /events', () => {
         const customer = fields.find(([k]) => k === 'customerId')?.[1];
         if (m.valid) {
           expect(result).toEqual({ id: fields[0][1], status: 'accepted' });
-          await rt.engine.idle();
+          await rt.processed();
           expect(await timelineKinds(customer as string)).toContain('entered');
         } else {
           expectNamesField(result, m);
@@ -374,7 +374,7 @@ describe('fuzzed POST /events', () => {
           else expect(r.status).toBe(expected[i].status);
         });
         // Nothing accepted is lost: each accepted entry entered the journey, once; rejected ones did nothing.
-        await rt.engine.idle();
+        await rt.processed();
         for (const [i, e] of expected.entries()) {
           if (!e.customer || !/^[\w-]{1,128}$/.test(e.customer)) continue;
           const kinds = await timelineKinds(e.customer);

@@ -34,7 +34,7 @@ async function call(method: string, path: string, body?: unknown) {
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  await rt.engine.idle();
+  await rt.processed();
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
 const cart = (id: string, customerId: string, value: number) => ({
@@ -57,7 +57,8 @@ const cart = (id: string, customerId: string, value: number) => ({
     rt = await startLocalRuntime({ journeys, clock, concurrency: 1 });
     // The audience journeys' schedules are seen from T0 on, as baton dev starting then would.
     await rt.runs.nextAt();
-    const l = await listen(rt.deps, 0);
+    await rt.events.start();
+    const l = await listen(rt.deps, 0, rt.events);
     server = l.server;
     base = `http://127.0.0.1:${l.port}`;
     await call('PUT', '/customers/c-ana/profile', {

@@ -31,7 +31,8 @@ async function call(method: string, path: string, body?: unknown) {
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  await rt.engine.idle();
+  // Accepted events are processed behind the answer: wait for them and what they start.
+  await rt.processed();
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();

@@ -79,7 +79,7 @@ describe('erasure on an on-disk store', () => {
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    await rt.engine.idle();
+    await rt.processed();
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
@@ -126,7 +126,8 @@ describe('erasure on an on-disk store', () => {
   afterAll(() => rt.close());
 
   it('leaves no item with their data and no byte of it in the files; another customer keeps theirs', async () => {
-    const server = await listen(rt.deps, 0);
+    await rt.events.start();
+    const server = await listen(rt.deps, 0, rt.events);
     const base = `http://127.0.0.1:${server.port}`;
     let cutShort: Envelope | undefined;
     try {

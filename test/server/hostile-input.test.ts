@@ -33,6 +33,7 @@ describe('hostile input to the local server', () => {
     const { batch, results } = hostileReservedBatch('c-reserved');
     const a = await send('POST', '/events', JSON.stringify(batch));
     expect(a.json).toEqual({ failedCount: 4, results });
+    await server.processed();
     const history = (await send('GET', '/customers/c-reserved/consent')).json?.history;
     expect(history).toEqual([expect.objectContaining({ channel: 'email', status: 'opted_out' })]);
   });

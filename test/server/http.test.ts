@@ -124,7 +124,7 @@ describe('HTTP API', () => {
       { status: 'rejected', errors: [{ path: '', message: expect.stringContaining('JSON object') }] },
       { id: 'e-1', status: 'duplicate' },
     ]);
-    await rt.engine.idle();
+    await rt.processed();
     const outbox = await call('GET', '/outbox?customerId=c-1');
     expect(outbox.body.messages).toEqual([
       expect.objectContaining({ channel: 'email', to: 'pat@example.com', subject: 'Hello Pat' }),
