@@ -28,6 +28,7 @@ import { CountingTable } from '../store/counting-table';
 import { keys } from '../store/keys';
 import { openLocalStore } from '../store/local-store';
 import type { Table } from '../store/port';
+import { type RetentionRule, retaining } from './backtest-retention';
 
 const ACCOUNT = '000000000000';
 /** Present from an erasure's first local deletion until its purge of the store's files. */
@@ -71,6 +72,8 @@ export interface LocalRuntimeOptions {
   destinations?: DestinationsConfig;
   /** Whether configured webhooks are really called (dev); simulate and tests never touch the network. */
   allowNetwork?: boolean;
+  /** Records kept only for a while (simulate's backtests); everything is kept when absent. */
+  retention?: readonly RetentionRule[];
 }
 
 /** Locally, configured webhooks are called (when allowed); everything else lands in the dispatch log. */
@@ -96,8 +99,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   });
   // The use cases' table (what the Lambdas would read and write on AWS, counted for cost
   // figures), and one for what exists only locally: the engine's checkpoints, outbox, dispatch log.
-  const table = new CountingTable(store.table);
-  const localTable = new CountingTable(store.localTable);
+  const now = () => opts.clock.now();
+  const table = new CountingTable(retaining(store.table, opts.retention ?? [], now));
+  const localTable = new CountingTable(retaining(store.localTable, opts.retention ?? [], now));
   const purge = async () => {
     await store.purge();
     await localTable.delete(PURGE_PENDING.pk, PURGE_PENDING.sk);

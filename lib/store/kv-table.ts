@@ -59,6 +59,8 @@ export abstract class KvTable implements Table {
   protected gate: Promise<void> | undefined;
   /** Whether items are held to DynamoDB's rules (size, depth, numbers); see `localOnly`. */
   protected readonly dynamoRules: boolean = true;
+  /** Whether the adapter decodes a new object on every read (so reads need no copy). */
+  protected readonly freshReads: boolean = false;
 
   /**
    * The same table (same data, same pending writes) for records that exist only locally — the
@@ -79,7 +81,7 @@ export abstract class KvTable implements Table {
 
   /** What a read hands out: a copy, unless this is the local-only view. */
   private out(item: Item): Item {
-    return this.dynamoRules ? copy(item) : item;
+    return this.dynamoRules && !this.freshReads ? copy(item) : item;
   }
 
   constructor(protected readonly now: () => number) {}
@@ -98,13 +100,16 @@ export abstract class KvTable implements Table {
   protected settle(): Promise<void> {
     return Promise.resolve();
   }
+  /** Where the item stored under a key stands in the index (an adapter that knows it without reading the item says so). */
+  protected indexedAt(pk: string, sk: string): { ipk: string; isk: string } | undefined {
+    return indexKey(this.read(pk, sk));
+  }
 
   /** Commit writes with the index changes they make (what each key held before is read here). */
   private write1(writes: KvWrite[]): Promise<void> {
     const index: IndexWrite[] = [];
     for (const w of writes) {
-      const before = this.read(w.pk, w.sk);
-      const old = indexKey(before);
+      const old = this.indexedAt(w.pk, w.sk);
       const next = indexKey(w.item ?? undefined);
       if (old && (!next || old.ipk !== next.ipk || old.isk !== next.isk)) index.push({ ...old, ref: null });
       if (next) index.push({ ...next, ref: { pk: w.pk, sk: w.sk } });
@@ -226,7 +231,7 @@ export abstract class KvTable implements Table {
 const SCAN_PAGE = 500;
 
 /** A deep copy of a stored item: callers may change what they read without changing the store. */
-function copy<T>(value: T): T {
+export function copy<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(copy) as T;
   const out: Record<string, unknown> = {};
@@ -235,7 +240,7 @@ function copy<T>(value: T): T {
 }
 
 /** Where an item stands in the sparse index, if it sets gsi1pk. */
-function indexKey(item: Item | undefined): { ipk: string; isk: string } | undefined {
+export function indexKey(item: Item | undefined): { ipk: string; isk: string } | undefined {
   const ipk = item?.[INDEX_PK];
   if (typeof ipk !== 'string' || !item) return undefined;
   return { ipk, isk: `${String(item[INDEX_SK] ?? '')}\u0000${item.pk}\u0000${item.sk}` };

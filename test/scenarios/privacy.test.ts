@@ -36,6 +36,8 @@ describe.each(scenarios)('scenario %s', (name) => {
       events: readEvents(resolve(spec.events)).events,
       profiles,
       log,
+      // Keep closed executions, which a backtest forgets once closed: every one is scanned.
+      retention: [],
       inspect: async (rt) => {
         const items = [...(await rt.table.scanPrefix('X#')), ...(await rt.table.scanPrefix('TT#'))];
         expect(items.length).toBeGreaterThan(0);
