@@ -32,6 +32,7 @@ export interface RetentionRule {
   keepSeconds: number;
 }
 
+const HOUR = 3600;
 const DAY = 86_400;
 
 export const BACKTEST_RETENTION: readonly RetentionRule[] = [
@@ -79,11 +80,15 @@ class RetainingTable implements Table {
     return this.inner.usage;
   }
 
-  /** The expiry a write gets, unless it sets one of its own. */
+  /**
+   * The expiry a write gets, unless it sets one of its own: at the end of the hour its time is up
+   * in, so that a record rewritten often (a session at each touchpoint) keeps one expiry an hour.
+   */
   private expiry(pk: string, sk: string, attributes: Record<string, unknown>): number | undefined {
     if (typeof attributes[TTL_ATTRIBUTE] === 'number') return undefined;
     const rule = this.rules.find((r) => r.matches(pk, sk, attributes));
-    return rule && Math.ceil(this.now() / 1000) + rule.keepSeconds;
+    if (!rule) return undefined;
+    return Math.ceil((this.now() / 1000 + rule.keepSeconds) / HOUR) * HOUR;
   }
 
   private withExpiry(item: Item): Item {

@@ -49,12 +49,14 @@ export async function checkEventFile(file: string, opts: { onProgress?: PassProg
   let last = Number.NEGATIVE_INFINITY;
   let inOrder = true;
   const onRead = opts.onProgress && ((read: number) => opts.onProgress?.(bytes ? read / bytes : 1));
-  for await (const { value } of jsonlRecords(file, replayedEvent, { onProblems: (p) => problems.add(p), onRead })) {
-    const at = Date.parse(value.time);
-    count++;
-    first = first === undefined ? at : Math.min(first, at);
-    if (at < last) inOrder = false;
-    last = Math.max(last, at);
+  for await (const batch of jsonlRecords(file, replayedEvent, { onProblems: (p) => problems.add(p), onRead })) {
+    for (const { value } of batch) {
+      const at = Date.parse(value.time);
+      count++;
+      first = first === undefined ? at : Math.min(first, at);
+      if (at < last) inOrder = false;
+      last = Math.max(last, at);
+    }
   }
   return { file, problems, count, first, inOrder, array: false };
 }
@@ -76,12 +78,14 @@ async function* streamed(file: string, onProgress: PassProgress | undefined): As
   const bytes = statSync(file).size;
   const onRead = onProgress && ((read: number) => onProgress(bytes ? read / bytes : 1));
   let last = Number.NEGATIVE_INFINITY;
-  for await (const { value, line } of jsonlRecords(file, replayedEvent, { onProblems: changed, onRead })) {
-    const at = Date.parse(value.time);
-    if (at < last)
-      changed([{ file, line: line.number, message: `/time: ${value.time} is earlier than the event before it` }]);
-    last = at;
-    yield value;
+  for await (const batch of jsonlRecords(file, replayedEvent, { onProblems: changed, onRead })) {
+    for (const { value, line } of batch) {
+      const at = Date.parse(value.time);
+      if (at < last)
+        changed([{ file, line: line.number, message: `/time: ${value.time} is earlier than the event before it` }]);
+      last = at;
+      yield value;
+    }
   }
 }
 
@@ -93,13 +97,15 @@ async function* byPosition(checked: CheckedEvents, onProgress: PassProgress | un
   const lengths = new Uint32Array(count);
   const lines = new Uint32Array(count);
   let n = 0;
-  for await (const { value, line } of jsonlRecords(file, replayedEvent, { onProblems: changed })) {
-    if (n === count) changed([{ file, line: line.number, message: 'more events than when the file was checked' }]);
-    times[n] = Date.parse(value.time);
-    offsets[n] = line.offset;
-    lengths[n] = line.bytes;
-    lines[n] = line.number;
-    n++;
+  for await (const batch of jsonlRecords(file, replayedEvent, { onProblems: changed })) {
+    for (const { value, line } of batch) {
+      if (n === count) changed([{ file, line: line.number, message: 'more events than when the file was checked' }]);
+      times[n] = Date.parse(value.time);
+      offsets[n] = line.offset;
+      lengths[n] = line.bytes;
+      lines[n] = line.number;
+      n++;
+    }
   }
   const order = new Uint32Array(n).map((_, i) => i).sort((a, b) => times[a] - times[b] || a - b);
   const reader = new LineReader(file);

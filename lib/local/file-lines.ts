@@ -1,7 +1,8 @@
 /**
  * The lines of a file, read a chunk at a time (never the whole file at once), each with its line
  * number and byte offset, so that a reader can report a problem by line and come back to a line
- * by position.
+ * by position. Lines come in batches, those a chunk completes: a file of a million lines costs a
+ * few thousand awaits, not a million.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 
@@ -20,24 +21,22 @@ export interface FileLine {
 export const CHUNK_BYTES = 64 * 1024;
 
 /**
- * The file's lines in order. `onRead` is told how many bytes have been read so far: at most one
- * chunk beyond the end of the line last handed out.
+ * The file's lines in order, in batches. `onRead` is told how many bytes have been read so far: at
+ * most one chunk beyond the end of the last line handed out.
  */
 export async function* fileLines(
   file: string,
   opts: { chunkBytes?: number; onRead?: (bytesRead: number) => void } = {},
-): AsyncGenerator<FileLine> {
+): AsyncGenerator<FileLine[]> {
   const stream = createReadStream(file, { highWaterMark: opts.chunkBytes ?? CHUNK_BYTES });
   // The start of a line that continues into the next chunk (several chunks, for a long line).
   let pending: Buffer[] = [];
-  let pendingBytes = 0;
   let offset = 0;
   let number = 0;
   let read = 0;
   const line = (buf: Buffer, start: number, end: number): FileLine => {
-    let body = pendingBytes ? Buffer.concat([...pending, buf.subarray(start, end)]) : buf.subarray(start, end);
+    let body = pending.length ? Buffer.concat([...pending, buf.subarray(start, end)]) : buf.subarray(start, end);
     pending = [];
-    pendingBytes = 0;
     const bytes = body.length;
     if (body[body.length - 1] === 0x0d) body = body.subarray(0, body.length - 1);
     const out = { text: body.toString('utf8'), number: ++number, offset, bytes };
@@ -48,18 +47,17 @@ export async function* fileLines(
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       read += chunk.length;
       opts.onRead?.(read);
+      const batch: FileLine[] = [];
       let start = 0;
       for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
-        yield line(chunk, start, nl);
+        batch.push(line(chunk, start, nl));
         start = nl + 1;
       }
-      if (start < chunk.length) {
-        pending.push(chunk.subarray(start));
-        pendingBytes += chunk.length - start;
-      }
+      if (start < chunk.length) pending.push(chunk.subarray(start));
+      if (batch.length) yield batch;
     }
     // The last line, when no line break ends the file.
-    if (pendingBytes) yield line(Buffer.alloc(0), 0, 0);
+    if (pending.length) yield [line(Buffer.alloc(0), 0, 0)];
   } finally {
     stream.destroy();
   }

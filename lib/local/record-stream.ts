@@ -52,19 +52,23 @@ export interface LineRecord<T> {
 }
 
 /**
- * Every record of a JSONL file through `parse`, in file order; blank lines are skipped, and a line
- * that fails goes to `onProblems` instead.
+ * Every record of a JSONL file through `parse`, in file order and in batches (see fileLines);
+ * blank lines are skipped, and a line that fails goes to `onProblems` instead.
  */
 export async function* jsonlRecords<T>(
   file: string,
   parse: RecordParser<T>,
   opts: { onProblems: (problems: InputProblem[]) => void; onRead?: (bytesRead: number) => void },
-): AsyncGenerator<LineRecord<T>> {
-  for await (const line of fileLines(file, { onRead: opts.onRead })) {
-    if (!line.text.trim()) continue;
-    const r = parseLine(file, line.number, line.text, parse);
-    if ('value' in r) yield { value: r.value, line };
-    else opts.onProblems(r.problems);
+): AsyncGenerator<LineRecord<T>[]> {
+  for await (const lines of fileLines(file, { onRead: opts.onRead })) {
+    const batch: LineRecord<T>[] = [];
+    for (const line of lines) {
+      if (!line.text.trim()) continue;
+      const r = parseLine(file, line.number, line.text, parse);
+      if ('value' in r) batch.push({ value: r.value, line });
+      else opts.onProblems(r.problems);
+    }
+    yield batch;
   }
 }
 
@@ -86,7 +90,7 @@ export async function checkProfileFile(file: string): Promise<ProblemList> {
     problems.add(readProfiles(file).problems);
     return problems;
   }
-  for await (const _ of jsonlRecords(file, profileRecord, { onProblems: (p) => problems.add(p) })) {
+  for await (const _batch of jsonlRecords(file, profileRecord, { onProblems: (p) => problems.add(p) })) {
     // Only the problems matter here.
   }
   return problems;
@@ -101,5 +105,5 @@ export async function* profileStream(file: string): AsyncGenerator<Profile> {
   const onProblems = (p: InputProblem[]) => {
     throw new InputChangedError(p);
   };
-  for await (const r of jsonlRecords(file, profileRecord, { onProblems })) yield r.value;
+  for await (const batch of jsonlRecords(file, profileRecord, { onProblems })) for (const r of batch) yield r.value;
 }

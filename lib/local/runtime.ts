@@ -56,6 +56,8 @@ export interface LocalRuntime {
   /** Publish a journey version: instances in flight finish on the version they started. */
   publish(journey: LoadedJourney): Promise<void>;
   close(): Promise<void>;
+  /** How many items the store holds (in memory only). */
+  itemCount?(): number;
 }
 
 export interface LocalRuntimeOptions {
@@ -159,5 +161,5 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     purgeErased: purge,
   };
   if (await localTable.get(PURGE_PENDING.pk, PURGE_PENDING.sk)) await purge();
-  return { deps, engine, table, publish, close: () => store.close() };
+  return { deps, engine, table, publish, close: () => store.close(), itemCount: store.itemCount };
 }

@@ -79,15 +79,24 @@ export abstract class KvTable implements Table {
     return item;
   }
 
-  /** What a read hands out: a copy, unless this is the local-only view. */
+  /** What a read hands out: a copy, unless this is the local-only view (or the adapter decoded it for this read). */
   private out(item: Item): Item {
     return this.dynamoRules && !this.freshReads ? copy(item) : item;
+  }
+
+  /** The item an update wrote, handed out: a copy, unless this is the local-only view. */
+  private written(item: Item): Item {
+    return this.dynamoRules ? copy(item) : item;
   }
 
   constructor(protected readonly now: () => number) {}
 
   /** The item stored under a key (expired or not), as the latest write left it. */
   protected abstract read(pk: string, sk: string): Item | undefined;
+  /** The same, for this table's own checks (conditions, updates): never handed out, so it need not be a copy. */
+  protected peek(pk: string, sk: string): Item | undefined {
+    return this.read(pk, sk);
+  }
   /** At most `limit` items of a partition in the range, in key order (reversed when asked). */
   protected abstract range(pk: string, range: SkRange): Item[];
   /** Items whose partition key starts with `prefix`, from after `afterPk`/`afterSk`, at most `limit`. */
@@ -143,7 +152,7 @@ export abstract class KvTable implements Table {
     this.usage.writes++;
     const checked = this.checked(item);
     const cond = opts.ifAbsent ? ({ itemAbsent: true } as Cond) : opts.if;
-    if (cond && !holds(cond, this.read(item.pk, item.sk))) return false;
+    if (cond && !holds(cond, this.peek(item.pk, item.sk))) return false;
     await this.write1([{ pk: item.pk, sk: item.sk, item: checked }]);
     return true;
   }
@@ -152,18 +161,18 @@ export abstract class KvTable implements Table {
     if (this.gate) await this.gate;
     this.usage.writes++;
     checkKey(pk, sk);
-    const prev = this.read(pk, sk);
+    const prev = this.peek(pk, sk);
     if (opts.if && !holds(opts.if, prev)) return undefined;
     const next = this.checked(applyUpdate(prev, pk, sk, changes));
     await this.write1([{ pk, sk, item: next }]);
-    return this.out(next);
+    return this.written(next);
   }
 
   async delete(pk: string, sk: string, opts: { if?: Cond } = {}): Promise<boolean> {
     if (this.gate) await this.gate;
     this.usage.writes++;
     checkKey(pk, sk);
-    if (opts.if && !holds(opts.if, this.read(pk, sk))) return false;
+    if (opts.if && !holds(opts.if, this.peek(pk, sk))) return false;
     await this.write1([{ pk, sk, item: null }]);
     return true;
   }

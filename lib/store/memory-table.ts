@@ -67,14 +67,16 @@ export class MemoryTable extends KvTable {
     return this.decode(pk, sk, this.stored(pk, sk));
   }
 
+  protected override peek(pk: string, sk: string): Item | undefined {
+    const stored = this.stored(pk, sk);
+    return typeof stored === 'string' ? parsed(pk, sk, stored) : stored;
+  }
+
   /** An item as a read hands it out: parsed from its text, or the object kept (copied for the DynamoDB view, which hands out copies). */
   private decode(pk: string, sk: string, stored: Stored | undefined): Item | undefined {
     if (stored === undefined) return undefined;
-    if (typeof stored !== 'string') return this.dynamoRules ? copy(stored) : stored;
-    const item = JSON.parse(stored) as Item;
-    item.pk = pk;
-    item.sk = sk;
-    return item;
+    if (typeof stored === 'string') return parsed(pk, sk, stored);
+    return this.dynamoRules ? copy(stored) : stored;
   }
 
   protected override indexedAt(pk: string, sk: string): { ipk: string; isk: string } | undefined {
@@ -196,8 +198,8 @@ export class MemoryTable extends KvTable {
       return;
     }
     if (!part.items.delete(sk)) return;
-    part.sorted = part.sorted?.filter((k) => k !== sk);
     if (!part.items.size) this.partitions.delete(pk);
+    else if (part.sorted) part.sorted.splice(sortedIndex(part.sorted, sk), 1);
   }
 
   /** Delete the items (and their index entries) that expired more than SWEEP_AFTER_MS ago. */
@@ -210,10 +212,30 @@ export class MemoryTable extends KvTable {
   }
 }
 
+/** An item from its keys and the JSON text of its other attributes. */
+function parsed(pk: string, sk: string, text: string): Item {
+  const item = JSON.parse(text) as Item;
+  item.pk = pk;
+  item.sk = sk;
+  return item;
+}
+
 /** The JSON text of an item's attributes but its keys. */
 function text(item: Item): string {
   const { pk: _pk, sk: _sk, ...attributes } = item;
   return JSON.stringify(attributes);
+}
+
+/** Where `sk` is in sort keys in UTF-8 order (it is there). */
+function sortedIndex(sorted: string[], sk: string): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareUtf8(sorted[mid], sk) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function partitionOf(entries: [string, Stored][]): Partition {
@@ -221,6 +243,8 @@ function partitionOf(entries: [string, Stored][]): Partition {
   for (const [sk, stored] of entries) p.items.set(sk, stored);
   return p;
 }
+
+const NONE: { pk: string; sk: string }[] = [];
 
 /**
  * The expiry time of every item that has one, and a heap of them by time. An item rewritten with
@@ -247,6 +271,7 @@ class ExpirySchedule {
 
   /** The keys of items whose expiry is at or before `ms`, no longer tracked once returned. */
   due(ms: number): { pk: string; sk: string }[] {
+    if (!this.heap.length || this.heap[0][0] * 1000 > ms) return NONE;
     const out: { pk: string; sk: string }[] = [];
     while (this.heap.length && this.heap[0][0] * 1000 <= ms) {
       const [expiresAt, key] = this.pop();

@@ -18,10 +18,11 @@ test('reads a file many times its chunk a chunk at a time: never more than one c
   let read = 0;
   let most = 0;
   const seen: string[] = [];
-  for await (const line of fileLines(file, { chunkBytes, onRead: (n) => (read = n) })) {
-    seen.push(line.text);
-    // What is held beyond the line just handed out: at most the rest of the chunk it ended in.
-    most = Math.max(most, read - (line.offset + line.bytes));
+  for await (const batch of fileLines(file, { chunkBytes, onRead: (n) => (read = n) })) {
+    for (const line of batch) seen.push(line.text);
+    // What is held beyond the lines just handed out: at most the rest of the chunk they ended in.
+    const last = batch[batch.length - 1];
+    most = Math.max(most, read - (last.offset + last.bytes));
   }
   expect(Buffer.byteLength(text)).toBeGreaterThan(100 * chunkBytes);
   expect(most).toBeLessThanOrEqual(chunkBytes);
@@ -32,7 +33,7 @@ test('numbers every line, keeps byte offsets of multi-byte text, drops CR of CRL
   const long = 'é'.repeat(3000);
   const file = fileOf(`a\r\n\nçà\n${long}\nlast`);
   const got = [];
-  for await (const l of fileLines(file, { chunkBytes: 1024 })) got.push(l);
+  for await (const batch of fileLines(file, { chunkBytes: 1024 })) got.push(...batch);
   expect(got.map((l) => [l.number, l.text])).toEqual([
     [1, 'a'],
     [2, ''],
