@@ -35,9 +35,10 @@ async function measured(args: string[], out: string, dir: string, name: string):
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const sink = createWriteStream(out);
+  const written = new Promise<void>((resolve) => sink.once('close', () => resolve()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   child.stdout.pipe(sink);
-  const code = await new Promise((resolve) => child.once('exit', resolve));
-  await new Promise<void>((resolve) => sink.once('close', () => resolve()));
+  const [code] = await Promise.all([exited, written]);
   const seconds = (performance.now() - t) / 1000;
   if (code !== 0) throw new Error(`${name} exited ${code}`);
   const samples = readFileSync(rssFile, 'utf8')
