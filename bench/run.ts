@@ -1,12 +1,14 @@
 /**
  * `npm run bench` (never part of `npm test`): figures beside a baseline measured in the same run.
  * BENCH_CUSTOMERS sets the engine run's size (default 10,000), BENCH_INGEST_SECONDS the load test's
- * length (default 20), BENCH_PARKED the instances parked for the memory figure (default 100,000).
- * BENCH_AUDIENCE the audience simulated (default 100,000).
- * BENCH_ONLY=engine,ingest,memory,cold,cost,audience runs some of them; BENCH_SEQUENTIAL=1 runs each part alone.
+ * length (default 20), BENCH_PARKED the instances parked for the memory figure (default 100,000),
+ * BENCH_AUDIENCE the audience simulated (default 100,000), BENCH_BACKTEST_EVENTS and
+ * BENCH_BACKTEST_CUSTOMERS the backtest's (default 1,000,000 and 100,000).
+ * BENCH_ONLY=engine,ingest,memory,cold,cost,audience,backtest runs some of them; BENCH_SEQUENTIAL=1 runs each part alone.
  */
 import { cpus } from 'node:os';
 import { audienceRun } from './audience';
+import { backtestAtScale } from './backtest';
 import { coldStart } from './cold-start';
 import { costPerJourney } from './cost';
 import { engineThroughput, type Figure } from './engine-throughput';
@@ -20,12 +22,13 @@ const PARTS: Record<string, () => Promise<Figure[]>> = {
   cold: async () => coldStart(),
   cost: costPerJourney,
   audience: () => audienceRun(Number(process.env.BENCH_AUDIENCE ?? 100_000)),
+  backtest: backtestAtScale,
 };
 
 /**
  * The memory part parks its instances in a child process of its own, on the second core, while the
- * engine and cost parts run here (BENCH_SEQUENTIAL=1 runs it alone); cold start and ingest, which
- * need the whole machine, run after it.
+ * engine and cost parts run here (BENCH_SEQUENTIAL=1 runs it alone); cold start, ingest and the
+ * backtest, which need the whole machine, run after it.
  */
 const BESIDE = ['engine', 'cost'];
 

@@ -14,11 +14,15 @@ import { renderMermaid } from '../lib/journey/graph-mermaid';
 import { graphSvg } from '../lib/journey/graph-svg';
 import { journeyJsonSchema } from '../lib/journey/json-schema';
 import { formatProblems, type LoadedJourney, loadJourneyFile, loadJourneys } from '../lib/journey/load';
+import { BufferedOutput } from '../lib/local/buffered-output';
 import { startDev } from '../lib/local/dev';
 import { devBanner } from '../lib/local/dev-banner';
 import { DataDirInUseError, PortInUseError } from '../lib/local/dev-errors';
-import { type InputProblem, readEvents, readProfiles } from '../lib/local/inputs';
-import { renderFunnel } from '../lib/local/report';
+import { checkEventFile, replayEvents } from '../lib/local/event-file';
+import { type InputProblem, readProfiles } from '../lib/local/inputs';
+import { ProgressLine, progressText } from '../lib/local/progress';
+import { checkProfileFile, profileStream } from '../lib/local/record-stream';
+import { FunnelCounts } from '../lib/local/report';
 import type { LocalRuntime } from '../lib/local/runtime';
 import { simulate } from '../lib/local/simulate';
 import { type ResultsReport, resultsReport } from '../lib/results/report';
@@ -52,8 +56,11 @@ function loadOrFail(paths: string[]): LoadedJourney[] {
   return loaded;
 }
 
-function problemsOrFail(problems: InputProblem[]) {
-  if (problems.length) fail(problems.map((p) => `${p.file}:${p.line}: ${p.message}`));
+/** Problems of input files, one a line; `more` counts those left out of a long list. */
+function problemsOrFail(problems: InputProblem[], more = 0) {
+  const lines = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+  if (more) lines.push(`… and ${more.toLocaleString('en-US')} more problems`);
+  if (lines.length) fail(lines);
 }
 
 function parseUntil(text: string, startMs: number | undefined): number {
@@ -107,29 +114,33 @@ async function runSimulate(paths: string[], values: SimulateOptions): Promise<vo
   const journeys = loadOrFail(paths.map(journeyPath));
   if (!values.events && !journeys.some((l) => l.journey.audience))
     throw new UsageError('--events is required: only audience journeys run without events');
-  const ev = values.events ? readEvents(values.events) : { events: [], problems: [] };
-  const pr = values.profiles ? readProfiles(values.profiles) : { profiles: [], problems: [] };
-  problemsOrFail([...ev.problems, ...pr.problems]);
+  // Long runs show how far they are, on a terminal only (never in piped output).
+  const line = process.stderr.isTTY ? new ProgressLine((t) => process.stderr.write(t)) : undefined;
+  // Every line of both files is checked before anything runs; the run then streams them.
+  const eventsFile = values.events;
+  const events = eventsFile
+    ? await checkEventFile(eventsFile, {
+        onProgress: line && ((f) => line.show(() => `checking ${eventsFile}… ${Math.floor(f * 100)}%`)),
+      })
+    : undefined;
+  const profiles = values.profiles ? await checkProfileFile(values.profiles) : undefined;
+  line?.clear();
+  problemsOrFail(
+    [...(events?.problems.items ?? []), ...(profiles?.items ?? [])],
+    (events?.problems.more ?? 0) + (profiles?.more ?? 0),
+  );
   if (!values.profiles)
     process.stderr.write(
       'note: no --profiles: sends will find no profiles (no address, no consent), so every send is suppressed\n',
     );
   // A duration in --until counts from where the simulation starts: the first event, or an earlier first run.
-  const first = ev.events.reduce<number | undefined>(
-    (m, e) => Math.min(m ?? Number.POSITIVE_INFINITY, Date.parse(e.time)),
-    firstRunAt(journeys.map((l) => l.journey)),
-  );
+  const firstRun = firstRunAt(journeys.map((l) => l.journey));
+  const first = events?.first === undefined ? firstRun : Math.min(events.first, firstRun ?? Number.POSITIVE_INFINITY);
   const until = values.until ? parseUntil(values.until, first) : undefined;
-  // Long runs show where virtual time is, on a terminal only (never in piped output).
-  const tty = process.stderr.isTTY;
-  let shown = 0;
-  const onProgress = tty
-    ? (ms: number) => {
-        if (Date.now() - shown < 200) return;
-        shown = Date.now();
-        process.stderr.write(`\rsimulating… virtual time ${new Date(ms).toISOString()}`);
-      }
-    : undefined;
+  const began = Date.now();
+  let fraction = 0;
+  const out = new BufferedOutput((text) => process.stdout.write(text));
+  const funnel = values.report === 'text' ? new FunnelCounts() : undefined;
   // The json report is read from the results' counters before the run's store closes (the API's code).
   let report: ResultsReport | undefined;
   const inspect =
@@ -141,20 +152,35 @@ async function runSimulate(paths: string[], values: SimulateOptions): Promise<vo
           );
         }
       : undefined;
-  const { lines } = await simulate({
+  const { late } = await simulate({
     journeys,
-    events: ev.events,
-    profiles: pr.profiles,
+    events: events
+      ? replayEvents(events, {
+          onProgress: (f) => {
+            fraction = f;
+          },
+        })
+      : [],
+    profiles: values.profiles ? profileStream(values.profiles) : [],
     until,
-    onProgress,
+    onLine: (l) => {
+      out.write(`${JSON.stringify(l)}\n`);
+      funnel?.add(l);
+    },
+    onProgress:
+      line &&
+      ((virtualMs, n) =>
+        line.show(() => progressText({ fraction, events: n, elapsedMs: Date.now() - began, virtualMs }))),
     inspect,
   }).catch((err: unknown) => {
     throw err instanceof EndlessScheduleError ? new UsageError(err.message) : err;
   });
-  if (tty && shown) process.stderr.write('\r\x1b[K');
-  process.stdout.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-  if (values.report === 'text') process.stdout.write(`\n${renderFunnel(lines)}`);
-  if (report) process.stdout.write(`${JSON.stringify(report)}\n`);
+  line?.clear();
+  if (funnel) out.write(`\n${funnel.render()}`);
+  if (report) out.write(`${JSON.stringify(report)}\n`);
+  out.end();
+  if (late)
+    process.stderr.write(`warn: ${late} lines came after a line with a later time and are printed out of order\n`);
 }
 
 interface DevValues {

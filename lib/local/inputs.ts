@@ -9,63 +9,83 @@ export interface InputProblem {
   message: string;
 }
 
-function jsonRecords(file: string): { line: number; value?: unknown; error?: string }[] {
-  const text = readFileSync(file, 'utf8');
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('[')) {
-    try {
-      return (JSON.parse(text) as unknown[]).map((value, i) => ({ line: i + 1, value }));
-    } catch (err) {
-      return [{ line: 1, error: `not valid JSON: ${(err as Error).message}` }];
-    }
+/** A record's parser: the value, or every field that is wrong. */
+export type RecordParser<T> = (value: unknown) => { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+/** An event of a file replayed in virtual time: each at its own time, so none is ahead of the clock (SPEC §1). */
+export const replayedEvent: RecordParser<Envelope> = (v) => {
+  const r = parseEnvelope(v, 'replay');
+  return r.ok ? { ok: true, value: r.event } : r;
+};
+
+/** A customer profile. */
+export const profileRecord: RecordParser<Profile> = (v) => {
+  const r = parseProfile(v);
+  return r.ok ? { ok: true, value: r.profile } : r;
+};
+
+/** One line of a JSONL file through `parse`: its value, or its problems (one per field). */
+export function parseLine<T>(
+  file: string,
+  line: number,
+  text: string,
+  parse: RecordParser<T>,
+): { value: T } | { problems: InputProblem[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { problems: [{ file, line, message: `not valid JSON: ${(err as Error).message}` }] };
   }
-  const out: { line: number; value?: unknown; error?: string }[] = [];
-  text.split('\n').forEach((raw, i) => {
-    if (!raw.trim()) return;
-    try {
-      out.push({ line: i + 1, value: JSON.parse(raw) });
-    } catch (err) {
-      out.push({ line: i + 1, error: `not valid JSON: ${(err as Error).message}` });
-    }
-  });
-  return out;
+  return parseValue(file, line, json, parse);
 }
 
-/** Every record of a file validated by `parse`; problems by line, naming the field. */
-function readValidated<T>(
+function parseValue<T>(
   file: string,
-  parse: (value: unknown) => { ok: true; value: T } | { ok: false; errors: FieldError[] },
-): { values: T[]; problems: InputProblem[] } {
+  line: number,
+  json: unknown,
+  parse: RecordParser<T>,
+): { value: T } | { problems: InputProblem[] } {
+  const parsed = parse(json);
+  if (parsed.ok) return { value: parsed.value };
+  return { problems: parsed.errors.map((e) => ({ file, line, message: `${e.path || '/'}: ${e.message}` })) };
+}
+
+/** Every record of a file validated by `parse`, read whole; problems by line, naming the field. */
+function readValidated<T>(file: string, parse: RecordParser<T>): { values: T[]; problems: InputProblem[] } {
   const values: T[] = [];
   const problems: InputProblem[] = [];
-  for (const r of jsonRecords(file)) {
-    if (r.error) {
-      problems.push({ file, line: r.line, message: r.error });
-      continue;
+  const add = (r: { value: T } | { problems: InputProblem[] }) => {
+    if ('value' in r) values.push(r.value);
+    else problems.push(...r.problems);
+  };
+  const text = readFileSync(file, 'utf8');
+  if (text.trimStart().startsWith('[')) {
+    let records: unknown[];
+    try {
+      records = JSON.parse(text) as unknown[];
+    } catch (err) {
+      return { values, problems: [{ file, line: 1, message: `not valid JSON: ${(err as Error).message}` }] };
     }
-    const parsed = parse(r.value);
-    if (parsed.ok) values.push(parsed.value);
-    else
-      for (const e of parsed.errors) problems.push({ file, line: r.line, message: `${e.path || '/'}: ${e.message}` });
+    records.forEach((value, i) => {
+      add(parseValue(file, i + 1, value, parse));
+    });
+    return { values, problems };
   }
+  text.split('\n').forEach((raw, i) => {
+    if (raw.trim()) add(parseLine(file, i + 1, raw, parse));
+  });
   return { values, problems };
 }
 
 /** Events of a JSONL file, in file order. */
 export function readEvents(file: string): { events: Envelope[]; problems: InputProblem[] } {
-  const { values, problems } = readValidated(file, (v) => {
-    // Replayed in virtual time, each at its own time: no event is ahead of the clock (SPEC §1).
-    const r = parseEnvelope(v, 'replay');
-    return r.ok ? { ok: true, value: r.event } : r;
-  });
+  const { values, problems } = readValidated(file, replayedEvent);
   return { events: values, problems };
 }
 
 /** Profiles of a JSON array or JSONL file. */
 export function readProfiles(file: string): { profiles: Profile[]; problems: InputProblem[] } {
-  const { values, problems } = readValidated(file, (v) => {
-    const r = parseProfile(v);
-    return r.ok ? { ok: true, value: r.profile } : r;
-  });
+  const { values, problems } = readValidated(file, profileRecord);
   return { profiles: values, problems };
 }

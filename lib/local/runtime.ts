@@ -33,6 +33,7 @@ import { keys } from '../store/keys';
 import { openLocalStore } from '../store/local-store';
 import type { Table } from '../store/port';
 import { AUDIENCE_SUBSTITUTION, LOCAL_AUDIENCE_FUNCTION, type LocalAudience, localAudience } from './audience-runtime';
+import { type RetentionRule, retaining } from './backtest-retention';
 import { EventQueue, type EventQueueOptions } from './event-queue';
 
 const ACCOUNT = '000000000000';
@@ -74,6 +75,8 @@ export interface LocalRuntime {
   runs: RunStarter;
   /** Let the events being processed finish, then close the store (those waiting stay pending in it). */
   close(): Promise<void>;
+  /** How many items the store holds (in memory only). */
+  itemCount?(): number;
 }
 
 export interface LocalRuntimeOptions {
@@ -96,6 +99,8 @@ export interface LocalRuntimeOptions {
   tableView?: (table: Table) => Table;
   /** How the event queue processes accepted events (concurrency, backlog bound, retries). */
   eventQueue?: EventQueueOptions;
+  /** Records kept only for a while (simulate's backtests); everything is kept when absent. */
+  retention?: readonly RetentionRule[];
 }
 
 /** Locally, configured webhooks are called (when allowed); everything else lands in the dispatch log. */
@@ -122,8 +127,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   // The use cases' table (what the Lambdas would read and write on AWS, counted for cost
   // figures), and one for what exists only locally: the engine's checkpoints, outbox, dispatch log.
   const view = opts.tableView ?? ((t: Table) => t);
-  const table = new CountingTable(view(store.table));
-  const localTable = new CountingTable(view(store.localTable));
+  const now = () => opts.clock.now();
+  const table = new CountingTable(retaining(view(store.table), opts.retention ?? [], now));
+  const localTable = new CountingTable(retaining(view(store.localTable), opts.retention ?? [], now));
   const purge = async () => {
     await store.purge();
     await localTable.delete(PURGE_PENDING.pk, PURGE_PENDING.sk);
@@ -215,5 +221,6 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       await store.close();
       audience?.close();
     },
+    itemCount: store.itemCount,
   };
 }

@@ -59,6 +59,8 @@ export abstract class KvTable implements Table {
   protected gate: Promise<void> | undefined;
   /** Whether items are held to DynamoDB's rules (size, depth, numbers); see `localOnly`. */
   protected readonly dynamoRules: boolean = true;
+  /** Whether the adapter decodes a new object on every read (so reads need no copy). */
+  protected readonly freshReads: boolean = false;
 
   /**
    * The same table (same data, same pending writes) for records that exist only locally — the
@@ -77,8 +79,13 @@ export abstract class KvTable implements Table {
     return item;
   }
 
-  /** What a read hands out: a copy, unless this is the local-only view. */
+  /** What a read hands out: a copy, unless this is the local-only view (or the adapter decoded it for this read). */
   private out(item: Item): Item {
+    return this.dynamoRules && !this.freshReads ? copy(item) : item;
+  }
+
+  /** The item an update wrote, handed out: a copy, unless this is the local-only view. */
+  private written(item: Item): Item {
     return this.dynamoRules ? copy(item) : item;
   }
 
@@ -86,6 +93,10 @@ export abstract class KvTable implements Table {
 
   /** The item stored under a key (expired or not), as the latest write left it. */
   protected abstract read(pk: string, sk: string): Item | undefined;
+  /** The same, for this table's own checks (conditions, updates): never handed out, so it need not be a copy. */
+  protected peek(pk: string, sk: string): Item | undefined {
+    return this.read(pk, sk);
+  }
   /** At most `limit` items of a partition in the range, in key order (reversed when asked). */
   protected abstract range(pk: string, range: SkRange): Item[];
   /** Items whose partition key starts with `prefix`, from after `afterPk`/`afterSk`, at most `limit`. */
@@ -98,13 +109,16 @@ export abstract class KvTable implements Table {
   protected settle(): Promise<void> {
     return Promise.resolve();
   }
+  /** Where the item stored under a key stands in the index (an adapter that knows it without reading the item says so). */
+  protected indexedAt(pk: string, sk: string): { ipk: string; isk: string } | undefined {
+    return indexKey(this.read(pk, sk));
+  }
 
   /** Commit writes with the index changes they make (what each key held before is read here). */
   private write1(writes: KvWrite[]): Promise<void> {
     const index: IndexWrite[] = [];
     for (const w of writes) {
-      const before = this.read(w.pk, w.sk);
-      const old = indexKey(before);
+      const old = this.indexedAt(w.pk, w.sk);
       const next = indexKey(w.item ?? undefined);
       if (old && (!next || old.ipk !== next.ipk || old.isk !== next.isk)) index.push({ ...old, ref: null });
       if (next) index.push({ ...next, ref: { pk: w.pk, sk: w.sk } });
@@ -138,7 +152,7 @@ export abstract class KvTable implements Table {
     this.usage.writes++;
     const checked = this.checked(item);
     const cond = opts.ifAbsent ? ({ itemAbsent: true } as Cond) : opts.if;
-    if (cond && !holds(cond, this.read(item.pk, item.sk))) return false;
+    if (cond && !holds(cond, this.peek(item.pk, item.sk))) return false;
     await this.write1([{ pk: item.pk, sk: item.sk, item: checked }]);
     return true;
   }
@@ -147,18 +161,18 @@ export abstract class KvTable implements Table {
     if (this.gate) await this.gate;
     this.usage.writes++;
     checkKey(pk, sk);
-    const prev = this.read(pk, sk);
+    const prev = this.peek(pk, sk);
     if (opts.if && !holds(opts.if, prev)) return undefined;
     const next = this.checked(applyUpdate(prev, pk, sk, changes));
     await this.write1([{ pk, sk, item: next }]);
-    return this.out(next);
+    return this.written(next);
   }
 
   async delete(pk: string, sk: string, opts: { if?: Cond } = {}): Promise<boolean> {
     if (this.gate) await this.gate;
     this.usage.writes++;
     checkKey(pk, sk);
-    if (opts.if && !holds(opts.if, this.read(pk, sk))) return false;
+    if (opts.if && !holds(opts.if, this.peek(pk, sk))) return false;
     await this.write1([{ pk, sk, item: null }]);
     return true;
   }
@@ -226,7 +240,7 @@ export abstract class KvTable implements Table {
 const SCAN_PAGE = 500;
 
 /** A deep copy of a stored item: callers may change what they read without changing the store. */
-function copy<T>(value: T): T {
+export function copy<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(copy) as T;
   const out: Record<string, unknown> = {};
@@ -235,7 +249,7 @@ function copy<T>(value: T): T {
 }
 
 /** Where an item stands in the sparse index, if it sets gsi1pk. */
-function indexKey(item: Item | undefined): { ipk: string; isk: string } | undefined {
+export function indexKey(item: Item | undefined): { ipk: string; isk: string } | undefined {
   const ipk = item?.[INDEX_PK];
   if (typeof ipk !== 'string' || !item) return undefined;
   return { ipk, isk: `${String(item[INDEX_SK] ?? '')}\u0000${item.pk}\u0000${item.sk}` };

@@ -24,6 +24,8 @@ export interface EmbeddedStore {
    */
   purge(): Promise<void>;
   close(): Promise<void>;
+  /** How many items the store holds, expired ones not yet swept included (memory only: what a backtest keeps). */
+  itemCount?(): number;
 }
 
 /** The data dir holds the earlier store's files and was not asked to migrate them. */
@@ -52,7 +54,13 @@ export async function openLocalStore(
   const now = opts.now ?? Date.now;
   if (!opts.path) {
     const table = new MemoryTable(now);
-    return { table, localTable: table.localOnly(), purge: async () => {}, close: async () => {} };
+    return {
+      table,
+      localTable: table.localOnly(),
+      purge: async () => {},
+      close: async () => {},
+      itemCount: () => table.size,
+    };
   }
   const dir = opts.path;
   mkdirSync(dir, { recursive: true });
