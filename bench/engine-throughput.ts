@@ -1,9 +1,12 @@
 /**
  * Engine throughput: `baton simulate` of the workflows/ journeys for N customers (their scenarios'
- * customers copied; every transition checkpointed in dynalite), against aws-local-stepfunctions
+ * customers copied; every transition checkpointed, in the memory store and in LMDB on disk), against aws-local-stepfunctions
  * running as many executions of the cart journey's path as a JSONPath machine with in-process task
  * handlers and zeroed waits (nothing persisted), in the same run.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { simulate } from '../lib/local/simulate';
 import { replicated, workflowScenarios } from './scenarios';
 
@@ -28,14 +31,24 @@ function polyfill(): void {
   };
 }
 
-/** The workflows/ journeys together, their scenarios' customers copied to at least `n`. */
+/**
+ * The workflows/ journeys together, their scenarios' customers copied to at least `n`: in the
+ * memory store (what simulate uses), or durable in an LMDB file in a fresh directory.
+ */
 async function baton(
   n: number,
+  durable = false,
 ): Promise<{ seconds: number; transitions: number; instances: number; customers: number }> {
   const scenarios = workflowScenarios();
   const { events, profiles, customers } = replicated(scenarios, n);
+  const dataDir = durable ? mkdtempSync(join(tmpdir(), 'baton-bench-engine-')) : undefined;
   const t = performance.now();
-  const { lines, usage } = await simulate({ journeys: scenarios.map((s) => s.journey), events, profiles });
+  const { lines, usage } = await simulate({
+    journeys: scenarios.map((s) => s.journey),
+    events,
+    profiles,
+    dataDir,
+  }).finally(() => dataDir && rmSync(dataDir, { recursive: true, force: true }));
   const seconds = (performance.now() - t) / 1000;
   const transitions = usage.engine.executions + usage.engine.transitions;
   return { seconds, transitions, instances: lines.filter((l) => l.kind === 'entered').length, customers };
@@ -111,17 +124,25 @@ async function localStepFunctions(n: number): Promise<{ seconds: number; transit
 /** Run both and return the table rows. */
 export async function engineThroughput(n: number): Promise<Figure[]> {
   const b = await baton(n);
+  const d = await baton(n, true);
   const a = await localStepFunctions(b.instances);
   const rate = (x: number, s: number) => `${Math.round(x / s).toLocaleString('en-US')}/s`;
+  const ratio = (s: number) => `${(a.seconds / s).toFixed(3)}× the baseline`;
   return [
     {
-      name: `engine: workflows/ journeys, ${b.customers.toLocaleString('en-US')} customers`,
+      name: `engine: workflows/ journeys, ${b.customers.toLocaleString('en-US')} customers, memory store`,
       value: `${rate(b.instances, b.seconds)} journeys`,
       baseline: `${rate(a.instances, a.seconds)} journeys`,
-      note: `${b.instances.toLocaleString('en-US')} instances in ${b.seconds.toFixed(0)} s, every transition checkpointed in dynalite; baseline: aws-local-stepfunctions, the cart path in JSONPath, in-process tasks, waits zeroed, nothing kept`,
+      note: `${ratio(b.seconds)} (target 0.25×); ${b.instances.toLocaleString('en-US')} instances in ${b.seconds.toFixed(1)} s, every transition checkpointed; baseline: aws-local-stepfunctions, the cart path in JSONPath, in-process tasks, waits zeroed, nothing kept`,
     },
     {
-      name: 'engine: state transitions',
+      name: 'engine: the same, durable (LMDB on disk)',
+      value: `${rate(d.instances, d.seconds)} journeys`,
+      baseline: `${rate(a.instances, a.seconds)} journeys`,
+      note: `${ratio(d.seconds)} (target 0.1×); ${d.instances.toLocaleString('en-US')} instances in ${d.seconds.toFixed(1)} s`,
+    },
+    {
+      name: 'engine: state transitions, memory store',
       value: rate(b.transitions, b.seconds),
       baseline: rate(a.transitions, a.seconds),
       note: `${(b.transitions / b.instances).toFixed(1)} states entered per journey (baseline 6)`,

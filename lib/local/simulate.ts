@@ -34,6 +34,8 @@ export interface SimulateOptions {
   onProgress?: (ms: number, events: number) => void;
   /** What the run forgets once no line can depend on it (default: BACKTEST_RETENTION; none keeps everything). */
   retention?: readonly RetentionRule[];
+  /** Keep the run's store in an LMDB file in this directory instead of memory (the durable engine's figure). */
+  dataDir?: string;
   /** Where handlers log (default: nowhere). */
   log?: Logger;
   /** Called with the runtime when the run is over, before the store closes (tests look inside). */
@@ -79,6 +81,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     clock,
     concurrency: 1,
     retention: opts.retention ?? BACKTEST_RETENTION,
+    dataDir: opts.dataDir,
     log: opts.log,
     onTimeline: (e) => {
       if (SIMULATE_KINDS.includes(e.kind)) order.add(e);
