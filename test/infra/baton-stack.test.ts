@@ -9,6 +9,7 @@ import { App, type CfnElement, CfnResource, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { TABLE_ACCESS } from '../../lib/aws/table-access';
 import type { DestinationsConfig } from '../../lib/channels/destinations';
 import { PlainTextCredentialError } from '../../lib/channels/header-values';
 import { BatonStack, type FunctionName } from '../../lib/infra/baton-stack';
@@ -407,7 +408,11 @@ describe('table access, per function', () => {
   const tableArn = () => ({ 'Fn::GetAtt': [ref(stack.table), 'Arn'] });
   const keyArn = () => ({ 'Fn::GetAtt': [ref(stack.key), 'Arn'] });
   const dynamoStatements = (name: FunctionName) =>
-    statementsOfRole(roleOf(stack.functions[name])).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    statementsOfRole(roleOf(stack.functions[name])).filter(
+      (s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')) && !JSON.stringify(s.Resource).includes('/index/'),
+    );
+  const indexStatements = (name: FunctionName) =>
+    statementsOfRole(roleOf(stack.functions[name])).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
 
   /** Read from each handler's use cases (test/aws/table-access.test.ts runs them against TABLE_ACCESS). */
   test.each([
@@ -426,7 +431,7 @@ describe('table access, per function', () => {
       expect(statements).toHaveLength(1);
       const [st] = statements as { Action: string[]; Resource: unknown; Condition?: unknown }[];
       expect(actionsOf(st).sort()).toEqual(actions.map((a) => `dynamodb:${a}`));
-      // The table alone: no index (nothing deployed queries gsi1), no stream (the table has none).
+      // The table alone: the index has a statement of its own, and there is no stream (the table has none).
       expect(st.Resource).toEqual(tableArn());
       expect(st.Condition).toEqual(
         partitions ? { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } } : undefined,
@@ -441,7 +446,20 @@ describe('table access, per function', () => {
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
   });
 
-  test.each(FUNCTIONS)('%s may not scan, write in batch, read streams or touch the index', (name) => {
+  /** Read from the use cases that list from the index (test/aws/table-access.test.ts checks them too). */
+  test.each(FUNCTIONS)('%s may query the index only in the partitions it lists from', (name) => {
+    const expected = TABLE_ACCESS[name].index;
+    const statements = indexStatements(name) as { Action: string; Resource: unknown; Condition?: unknown }[];
+    if (!expected) return expect(statements).toEqual([]);
+    expect(statements).toHaveLength(1);
+    expect(actionsOf(statements[0])).toEqual(['dynamodb:Query']);
+    expect(statements[0].Resource).toEqual({ 'Fn::Join': ['', [tableArn(), '/index/gsi1']] });
+    expect(statements[0].Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': expected.partitions.map((p) => `${p}*`) },
+    });
+  });
+
+  test.each(FUNCTIONS)('%s may not scan, write in batch, or read streams', (name) => {
     const statements = statementsOfRole(roleOf(stack.functions[name]));
     const actions = statements.flatMap(actionsOf);
     for (const a of [
@@ -458,7 +476,6 @@ describe('table access, per function', () => {
     ]) {
       expect(actions).not.toContain(a);
     }
-    expect(JSON.stringify(statements)).not.toContain('/index/');
     expect(JSON.stringify(statements)).not.toContain('/stream/');
   });
 
