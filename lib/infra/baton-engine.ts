@@ -15,6 +15,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../aws/config';
@@ -25,11 +26,13 @@ import type { HandlerName } from '../journey/compile';
 import { formatProblems, type LoadedJourney, loadJourneys } from '../journey/load';
 import { channelsOf } from '../journey/steps';
 import { TABLE_KEYS } from '../store/dynamo-table';
+import { AudienceRun } from './audience-run';
 import { BatonApi, type BatonApiThrottle, resolveThrottle } from './baton-api';
 import { BatonFunction, type BatonFunctionProps } from './baton-function';
 import { BatonMonitoring } from './baton-monitoring';
 import { acknowledgeFunctionFindings } from './function-findings';
 import { JourneyStateMachine } from './journey-state-machine';
+import { MEMBER_FILES_PREFIX, memberBucket, segmentAssets } from './member-bucket';
 import { acknowledgeFinding, defaultPolicyOf } from './nag';
 import { grantTableAccess } from './table-grants';
 import { assertNoPlainCredentials, grantSecretReads, secretRefs, secretsExtension } from './webhook-secrets';
@@ -69,14 +72,18 @@ export interface BatonEngineProps {
   encryptionKey?: kms.IKey;
 }
 
-/** A function per file in lambdas/: ingest, closed, and one per task placeholder of compiled documents. */
-export type FunctionName = 'ingest' | 'closed' | 'api' | HandlerName;
+/**
+ * A function per file in lambdas/: ingest, closed, the API, audience (the ops of audience runs), and
+ * one per task placeholder of compiled documents.
+ */
+export type FunctionName = 'ingest' | 'closed' | 'api' | 'audience' | HandlerName;
 
 /** Construct ids are a stable contract: renaming one replaces the function. */
 const FUNCTION_IDS: Record<FunctionName, string> = {
   ingest: 'IngestFunction',
   closed: 'ClosedFunction',
   api: 'ApiFunction',
+  audience: 'AudienceFunction',
   send: 'SendFunction',
   park: 'ParkFunction',
   step: 'StepFunction',
@@ -116,6 +123,12 @@ export class BatonEngine extends Construct {
   readonly api: BatonApi;
   /** By journey id. */
   readonly journeys: Record<string, JourneyStateMachine> = {};
+  /** The runs of each audience journey (state machine and schedule), by journey id. */
+  readonly audienceRuns: Record<string, AudienceRun> = {};
+  /** Where audience runs write their member files. */
+  readonly memberBucket: s3.Bucket;
+  /** Where EventBridge Scheduler puts a run it could not start. */
+  readonly scheduleDeadLetterQueue: sqs.Queue;
   readonly deadLetters: { ingest: IngestBuffer; closed: DeadLetters };
   /** Alarms, their topic and the dashboard. */
   readonly monitoring: BatonMonitoring;
@@ -155,6 +168,7 @@ export class BatonEngine extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.memberBucket = memberBucket(this, 'MemberBucket', this.key);
     (this.table.node.defaultChild as dynamodb.CfnGlobalTable).addPropertyOverride(
       'Replicas.0.SSESpecification.KMSMasterKeyId',
       this.key.keyArn,
@@ -164,7 +178,7 @@ export class BatonEngine extends Construct {
       name: FunctionName,
       timeout: Duration,
       environment: Record<string, string> = {},
-      options: Pick<BatonFunctionProps, 'paramsAndSecrets'> = {},
+      options: Pick<BatonFunctionProps, 'paramsAndSecrets' | 'memorySize'> = {},
     ) =>
       new BatonFunction(this, FUNCTION_IDS[name], {
         projectRoot: props.projectRoot,
@@ -236,7 +250,8 @@ export class BatonEngine extends Construct {
     );
     // POST /events ingests like the bus does, and DELETE /customers/{id} stops instances.
     const api = fn('api', Duration.seconds(29), arns);
-    this.functions = { ingest, closed, api, ...handlers };
+    const audience = this.audienceFunction(fn, arns, loaded);
+    this.functions = { ingest, closed, api, audience, ...handlers };
 
     for (const [name, f] of Object.entries(this.functions) as [FunctionName, BatonFunction][]) {
       grantTableAccess(f, this.table, this.key, TABLE_ACCESS[name]);
@@ -248,6 +263,22 @@ export class BatonEngine extends Construct {
     this.api = new BatonApi(this, 'HttpApi', { handler: api, encryptionKey: this.key, throttle: apiThrottle });
     grantProviders(stack, handlers.send);
     if (!props.sesFromAddress) warnIfEmailUnconfigured(stack, loaded);
+
+    this.scheduleDeadLetterQueue = deadLetterQueue(
+      this,
+      'AudienceScheduleDeadLetterQueue',
+      this.key,
+      'the EventBridge Scheduler schedules that start audience runs',
+    );
+    for (const { journey } of loaded.filter((l) => l.journey.audience)) {
+      this.audienceRuns[journey.id] = new AudienceRun(this, `AudienceRun-${journey.id}`, {
+        journey,
+        audienceFunction: audience,
+        memberBucket: this.memberBucket,
+        deadLetterQueue: this.scheduleDeadLetterQueue,
+        encryptionKey: this.key,
+      });
+    }
 
     this.bus = new events.EventBus(this, 'EventBus');
     this.deadLetters = {
@@ -271,11 +302,13 @@ export class BatonEngine extends Construct {
     this.monitoring = new BatonMonitoring(this, 'Monitoring', {
       functions: this.functions,
       stateMachines: Object.fromEntries(Object.entries(this.journeys).map(([j, m]) => [j, m.stateMachine])),
+      audienceRuns: Object.fromEntries(Object.entries(this.audienceRuns).map(([j, r]) => [j, r.stateMachine])),
       deadLetterQueues: {
         IngestDeadLetterQueue: this.deadLetters.ingest.undelivered,
         IngestFailureQueue: this.deadLetters.ingest.failed,
         ClosedDeadLetterQueue: this.deadLetters.closed.undelivered,
         ClosedFailureQueue: this.deadLetters.closed.failed,
+        AudienceScheduleDeadLetterQueue: this.scheduleDeadLetterQueue,
       },
       encryptionKey: this.key,
       alarmEmail: props.alarmEmail,
@@ -287,6 +320,65 @@ export class BatonEngine extends Construct {
         wildcardResource: name === 'send' ? SMS_PUBLISH : undefined,
       });
     }
+    acknowledgeMemberWrites(audience, this.memberBucket);
+  }
+
+  /**
+   * The audience function: list and enter for every audience run. It writes member files under
+   * `runs/` of the member bucket, reads the file segments deployed as assets, and starts members'
+   * instances on the audience journeys' live aliases only. A list of millions of members takes
+   * minutes and holds their ids: the longest timeout Lambda has, and memory to match.
+   */
+  private audienceFunction(
+    fn: (
+      name: FunctionName,
+      timeout: Duration,
+      environment?: Record<string, string>,
+      options?: Pick<BatonFunctionProps, 'memorySize'>,
+    ) => BatonFunction,
+    arns: Record<string, string>,
+    loaded: LoadedJourney[],
+  ): BatonFunction {
+    const audiences = loaded.filter((l) => l.journey.audience);
+    const segments = segmentAssets(this, audiences);
+    const audience = fn(
+      'audience',
+      Duration.minutes(15),
+      {
+        ...arns,
+        [ENV.memberBucket]: this.memberBucket.bucketName,
+        [ENV.segmentObjects]: Stack.of(this).toJsonString(segments.objects),
+      },
+      { memorySize: 1024 },
+    );
+    audience.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.memberBucket.arnForObjects(`${MEMBER_FILES_PREFIX}*`)],
+      }),
+    );
+    audience.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    if (segments.assets.length) {
+      audience.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: segments.assets.map(
+            (a) => `arn:${Stack.of(this).partition}:s3:::${a.s3BucketName}/${a.s3ObjectKey}`,
+          ),
+        }),
+      );
+    }
+    const aliases = audiences.map((l) => this.journeys[l.journey.id].liveArn);
+    if (aliases.length) {
+      iam.Grant.addToPrincipal({ grantee: audience, actions: ['states:StartExecution'], resourceArns: aliases });
+    }
+    return audience;
   }
 
   /**
@@ -401,6 +493,17 @@ function dataKey(scope: Construct): kms.Key {
     }),
   );
   return key;
+}
+
+/** The audience function's one wildcard beyond every function's: the member files it names per run. */
+function acknowledgeMemberWrites(audience: lambda.Function, bucket: s3.Bucket): void {
+  if (!audience.role) throw new Error('the audience function has no role');
+  const logicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+  acknowledgeFinding(
+    defaultPolicyOf(audience.role),
+    `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${MEMBER_FILES_PREFIX}*]`,
+    "The audience function writes each run's member files, named per run at run time, under the member bucket's runs/ prefix only",
+  );
 }
 
 function loadWorkflows(dir: string): LoadedJourney[] {
