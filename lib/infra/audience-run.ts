@@ -36,6 +36,8 @@ export interface AudienceRunProps {
   encryptionKey: kms.IKey;
   /** Retention of the execution log. @default one month */
   logRetention?: logs.RetentionDays;
+  /** The time of the synth, in ms: runs before it are not scheduled. */
+  now: number;
 }
 
 /**
@@ -51,20 +53,21 @@ export class AudienceRun extends Construct {
   readonly stateMachine: sfn.StateMachine;
   /** The version the schedule starts: a journey's runs go on the version that was deployed with it. */
   readonly version: sfn.CfnStateMachineVersion;
-  readonly schedule: scheduler.CfnSchedule;
-  /** What Scheduler is given of the journey's schedule. */
-  readonly runSchedule: RunSchedule;
+  /** The schedule starting the runs ahead; none when every run is past (the machine stays, for redrives). */
+  readonly schedule?: scheduler.CfnSchedule;
+  /** What Scheduler is given of the journey's schedule; undefined when every run is past. */
+  readonly runSchedule?: RunSchedule;
   /** The deployed document, before substitution: byte for byte what `baton compile --run` prints. */
   readonly definition: string;
   /** The role Scheduler starts runs with: StartExecution on this version, and the dead-letter queue. */
-  readonly schedulerRole: iam.Role;
+  readonly schedulerRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: AudienceRunProps) {
     super(scope, id);
     const { journey } = props;
     const stack = Stack.of(this);
     // Checked before anything is built: a schedule Scheduler cannot keep fails the synth.
-    this.runSchedule = runSchedule(journey);
+    this.runSchedule = runSchedule(journey, props.now);
     this.definition = renderAsl(compileRun(journey));
     const unknown = placeholdersIn(this.definition).filter((p) => p !== AUDIENCE_PLACEHOLDER);
     if (unknown.length) throw new Error(`the runs of ${journey.id} compile to placeholders ${unknown.join(', ')}`);
@@ -128,20 +131,31 @@ export class AudienceRun extends Construct {
     // Runs in flight finish on the document they started with.
     this.version.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
-    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+    if (this.runSchedule) {
+      this.schedulerRole = this.scheduleRuns(this.runSchedule, props);
+      this.schedule = this.node.findChild('Schedule') as scheduler.CfnSchedule;
+    }
+    this.acknowledgeFindings(journey.id, props);
+  }
+
+  /** The schedule and its role; returns the role. */
+  private scheduleRuns(s: RunSchedule, props: AudienceRunProps): iam.Role {
+    const { journey } = props;
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
       description: `EventBridge Scheduler starts the runs of ${journey.id}`,
     });
-    this.schedulerRole.addToPolicy(
+    role.addToPolicy(
       new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.version.attrArn] }),
     );
     // Exactly what a dead-lettered start needs of the encrypted queue (CDK's queue grant adds wildcards).
-    this.schedulerRole.addToPolicy(
+    role.addToPolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
     );
-    this.schedulerRole.addToPolicy(
+    role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [props.encryptionKey.keyArn],
@@ -149,8 +163,7 @@ export class AudienceRun extends Construct {
       }),
     );
 
-    const s = this.runSchedule;
-    this.schedule = new scheduler.CfnSchedule(this, 'Schedule', {
+    new scheduler.CfnSchedule(this, 'Schedule', {
       description: `Runs of audience journey ${journey.id} v${journey.version}`,
       scheduleExpression: s.expression,
       scheduleExpressionTimezone: s.timezone,
@@ -160,13 +173,13 @@ export class AudienceRun extends Construct {
       state: 'ENABLED',
       target: {
         arn: this.version.attrArn,
-        roleArn: this.schedulerRole.roleArn,
+        roleArn: role.roleArn,
         input: JSON.stringify({ scheduledTime: SCHEDULED_TIME }),
         retryPolicy: SCHEDULER_RETRY,
         deadLetterConfig: { arn: props.deadLetterQueue.queueArn },
       },
     });
-    this.acknowledgeFindings(journey.id, props);
+    return role;
   }
 
   private acknowledgeFindings(id: string, props: AudienceRunProps): void {

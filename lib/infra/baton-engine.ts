@@ -65,6 +65,12 @@ export interface BatonEngineProps {
   /** Where alarms are mailed. @default alarms go to the topic only */
   alarmEmail?: string;
   /**
+   * The time audience schedules are worked out as of, in ms: runs already past are not scheduled
+   * (EventBridge Scheduler refuses start and end dates in the past).
+   * @default the time of the synth
+   */
+  now?: number;
+  /**
    * The key for the table, the queues, the log groups and the alarm topic; its policy must let
    * CloudWatch Logs, EventBridge and CloudWatch use it (as the default key's does).
    * @default a new customer-managed key, rotated yearly, retained on stack deletion
@@ -277,6 +283,7 @@ export class BatonEngine extends Construct {
         memberBucket: this.memberBucket,
         deadLetterQueue: this.scheduleDeadLetterQueue,
         encryptionKey: this.key,
+        now: props.now ?? Date.now(),
       });
     }
 

@@ -20,7 +20,7 @@ export interface RunSchedule {
   expression: string;
   /** ScheduleExpressionTimezone: UTC, or UTC+14 for localTime. */
   timezone: string;
-  /** The first run's instant (a cron fires from here on). */
+  /** The first run's instant (a cron fires from here on), while it is ahead (see START_MARGIN_MS). */
   startDate?: string;
   /** Just after the last run's instant, when the schedule has an end: Scheduler fires before EndDate only. */
   endDate?: string;
@@ -36,14 +36,25 @@ export class UnschedulableError extends Error {
   }
 }
 
+/**
+ * Scheduler refuses a StartDate more than minutes in the past, so one is given only while the first
+ * run is this far ahead of the synth, leaving the deployment that long. Without one, a cron fires
+ * from its creation on, and only at run instants: the instant a repeat (an hour at least) before
+ * the first run is then already past.
+ */
+const START_MARGIN_MS = 30 * 60_000;
+
 /** Runs beyond this many are not looked for an end: a schedule this long is refused. */
 const MAX_RUNS = 100_000;
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 const ALLOWED_REPEATS =
   'allowed are PT<n>H with n dividing 24, P1D, P7D (or P1W), P1M from a day up to the 28th, and P1Y from a day other than 29 February';
 
-/** The Scheduler form of an audience journey's schedule. */
-export function runSchedule(journey: Journey): RunSchedule {
+/**
+ * The Scheduler form of an audience journey's schedule, as of `now` (the synth); undefined when
+ * every run is already past (Scheduler would refuse its dates, and nothing is left to start).
+ */
+export function runSchedule(journey: Journey, now: number): RunSchedule | undefined {
   const schedule = journey.audience?.schedule;
   if (!schedule) throw new TypeError(`journey ${journey.id} has no audience schedule`);
   const zone = journey.settings?.timezone ?? 'UTC';
@@ -56,7 +67,7 @@ export function runSchedule(journey: Journey): RunSchedule {
   const wall = new Date(first.earliest + offset);
   const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   if (!schedule.repeat) {
-    return { expression: `at(${formatWall(wallOf(wall))})`, timezone };
+    return first.earliest < now ? undefined : { expression: `at(${formatWall(wallOf(wall))})`, timezone };
   }
   if (wall.getUTCSeconds() !== 0) {
     throw new UnschedulableError(journey.id, 'start', schedule.start, 'a repeating start must be on a whole minute');
@@ -78,9 +89,15 @@ export function runSchedule(journey: Journey): RunSchedule {
       }
       last = run;
     }
+    if (last.earliest < now) return undefined;
     endDate = at(last.earliest + 1000);
   }
-  return { expression: cron, timezone, startDate: at(first.earliest), ...(endDate ? { endDate } : {}) };
+  return {
+    expression: cron,
+    timezone,
+    ...(first.earliest > now + START_MARGIN_MS ? { startDate: at(first.earliest) } : {}),
+    ...(endDate ? { endDate } : {}),
+  };
 }
 
 function wallOf(d: Date) {

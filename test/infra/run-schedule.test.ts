@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import jsonata from 'jsonata';
 import { runAtExpression } from '../../lib/audience/compile-run';
 import { formatInstant, runOf } from '../../lib/audience/schedule';
-import { runSchedule, UnschedulableError } from '../../lib/infra/run-schedule';
+import { type RunSchedule, runSchedule, UnschedulableError } from '../../lib/infra/run-schedule';
 import type { Journey } from '../../lib/journey/schema';
 import { loadValid, ROOT } from '../helpers';
 
@@ -31,11 +31,14 @@ function cronMatches(expression: string, offsetMs: number, ms: number): boolean 
   );
 }
 
-/** Every instant a schedule fires, minute by minute from its start date to its end date. */
-function fires(s: ReturnType<typeof runSchedule>): number[] {
+/** A synth before every schedule here starts. */
+const BEFORE = Date.parse('2025-01-01T00:00:00Z');
+
+/** Every instant a schedule fires, minute by minute from its start date (or its creation, `from`) to its end date. */
+function fires(s: RunSchedule, from: number): number[] {
   const out: number[] = [];
   const end = Date.parse(s.endDate!);
-  for (let t = Date.parse(s.startDate!); t < end; t += 60_000) {
+  for (let t = s.startDate ? Date.parse(s.startDate) : Math.ceil(from / 60_000) * 60_000; t < end; t += 60_000) {
     if (cronMatches(s.expression, OFFSETS[s.timezone], t)) out.push(t);
   }
   return out;
@@ -86,17 +89,17 @@ const REPEATING: [string, Journey][] = [
 test.each(REPEATING)(
   '%s: Scheduler fires at each run, and only then, and runAt reads back as the run starter gives it',
   async (_name, j) => {
-    const s = runSchedule(j);
+    const s = runSchedule(j, BEFORE)!;
     const expected = runs(j);
 
     expect(expected.length).toBeGreaterThan(1);
-    expect(fires(s)).toEqual(expected.map((r) => r.earliest));
+    expect(fires(s, BEFORE)).toEqual(expected.map((r) => r.earliest));
     for (const run of expected) expect(await runAtFrom(j, formatInstant(run.earliest))).toBe(run.runAt);
   },
 );
 
 test('the weekly newsletter fires Mondays at 09:00 in UTC+14, from its first run to its last', () => {
-  const s = runSchedule(loadValid(join(ROOT, 'workflows', 'weekly-newsletter.json')).journey);
+  const s = runSchedule(loadValid(join(ROOT, 'workflows', 'weekly-newsletter.json')).journey, BEFORE);
   expect(s).toEqual({
     expression: 'cron(0 9 ? * MON *)',
     timezone: 'Etc/GMT-14',
@@ -117,30 +120,54 @@ test.each([
     '2026-11-30T19:00:00Z',
   ],
 ])('a %s run once is one at() in its zone, and its runAt reads back', async (_n, j, expression, timezone, fired) => {
-  expect(runSchedule(j)).toEqual({ expression, timezone });
+  expect(runSchedule(j, BEFORE)).toEqual({ expression, timezone });
   expect(await runAtFrom(j, fired)).toBe(runs(j)[0].runAt);
 });
 
-test('a run given its runAt by name keeps it', async () => {
-  const j = journey({ start: '2026-12-01T09:00:00', localTime: true });
-  const expr = jsonata(runAtExpression(true));
-  expect(await expr.evaluate({}, { states: { input: { runAt: '2026-12-01T09:00:00' } } })).toBe('2026-12-01T09:00:00');
-  expect(j.audience?.schedule.localTime).toBe(true);
+test.each([true, false])('a run given its runAt by name keeps it (localTime %s)', async (localTime) => {
+  const expr = jsonata(runAtExpression(localTime));
+  const input = { runAt: '2026-12-01T09:00:00', scheduledTime: '2026-12-24T00:00:00Z' };
+  expect(await expr.evaluate({}, { states: { input } })).toBe('2026-12-01T09:00:00');
 });
 
-test.each([
-  ['P3D', 'start'],
-  ['PT5H', 'start'],
-  ['P2W', 'start'],
-])('a repeat of %s is refused with the field, the value and what is allowed', (repeat) => {
-  const j = journey({ start: '2026-12-01T09:00:00Z', repeat, end: '2027-01-01T00:00:00Z' });
-  expect(() => runSchedule(j)).toThrow(UnschedulableError);
-  expect(() => runSchedule(j)).toThrow(
-    `journey j: audience.schedule.repeat "${repeat}" cannot be scheduled on AWS: allowed are PT<n>H with n dividing 24`,
+test('deployed after its first run, a schedule has no start date (Scheduler refuses past ones) and fires on the runs ahead only', () => {
+  const j = loadValid(join(ROOT, 'workflows', 'weekly-newsletter.json')).journey;
+  const now = Date.parse('2026-11-24T09:00:00Z');
+  const s = runSchedule(j, now)!;
+  expect(s.startDate).toBeUndefined();
+  expect(s.endDate).toBe('2026-12-27T19:00:01Z');
+  expect(fires(s, now)).toEqual(
+    runs(j)
+      .filter((r) => r.earliest >= now)
+      .map((r) => r.earliest),
   );
 });
 
+test('a start less than half an hour ahead is left out as well: the deployment may end after it', () => {
+  const j = journey({ start: '2026-12-01T09:00:00Z', repeat: 'P1D', end: '2026-12-10T00:00:00Z' });
+  expect(runSchedule(j, Date.parse('2026-12-01T08:45:00Z'))?.startDate).toBeUndefined();
+  expect(runSchedule(j, Date.parse('2026-12-01T08:00:00Z'))?.startDate).toBe('2026-12-01T09:00:00Z');
+});
+
+test.each([
+  ['once', journey({ start: '2026-12-03T16:00:00Z' })],
+  ['repeating until an end', journey({ start: '2026-10-01T09:00:00Z', repeat: 'P7D', end: '2026-11-01T00:00:00Z' })],
+])('a schedule %s whose runs are all past has no schedule on AWS', (_n, j) => {
+  expect(runSchedule(j, Date.parse('2026-12-24T00:00:00Z'))).toBeUndefined();
+});
+
+test.each(['P3D', 'PT5H', 'P2W'])(
+  'a repeat of %s is refused with the field, the value and what is allowed',
+  (repeat) => {
+    const j = journey({ start: '2026-12-01T09:00:00Z', repeat, end: '2027-01-01T00:00:00Z' });
+    expect(() => runSchedule(j, BEFORE)).toThrow(UnschedulableError);
+    expect(() => runSchedule(j, BEFORE)).toThrow(
+      `journey j: audience.schedule.repeat "${repeat}" cannot be scheduled on AWS: allowed are PT<n>H with n dividing 24`,
+    );
+  },
+);
+
 test('a monthly repeat from the 31st is refused: cron would skip the short months Baton runs on their last day', () => {
   const j = journey({ start: '2026-01-31T09:00:00Z', repeat: 'P1M', end: '2026-12-01T00:00:00Z' });
-  expect(() => runSchedule(j)).toThrow('audience.schedule.repeat "P1M"');
+  expect(() => runSchedule(j, BEFORE)).toThrow('audience.schedule.repeat "P1M"');
 });
