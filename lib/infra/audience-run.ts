@@ -132,14 +132,15 @@ export class AudienceRun extends Construct {
     this.version.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     if (this.runSchedule) {
-      this.schedulerRole = this.scheduleRuns(this.runSchedule, props);
-      this.schedule = this.node.findChild('Schedule') as scheduler.CfnSchedule;
+      const { role, schedule } = this.scheduleRuns(this.runSchedule, props);
+      this.schedulerRole = role;
+      this.schedule = schedule;
     }
     this.acknowledgeFindings(journey.id, props);
   }
 
-  /** The schedule and its role; returns the role. */
-  private scheduleRuns(s: RunSchedule, props: AudienceRunProps): iam.Role {
+  /** The schedule that starts this version's runs, and the role it starts them with. */
+  private scheduleRuns(s: RunSchedule, props: AudienceRunProps): { role: iam.Role; schedule: scheduler.CfnSchedule } {
     const { journey } = props;
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'SchedulerRole', {
@@ -163,7 +164,7 @@ export class AudienceRun extends Construct {
       }),
     );
 
-    new scheduler.CfnSchedule(this, 'Schedule', {
+    const schedule = new scheduler.CfnSchedule(this, 'Schedule', {
       description: `Runs of audience journey ${journey.id} v${journey.version}`,
       scheduleExpression: s.expression,
       scheduleExpressionTimezone: s.timezone,
@@ -179,7 +180,7 @@ export class AudienceRun extends Construct {
         deadLetterConfig: { arn: props.deadLetterQueue.queueArn },
       },
     });
-    return role;
+    return { role, schedule };
   }
 
   private acknowledgeFindings(id: string, props: AudienceRunProps): void {

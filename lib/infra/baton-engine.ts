@@ -32,7 +32,7 @@ import { BatonFunction, type BatonFunctionProps } from './baton-function';
 import { BatonMonitoring } from './baton-monitoring';
 import { acknowledgeFunctionFindings } from './function-findings';
 import { JourneyStateMachine } from './journey-state-machine';
-import { MEMBER_FILES_PREFIX, memberBucket, segmentAssets } from './member-bucket';
+import { acknowledgeMemberWrites, grantMemberFiles, memberBucket, segmentAssets } from './member-bucket';
 import { acknowledgeFinding, defaultPolicyOf } from './nag';
 import { grantTableAccess } from './table-grants';
 import { assertNoPlainCredentials, grantSecretReads, secretRefs, secretsExtension } from './webhook-secrets';
@@ -358,29 +358,7 @@ export class BatonEngine extends Construct {
       },
       { memorySize: 1024 },
     );
-    audience.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: [this.memberBucket.arnForObjects(`${MEMBER_FILES_PREFIX}*`)],
-      }),
-    );
-    audience.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:GenerateDataKey'],
-        resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
-      }),
-    );
-    if (segments.assets.length) {
-      audience.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['s3:GetObject'],
-          resources: segments.assets.map(
-            (a) => `arn:${Stack.of(this).partition}:s3:::${a.s3BucketName}/${a.s3ObjectKey}`,
-          ),
-        }),
-      );
-    }
+    grantMemberFiles(audience, this.memberBucket, this.key, segments.assets);
     const aliases = audiences.map((l) => this.journeys[l.journey.id].liveArn);
     if (aliases.length) {
       iam.Grant.addToPrincipal({ grantee: audience, actions: ['states:StartExecution'], resourceArns: aliases });
@@ -500,17 +478,6 @@ function dataKey(scope: Construct): kms.Key {
     }),
   );
   return key;
-}
-
-/** The audience function's one wildcard beyond every function's: the member files it names per run. */
-function acknowledgeMemberWrites(audience: lambda.Function, bucket: s3.Bucket): void {
-  if (!audience.role) throw new Error('the audience function has no role');
-  const logicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
-  acknowledgeFinding(
-    defaultPolicyOf(audience.role),
-    `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${MEMBER_FILES_PREFIX}*]`,
-    "The audience function writes each run's member files, named per run at run time, under the member bucket's runs/ prefix only",
-  );
 }
 
 function loadWorkflows(dir: string): LoadedJourney[] {

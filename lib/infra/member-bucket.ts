@@ -6,14 +6,16 @@
  */
 
 import { dirname, resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type { Construct } from 'constructs';
 import type { ObjectLocation, SegmentObjects } from '../aws/config';
 import type { LoadedJourney } from '../journey/load';
-import { acknowledgeFinding } from './nag';
+import { acknowledgeFinding, defaultPolicyOf } from './nag';
 
 /** The key prefix of member files: lib/audience/run-identity.ts memberFileKey. */
 export const MEMBER_FILES_PREFIX = 'runs/';
@@ -69,4 +71,43 @@ export function segmentAssets(
     assets.push(asset);
   }
   return { objects, assets };
+}
+
+/**
+ * What the audience function does with S3: write member files under `runs/` (encrypted with the
+ * data key, used through S3 only), and read exactly the segment objects deployed with it.
+ */
+export function grantMemberFiles(fn: lambda.IFunction, bucket: s3.IBucket, key: kms.IKey, segments: s3assets.Asset[]) {
+  const stack = Stack.of(bucket);
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`${MEMBER_FILES_PREFIX}*`)],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:GenerateDataKey'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+    }),
+  );
+  if (!segments.length) return;
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: segments.map((a) => `arn:${stack.partition}:s3:::${a.s3BucketName}/${a.s3ObjectKey}`),
+    }),
+  );
+}
+
+/** The audience function's one wildcard beyond every function's: the member files it names per run. */
+export function acknowledgeMemberWrites(fn: lambda.IFunction, bucket: s3.Bucket): void {
+  if (!fn.role) throw new Error('the audience function has no role');
+  const logicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+  acknowledgeFinding(
+    defaultPolicyOf(fn.role),
+    `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${MEMBER_FILES_PREFIX}*]`,
+    "The audience function writes each run's member files, named per run at run time, under the member bucket's runs/ prefix only",
+  );
 }
