@@ -26,6 +26,28 @@ export const DEFAULT_MAX_CONCURRENCY = 20;
 const FUNCTION = `\${${AUDIENCE_PLACEHOLDER}}`;
 const jsonata = (expr: string) => `{% ${expr} %}`;
 
+/**
+ * The zones EventBridge Scheduler fires runs in (lib/infra/run-schedule.ts): UTC, or for localTime
+ * the zone furthest ahead, UTC+14 without daylight saving, where the run's wall time comes first.
+ */
+export const SCHEDULER_ZONES = { utc: 'UTC', local: 'Etc/GMT-14' } as const;
+const LOCAL_AHEAD_MS = 14 * 3_600_000;
+
+/**
+ * The run's time. Started by name (the local run starter, an operator) a run is given its runAt;
+ * started by EventBridge Scheduler it is given `scheduledTime` (`<aws.scheduler.scheduled-time>`,
+ * UTC with seconds), which is the run's instant, or for localTime the instant its wall time comes
+ * in UTC+14: runAt is that instant as a UTC instant, or as the wall time UTC+14 shows then, which
+ * is exactly what lib/audience/schedule.ts gives the same run.
+ */
+export function runAtExpression(localTime: boolean): string {
+  const picture = localTime ? "'[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01]'" : "'[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01]Z'";
+  const ms = localTime
+    ? `$toMillis($states.input.scheduledTime) + ${LOCAL_AHEAD_MS}`
+    : '$toMillis($states.input.scheduledTime)';
+  return `$exists($states.input.runAt) ? $states.input.runAt : $fromMillis(${ms}, ${picture})`;
+}
+
 /** List retries what may pass: any failure of the function (it only reads and rewrites the same files). */
 const LIST_RETRY = [
   { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
@@ -61,6 +83,7 @@ export function compileRun(journey: Journey): AslDocument {
   const audience = journey.audience;
   if (!audience) throw new TypeError(`journey ${journey.id} has no audience: it has no runs to compile`);
   const rate = audience.ratePerSecond;
+  const runAt = runAtExpression(audience.schedule.localTime === true);
   const enter: AslState = {
     Type: 'Task',
     Resource: FUNCTION,
@@ -83,10 +106,10 @@ export function compileRun(journey: Journey): AslDocument {
       List: {
         Type: 'Task',
         Resource: FUNCTION,
-        Arguments: { op: 'list', journey: journey.id, version: journey.version, runAt: jsonata('$states.input.runAt') },
+        Arguments: { op: 'list', journey: journey.id, version: journey.version, runAt: jsonata(runAt) },
         Retry: LIST_RETRY,
         Assign: {
-          runAt: jsonata('$states.input.runAt'),
+          runAt: jsonata(runAt),
           bucket: jsonata('$states.result.bucket'),
           groups: jsonata('$states.result.groups'),
           g: 0,

@@ -16,6 +16,10 @@ export const ENV = {
   smsSenderId: 'SMS_SENDER_ID',
   smsOriginationNumber: 'SMS_ORIGINATION_NUMBER',
   destinations: 'DESTINATIONS',
+  /** The bucket audience runs write their member files to (audience function). */
+  memberBucket: 'MEMBER_BUCKET',
+  /** Where each file segment was deployed: journey id → file → {bucket, key} (audience function). */
+  segmentObjects: 'SEGMENT_OBJECTS',
   /** Set by the Parameters and Secrets extension's layer configuration (dispatch, when a header is a secret). */
   secretsExtensionPort: 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
   /** Set by Lambda; the secrets extension answers only requests that carry it. */
@@ -33,6 +37,10 @@ export interface AwsConfig {
   smsOriginationNumber?: string;
   /** Action targets and hand-off destinations (dispatch function). */
   destinations?: DestinationsConfig;
+  /** The bucket of audience runs' member files (audience function). */
+  memberBucket?: string;
+  /** The S3 object each file segment was deployed as, by journey id and file (audience function). */
+  segmentObjects?: SegmentObjects;
   /** Where the dispatch function reads secret header values (lib/aws/secrets.ts). */
   secretsExtension?: { port?: number; sessionToken?: string };
 }
@@ -61,6 +69,23 @@ const stateMachineArns = json.pipe(
 
 const PORT = 'must be a port number from 1 to 65535';
 
+/** Where a file segment of a journey lives on AWS. */
+export interface ObjectLocation {
+  bucket: string;
+  key: string;
+}
+
+/** journey id → segment file (as the journey names it) → its S3 object. */
+export type SegmentObjects = Record<string, Record<string, ObjectLocation>>;
+
+const segmentObjects = json.pipe(
+  z.record(
+    z.string().min(1),
+    z.record(z.string().min(1), z.object({ bucket: z.string().min(3), key: z.string().min(1) })),
+    { error: 'must be a JSON object of journey id to {file: {bucket, key}}' },
+  ),
+);
+
 const envSchema = z.object({
   [ENV.tableName]: z.string({ error: 'is required' }).min(1, { error: 'is required' }),
   [ENV.stateMachineArns]: optional(stateMachineArns),
@@ -74,6 +99,13 @@ const envSchema = z.object({
     z.string().regex(/^\+[1-9]\d{6,14}$/, { error: 'must be an E.164 number like +15551230000' }),
   ),
   [ENV.destinations]: optional(json.pipe(destinationsSchema)),
+  // S3 bucket names: 3-63 lower-case letters, digits, dots and hyphens.
+  [ENV.memberBucket]: optional(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: (i) => `must be an S3 bucket name, found "${i.input}"` }),
+  ),
+  [ENV.segmentObjects]: optional(segmentObjects),
   [ENV.secretsExtensionPort]: optional(
     z.coerce.number({ error: PORT }).int({ error: PORT }).min(1, { error: PORT }).max(65535, { error: PORT }),
   ),
@@ -105,6 +137,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, bundleDir: string = __dirnam
     smsSenderId: e.SMS_SENDER_ID,
     smsOriginationNumber: e.SMS_ORIGINATION_NUMBER,
     destinations: e.DESTINATIONS,
+    memberBucket: e.MEMBER_BUCKET,
+    segmentObjects: e.SEGMENT_OBJECTS,
     ...(e.AWS_SESSION_TOKEN || e.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT
       ? { secretsExtension: { port: e.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, sessionToken: e.AWS_SESSION_TOKEN } }
       : {}),

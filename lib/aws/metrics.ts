@@ -49,9 +49,9 @@ export function emitTimelineMetric(e: TimelineEntry): void {
   if (m) countMetric(m.name, m.dimensions);
 }
 
-/** Count one occurrence of a metric with its dimensions, flushed at once. */
-export function countMetric(name: string, dimensions: Record<string, string>): void {
+/** Count `count` occurrences (one by default) of a metric with its dimensions, flushed at once. */
+export function countMetric(name: string, dimensions: Record<string, string>, count = 1): void {
   const single = metrics.singleMetric();
   for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
-  single.addMetric(name, MetricUnit.Count, 1);
+  single.addMetric(name, MetricUnit.Count, count);
 }

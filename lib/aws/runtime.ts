@@ -26,13 +26,16 @@ import { emitTimelineMetric } from './metrics';
 import { traced } from './tracer';
 
 /**
- * The function a process runs: ingest, closed (executions that ended outside their end step), or
- * one of the compiled state machines' task handlers.
+ * The function a process runs: ingest, closed (executions that ended outside their end step), the
+ * API, audience (the ops of audience runs), or one of the compiled state machines' task handlers.
  */
-export type FunctionRole = 'ingest' | 'closed' | 'api' | HandlerName;
+export type FunctionRole = 'ingest' | 'closed' | 'api' | 'audience' | HandlerName;
 
-/** Roles that look journeys up by state machine ARN; task handlers never do. */
-const NEEDS_ARNS: ReadonlySet<FunctionRole> = new Set(['ingest', 'closed', 'api']);
+/**
+ * Roles that look journeys up by state machine ARN; task handlers never do. The audience function
+ * starts members' instances, and only audience runs (never journeys) call it, so it may know them.
+ */
+const NEEDS_ARNS: ReadonlySet<FunctionRole> = new Set(['ingest', 'closed', 'api', 'audience']);
 
 /** SDK clients to use instead of the process defaults (tests). */
 export interface AwsClients {
@@ -61,6 +64,8 @@ export interface AwsPorts {
 export const ROLE_PORTS = {
   ingest: ['sfn'],
   api: ['sfn'],
+  // Entering a member starts their instance; its S3 port (member files) is lambdas/audience.ts's own.
+  audience: ['sfn'],
   step: [],
   closed: [],
   park: [],

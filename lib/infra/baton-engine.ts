@@ -15,6 +15,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../aws/config';
@@ -25,11 +26,13 @@ import type { HandlerName } from '../journey/compile';
 import { formatProblems, type LoadedJourney, loadJourneys } from '../journey/load';
 import { channelsOf } from '../journey/steps';
 import { TABLE_KEYS } from '../store/dynamo-table';
+import { AudienceRun } from './audience-run';
 import { BatonApi, type BatonApiThrottle, resolveThrottle } from './baton-api';
 import { BatonFunction, type BatonFunctionProps } from './baton-function';
 import { BatonMonitoring } from './baton-monitoring';
 import { acknowledgeFunctionFindings } from './function-findings';
 import { JourneyStateMachine } from './journey-state-machine';
+import { acknowledgeMemberWrites, grantMemberFiles, memberBucket, segmentAssets } from './member-bucket';
 import { acknowledgeFinding, defaultPolicyOf } from './nag';
 import { grantTableAccess } from './table-grants';
 import { assertNoPlainCredentials, grantSecretReads, secretRefs, secretsExtension } from './webhook-secrets';
@@ -62,6 +65,12 @@ export interface BatonEngineProps {
   /** Where alarms are mailed. @default alarms go to the topic only */
   alarmEmail?: string;
   /**
+   * The time audience schedules are worked out as of, in ms: runs already past are not scheduled
+   * (EventBridge Scheduler refuses start and end dates in the past).
+   * @default the time of the synth
+   */
+  now?: number;
+  /**
    * The key for the table, the queues, the log groups and the alarm topic; its policy must let
    * CloudWatch Logs, EventBridge and CloudWatch use it (as the default key's does).
    * @default a new customer-managed key, rotated yearly, retained on stack deletion
@@ -69,14 +78,18 @@ export interface BatonEngineProps {
   encryptionKey?: kms.IKey;
 }
 
-/** A function per file in lambdas/: ingest, closed, and one per task placeholder of compiled documents. */
-export type FunctionName = 'ingest' | 'closed' | 'api' | HandlerName;
+/**
+ * A function per file in lambdas/: ingest, closed, the API, audience (the ops of audience runs), and
+ * one per task placeholder of compiled documents.
+ */
+export type FunctionName = 'ingest' | 'closed' | 'api' | 'audience' | HandlerName;
 
 /** Construct ids are a stable contract: renaming one replaces the function. */
 const FUNCTION_IDS: Record<FunctionName, string> = {
   ingest: 'IngestFunction',
   closed: 'ClosedFunction',
   api: 'ApiFunction',
+  audience: 'AudienceFunction',
   send: 'SendFunction',
   park: 'ParkFunction',
   step: 'StepFunction',
@@ -116,6 +129,12 @@ export class BatonEngine extends Construct {
   readonly api: BatonApi;
   /** By journey id. */
   readonly journeys: Record<string, JourneyStateMachine> = {};
+  /** The runs of each audience journey (state machine and schedule), by journey id. */
+  readonly audienceRuns: Record<string, AudienceRun> = {};
+  /** Where audience runs write their member files. */
+  readonly memberBucket: s3.Bucket;
+  /** Where EventBridge Scheduler puts a run it could not start. */
+  readonly scheduleDeadLetterQueue: sqs.Queue;
   readonly deadLetters: { ingest: IngestBuffer; closed: DeadLetters };
   /** Alarms, their topic and the dashboard. */
   readonly monitoring: BatonMonitoring;
@@ -155,6 +174,7 @@ export class BatonEngine extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.memberBucket = memberBucket(this, 'MemberBucket', this.key);
     (this.table.node.defaultChild as dynamodb.CfnGlobalTable).addPropertyOverride(
       'Replicas.0.SSESpecification.KMSMasterKeyId',
       this.key.keyArn,
@@ -164,7 +184,7 @@ export class BatonEngine extends Construct {
       name: FunctionName,
       timeout: Duration,
       environment: Record<string, string> = {},
-      options: Pick<BatonFunctionProps, 'paramsAndSecrets'> = {},
+      options: Pick<BatonFunctionProps, 'paramsAndSecrets' | 'memorySize'> = {},
     ) =>
       new BatonFunction(this, FUNCTION_IDS[name], {
         projectRoot: props.projectRoot,
@@ -236,7 +256,8 @@ export class BatonEngine extends Construct {
     );
     // POST /events ingests like the bus does, and DELETE /customers/{id} stops instances.
     const api = fn('api', Duration.seconds(29), arns);
-    this.functions = { ingest, closed, api, ...handlers };
+    const audience = this.audienceFunction(fn, arns, loaded);
+    this.functions = { ingest, closed, api, audience, ...handlers };
 
     for (const [name, f] of Object.entries(this.functions) as [FunctionName, BatonFunction][]) {
       grantTableAccess(f, this.table, this.key, TABLE_ACCESS[name]);
@@ -248,6 +269,23 @@ export class BatonEngine extends Construct {
     this.api = new BatonApi(this, 'HttpApi', { handler: api, encryptionKey: this.key, throttle: apiThrottle });
     grantProviders(stack, handlers.send);
     if (!props.sesFromAddress) warnIfEmailUnconfigured(stack, loaded);
+
+    this.scheduleDeadLetterQueue = deadLetterQueue(
+      this,
+      'AudienceScheduleDeadLetterQueue',
+      this.key,
+      'the EventBridge Scheduler schedules that start audience runs',
+    );
+    for (const { journey } of loaded.filter((l) => l.journey.audience)) {
+      this.audienceRuns[journey.id] = new AudienceRun(this, `AudienceRun-${journey.id}`, {
+        journey,
+        audienceFunction: audience,
+        memberBucket: this.memberBucket,
+        deadLetterQueue: this.scheduleDeadLetterQueue,
+        encryptionKey: this.key,
+        now: props.now ?? Date.now(),
+      });
+    }
 
     this.bus = new events.EventBus(this, 'EventBus');
     this.deadLetters = {
@@ -271,11 +309,13 @@ export class BatonEngine extends Construct {
     this.monitoring = new BatonMonitoring(this, 'Monitoring', {
       functions: this.functions,
       stateMachines: Object.fromEntries(Object.entries(this.journeys).map(([j, m]) => [j, m.stateMachine])),
+      audienceRuns: Object.fromEntries(Object.entries(this.audienceRuns).map(([j, r]) => [j, r.stateMachine])),
       deadLetterQueues: {
         IngestDeadLetterQueue: this.deadLetters.ingest.undelivered,
         IngestFailureQueue: this.deadLetters.ingest.failed,
         ClosedDeadLetterQueue: this.deadLetters.closed.undelivered,
         ClosedFailureQueue: this.deadLetters.closed.failed,
+        AudienceScheduleDeadLetterQueue: this.scheduleDeadLetterQueue,
       },
       encryptionKey: this.key,
       alarmEmail: props.alarmEmail,
@@ -287,6 +327,43 @@ export class BatonEngine extends Construct {
         wildcardResource: name === 'send' ? SMS_PUBLISH : undefined,
       });
     }
+    acknowledgeMemberWrites(audience, this.memberBucket);
+  }
+
+  /**
+   * The audience function: list and enter for every audience run. It writes member files under
+   * `runs/` of the member bucket, reads the file segments deployed as assets, and starts members'
+   * instances on the audience journeys' live aliases only. A list of millions of members takes
+   * minutes and holds their ids: the longest timeout Lambda has, and memory to match.
+   */
+  private audienceFunction(
+    fn: (
+      name: FunctionName,
+      timeout: Duration,
+      environment?: Record<string, string>,
+      options?: Pick<BatonFunctionProps, 'memorySize'>,
+    ) => BatonFunction,
+    arns: Record<string, string>,
+    loaded: LoadedJourney[],
+  ): BatonFunction {
+    const audiences = loaded.filter((l) => l.journey.audience);
+    const segments = segmentAssets(this, audiences);
+    const audience = fn(
+      'audience',
+      Duration.minutes(15),
+      {
+        ...arns,
+        [ENV.memberBucket]: this.memberBucket.bucketName,
+        [ENV.segmentObjects]: Stack.of(this).toJsonString(segments.objects),
+      },
+      { memorySize: 1024 },
+    );
+    grantMemberFiles(audience, this.memberBucket, this.key, segments.assets);
+    const aliases = audiences.map((l) => this.journeys[l.journey.id].liveArn);
+    if (aliases.length) {
+      iam.Grant.addToPrincipal({ grantee: audience, actions: ['states:StartExecution'], resourceArns: aliases });
+    }
+    return audience;
   }
 
   /**

@@ -2,7 +2,8 @@
  * What an operator watches: one alarm topic (encrypted with Baton's key, optionally mailed), alarms
  * on failed executions per journey, on any message in a dead-letter queue, on function errors and
  * throttles, on sends that did not go out and on SMS spend; and a dashboard of the same signals
- * with Baton's own metrics (starts, exits by reason, sends by channel, suppressions by reason).
+ * with Baton's own metrics (starts, exits by reason, sends by channel, suppressions by reason), and
+ * the progress of audience runs (members listed, entered, ignored by reason; failed runs and batches).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -21,6 +22,8 @@ export interface BatonMonitoringProps {
   functions: Record<string, lambda.IFunction>;
   /** By journey id. */
   stateMachines: Record<string, sfn.IStateMachine>;
+  /** The run state machines of audience journeys, by journey id. @default none */
+  audienceRuns?: Record<string, sfn.IStateMachine>;
   /** Queues that should stay empty, by name. */
   deadLetterQueues: Record<string, sqs.IQueue>;
   /** Encrypts the alarm topic; its policy must let CloudWatch use it (granted here). */
@@ -85,6 +88,57 @@ export class BatonMonitoring extends Construct {
             sm.metricTimedOut({ period: PERIOD, statistic: 'Sum' }),
             sm.metricThrottled({ period: PERIOD, statistic: 'Sum' }),
           ],
+        }),
+      );
+    }
+    // A run fails when a batch fails for good (ToleratedFailurePercentage 0): its Map Run failed,
+    // and the run is redriven (docs/operations.md). Children are executions of the same machine.
+    const runWidgets: cloudwatch.IWidget[] = [];
+    for (const [journey, sm] of Object.entries(props.audienceRuns ?? {})) {
+      const failed = sm.metricFailed({ period: PERIOD, statistic: 'Sum' });
+      alarm(
+        `${journey}-RunsFailed`,
+        failed,
+        `Audience journey ${journey}: a run or one of its batches failed (Map Run failure): redrive the run, see docs/operations.md`,
+      );
+      runWidgets.push(
+        new cloudwatch.GraphWidget({
+          title: `Audience runs of ${journey}: runs and batches`,
+          left: [
+            sm.metricStarted({ period: PERIOD, statistic: 'Sum', label: 'started (runs and batches)' }),
+            sm.metricSucceeded({ period: PERIOD, statistic: 'Sum' }),
+            failed,
+            sm.metricAborted({ period: PERIOD, statistic: 'Sum' }),
+          ],
+          right: [sm.metricThrottled({ period: PERIOD, statistic: 'Sum' })],
+        }),
+      );
+    }
+    if (runWidgets.length) {
+      // Members listed (the audience function), entered and ignored by reason (their timeline lines).
+      runWidgets.unshift(
+        new cloudwatch.GraphWidget({
+          title: 'Audience run progress: members listed, entered, ignored by reason',
+          left: [
+            new cloudwatch.MathExpression({
+              expression: `SEARCH('{Baton,journey,service} MetricName="MembersListed"', 'Sum', 300)`,
+              label: 'listed',
+              period: PERIOD,
+            }),
+            new cloudwatch.MathExpression({
+              expression: `SEARCH('{Baton,journey,service} MetricName="Entered"', 'Sum', 300)`,
+              label: 'entered',
+              period: PERIOD,
+            }),
+          ],
+          right: [
+            new cloudwatch.MathExpression({
+              expression: `SEARCH('{Baton,journey,reason,service} MetricName="Ignored"', 'Sum', 300)`,
+              label: 'ignored',
+              period: PERIOD,
+            }),
+          ],
+          width: 24,
         }),
       );
     }
@@ -177,6 +231,7 @@ export class BatonMonitoring extends Construct {
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
         outcomeWidgets,
         journeyWidgets,
+        runWidgets,
         queueWidgets,
         functionWidgets,
       ],

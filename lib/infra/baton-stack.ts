@@ -30,6 +30,8 @@ export class BatonStack extends Stack {
     new CfnOutput(this, 'ClosedFailureQueueUrl', { value: closed.failed.queueUrl });
     new CfnOutput(this, 'ClosedDeadLetterQueueUrl', { value: closed.undelivered.queueUrl });
     new CfnOutput(this, 'ClosedFunctionName', { value: this.engine.functions.closed.functionName });
+    new CfnOutput(this, 'MemberBucketName', { value: this.engine.memberBucket.bucketName });
+    new CfnOutput(this, 'AudienceScheduleDeadLetterQueueUrl', { value: this.engine.scheduleDeadLetterQueue.queueUrl });
   }
 
   // The engine's parts, as the stack exposed them before BatonEngine existed.
@@ -56,5 +58,14 @@ export class BatonStack extends Stack {
   }
   get monitoring() {
     return this.engine.monitoring;
+  }
+  get audienceRuns() {
+    return this.engine.audienceRuns;
+  }
+  get memberBucket() {
+    return this.engine.memberBucket;
+  }
+  get scheduleDeadLetterQueue() {
+    return this.engine.scheduleDeadLetterQueue;
   }
 }

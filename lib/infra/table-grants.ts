@@ -1,7 +1,8 @@
 /**
  * A function's access to the table: exactly the DynamoDB actions its handler makes (TABLE_ACCESS,
- * lib/aws/table-access.ts), on the table itself (no index: nothing deployed queries it), in the
- * partitions it touches; and the data key, only as DynamoDB uses it on the function's behalf.
+ * lib/aws/table-access.ts), on the table itself, in the partitions it touches; Query on the index
+ * only for the functions that list from it, in its partitions they read; and the data key, only as
+ * DynamoDB uses it on the function's behalf.
  * CDK's grantReadWriteData would add Scan, the Batch* actions, ConditionCheckItem, DescribeTable
  * and the index, none of which a Baton function calls.
  */
@@ -10,6 +11,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { TableAccess } from '../aws/table-access';
+import { TABLE_KEYS } from '../store/dynamo-table';
 
 /**
  * What DynamoDB does with a customer-managed key when a principal reads or writes an item (the
@@ -36,6 +38,18 @@ export function grantTableAccess(
         : undefined,
     }),
   );
+  if (access.index) {
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${TABLE_KEYS.gsi1}`],
+        // On an index, LeadingKeys is the index's partition key.
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.index.partitions.map((p) => `${p}*`) },
+        },
+      }),
+    );
+  }
   principal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: TABLE_KEY_ACTIONS,

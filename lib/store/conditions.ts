@@ -124,6 +124,9 @@ export class ExpressionBuilder {
 
   /** The expression of a condition. */
   condition(cond: Cond): string {
+    // A group of one is its member: DynamoDB refuses `((a OR b))` as "redundant parentheses".
+    if ('all' in cond && cond.all.length === 1) return this.condition(cond.all[0]);
+    if ('any' in cond && cond.any.length === 1) return this.condition(cond.any[0]);
     if ('all' in cond)
       return `(${nonEmpty(cond.all)
         .map((c) => this.condition(c))

@@ -8,6 +8,7 @@ import {
   compileRun,
   DEFAULT_BATCH,
   DEFAULT_MAX_CONCURRENCY,
+  runAtExpression,
 } from '../../lib/audience/compile-run';
 import { runExecutionName } from '../../lib/audience/run-identity';
 import { renderAsl, substitute } from '../../lib/journey/compile';
@@ -40,7 +41,7 @@ describe('compileRun', () => {
     expect(asl.States.List).toMatchObject({
       Type: 'Task',
       Resource: `\${${AUDIENCE_PLACEHOLDER}}`,
-      Arguments: { op: 'list', journey: 'newsletter', version: 1, runAt: '{% $states.input.runAt %}' },
+      Arguments: { op: 'list', journey: 'newsletter', version: 1, runAt: `{% ${runAtExpression(false)} %}` },
       Assign: { groups: '{% $states.result.groups %}', bucket: '{% $states.result.bucket %}', g: 0 },
       Next: 'NextGroup',
     });

@@ -82,3 +82,23 @@ test.each([
   expect(() => parseConfig(env)).toThrow(ConfigError);
   expect(() => parseConfig(env)).toThrow(message);
 });
+
+test("the audience function's member bucket and segment objects are read and typed", () => {
+  const segments = { 'lapsed-win-back': { 'audiences/x.jsonl': { bucket: 'cdk-assets', key: 'abc.jsonl' } } };
+  const config = parseConfig({
+    TABLE_NAME: 't',
+    MEMBER_BUCKET: 'baton-members',
+    SEGMENT_OBJECTS: JSON.stringify(segments),
+  });
+  expect(config.memberBucket).toBe('baton-members');
+  expect(config.segmentObjects).toEqual(segments);
+});
+
+test.each([
+  ['MEMBER_BUCKET', 'Not_A_Bucket', 'MEMBER_BUCKET must be an S3 bucket name, found "Not_A_Bucket"'],
+  ['SEGMENT_OBJECTS', '{"j": {"f.jsonl": {"bucket": "b"}}}', 'SEGMENT_OBJECTS /j/f.jsonl/key'],
+  ['SEGMENT_OBJECTS', 'not json', 'SEGMENT_OBJECTS must be JSON'],
+])('%s=%s is refused by name', (variable, value, message) => {
+  expect(() => parseConfig({ TABLE_NAME: 't', [variable]: value })).toThrow(ConfigError);
+  expect(() => parseConfig({ TABLE_NAME: 't', [variable]: value })).toThrow(message);
+});

@@ -2,21 +2,25 @@
  * Template assertions for the Baton stack, synthesized once (bundling runs esbuild once per function).
  * The state machine test is the proof that what CDK deploys is exactly what `baton compile` prints.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { App, type CfnElement, CfnResource, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { AUDIENCE_PLACEHOLDER, compileRun } from '../../lib/audience/compile-run';
+import { TABLE_ACCESS } from '../../lib/aws/table-access';
 import type { DestinationsConfig } from '../../lib/channels/destinations';
 import { PlainTextCredentialError } from '../../lib/channels/header-values';
 import { BatonStack, type FunctionName } from '../../lib/infra/baton-stack';
+import { runSchedule } from '../../lib/infra/run-schedule';
 import { compileJourney, HANDLER_PLACEHOLDERS, type HandlerName, renderAsl } from '../../lib/journey/compile';
 import { loadJourneys } from '../../lib/journey/load';
 
 const ROOT = resolve(__dirname, '../..');
-const FUNCTIONS: FunctionName[] = ['ingest', 'closed', 'api', 'send', 'park', 'step', 'dispatch'];
+const FUNCTIONS: FunctionName[] = ['ingest', 'closed', 'api', 'audience', 'send', 'park', 'step', 'dispatch'];
 /** A webhook whose credentials are references (Secrets Manager, SSM), beside a plain header and a bus. */
 const DESTINATIONS: DestinationsConfig = {
   targets: {
@@ -33,6 +37,8 @@ const DESTINATIONS: DestinationsConfig = {
   handoffs: { phone: { type: 'eventbridge', busName: 'contact-center' } },
 };
 
+/** The synth's time: audience schedules are worked out as of then. */
+const NOW = Date.parse('2026-11-24T09:00:00Z');
 let stack: BatonStack;
 let template: Template;
 let assemblyDir: string;
@@ -49,6 +55,7 @@ beforeAll(() => {
     smsOriginationNumber: '+15550001111',
     alarmEmail: 'ops@example.com',
     destinations: DESTINATIONS,
+    now: NOW,
   });
   template = Template.fromStack(stack);
   try {
@@ -298,8 +305,11 @@ describe('journey state machines', () => {
     expect(loaded.length).toBeGreaterThan(0);
   });
 
-  test('there is one STANDARD state machine per journey in workflows/', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', loaded.length);
+  test('there is one STANDARD state machine per journey in workflows/, and one for the runs of each audience journey', () => {
+    const audiences = loaded.filter((l) => l.journey.audience);
+    expect(audiences.length).toBeGreaterThan(0);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', loaded.length + audiences.length);
+    expect(Object.keys(stack.audienceRuns).sort()).toEqual(audiences.map((l) => l.journey.id).sort());
     expect(Object.keys(stack.journeys).sort()).toEqual(loaded.map((l) => l.journey.id).sort());
   });
 
@@ -387,8 +397,8 @@ test.each(['ingest', 'api'] as const)(
   },
 );
 
-test('no function but ingest and the API may call Step Functions', () => {
-  for (const name of FUNCTIONS.filter((n) => n !== 'ingest' && n !== 'api')) {
+test('no function but ingest, the API and audience may call Step Functions', () => {
+  for (const name of FUNCTIONS.filter((n) => n !== 'ingest' && n !== 'api' && n !== 'audience')) {
     const actions = statementsOfRole(roleOf(stack.functions[name])).flatMap(actionsOf);
     expect(actions.filter((a) => a.startsWith('states:'))).toEqual([]);
   }
@@ -407,7 +417,11 @@ describe('table access, per function', () => {
   const tableArn = () => ({ 'Fn::GetAtt': [ref(stack.table), 'Arn'] });
   const keyArn = () => ({ 'Fn::GetAtt': [ref(stack.key), 'Arn'] });
   const dynamoStatements = (name: FunctionName) =>
-    statementsOfRole(roleOf(stack.functions[name])).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    statementsOfRole(roleOf(stack.functions[name])).filter(
+      (s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')) && !JSON.stringify(s.Resource).includes('/index/'),
+    );
+  const indexStatements = (name: FunctionName) =>
+    statementsOfRole(roleOf(stack.functions[name])).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
 
   /** Read from each handler's use cases (test/aws/table-access.test.ts runs them against TABLE_ACCESS). */
   test.each([
@@ -426,7 +440,7 @@ describe('table access, per function', () => {
       expect(statements).toHaveLength(1);
       const [st] = statements as { Action: string[]; Resource: unknown; Condition?: unknown }[];
       expect(actionsOf(st).sort()).toEqual(actions.map((a) => `dynamodb:${a}`));
-      // The table alone: no index (nothing deployed queries gsi1), no stream (the table has none).
+      // The table alone: the index has a statement of its own, and there is no stream (the table has none).
       expect(st.Resource).toEqual(tableArn());
       expect(st.Condition).toEqual(
         partitions ? { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } } : undefined,
@@ -441,7 +455,20 @@ describe('table access, per function', () => {
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
   });
 
-  test.each(FUNCTIONS)('%s may not scan, write in batch, read streams or touch the index', (name) => {
+  /** Read from the use cases that list from the index (test/aws/table-access.test.ts checks them too). */
+  test.each(FUNCTIONS)('%s may query the index only in the partitions it lists from', (name) => {
+    const expected = TABLE_ACCESS[name].index;
+    const statements = indexStatements(name) as { Action: string; Resource: unknown; Condition?: unknown }[];
+    if (!expected) return expect(statements).toEqual([]);
+    expect(statements).toHaveLength(1);
+    expect(actionsOf(statements[0])).toEqual(['dynamodb:Query']);
+    expect(statements[0].Resource).toEqual({ 'Fn::Join': ['', [tableArn(), '/index/gsi1']] });
+    expect(statements[0].Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': expected.partitions.map((p) => `${p}*`) },
+    });
+  });
+
+  test.each(FUNCTIONS)('%s may not scan, write in batch, or read streams', (name) => {
     const statements = statementsOfRole(roleOf(stack.functions[name]));
     const actions = statements.flatMap(actionsOf);
     for (const a of [
@@ -458,7 +485,6 @@ describe('table access, per function', () => {
     ]) {
       expect(actions).not.toContain(a);
     }
-    expect(JSON.stringify(statements)).not.toContain('/index/');
     expect(JSON.stringify(statements)).not.toContain('/stream/');
   });
 
@@ -493,10 +519,10 @@ test('only ingest, closed and the API know the state machine ARNs; send and disp
   const env = (name: FunctionName) =>
     resource(stack.functions[name]).Properties.Environment.Variables as Record<string, unknown>;
   const withArns = FUNCTIONS.filter((n) => env(n).STATE_MACHINE_ARNS !== undefined);
-  expect(withArns.sort()).toEqual(['api', 'closed', 'ingest']);
-  // Ingest and the API start instances on the live aliases (the version this deployment published);
-  // closed matches status-change events, which carry the unqualified state machine ARN.
-  for (const name of ['ingest', 'api'] as const) {
+  expect(withArns.sort()).toEqual(['api', 'audience', 'closed', 'ingest']);
+  // Ingest, the API and audience start instances on the live aliases (the version this deployment
+  // published); closed matches status-change events, which carry the unqualified state machine ARN.
+  for (const name of ['ingest', 'api', 'audience'] as const) {
     const arns = JSON.stringify(env(name).STATE_MACHINE_ARNS);
     for (const m of Object.values(stack.journeys)) expect(arns).toContain(`"${stack.getLogicalId(m.alias)}"`);
   }
@@ -664,9 +690,13 @@ describe('observability', () => {
     }
   });
 
-  test('every journey alarms on its first failed execution', () => {
+  test('every journey, and the runs of every audience journey, alarm on their first failed execution', () => {
     const dims = alarmsOn('ExecutionsFailed').map((a) => JSON.stringify(a.Properties.Dimensions[0].Value));
-    expect(dims.sort()).toEqual(sorted(Object.values(stack.journeys).map((m) => ({ Ref: ref(m.stateMachine) }))));
+    const machines = [
+      ...Object.values(stack.journeys).map((m) => m.stateMachine),
+      ...Object.values(stack.audienceRuns).map((r) => r.stateMachine),
+    ];
+    expect(dims.sort()).toEqual(sorted(machines.map((m) => ({ Ref: ref(m) }))));
   });
 
   test('every dead-letter queue alarms on its first message', () => {
@@ -676,9 +706,11 @@ describe('observability', () => {
     const { ingest, closed } = stack.deadLetters;
     expect(dims.sort()).toEqual(
       sorted(
-        [ingest.undelivered, ingest.failed, closed.undelivered, closed.failed].map((q) => ({
-          'Fn::GetAtt': [ref(q), 'QueueName'],
-        })),
+        [ingest.undelivered, ingest.failed, closed.undelivered, closed.failed, stack.scheduleDeadLetterQueue].map(
+          (q) => ({
+            'Fn::GetAtt': [ref(q), 'QueueName'],
+          }),
+        ),
       ),
     );
   });
@@ -726,5 +758,172 @@ describe('business metrics', () => {
   test('every function is traced with X-Ray', () => {
     for (const name of FUNCTIONS)
       expect(resource(stack.functions[name]).Properties.TracingConfig).toEqual({ Mode: 'Active' });
+  });
+});
+
+describe('audience runs', () => {
+  const { loaded } = loadJourneys([join(ROOT, 'workflows')]);
+  const audiences = loaded.filter((l) => l.journey.audience);
+  const ids = audiences.map((l) => [l.journey.id, l] as const);
+  const env = () => resource(stack.functions.audience).Properties.Environment.Variables as Record<string, unknown>;
+  const bucketArn = () => ({ 'Fn::GetAtt': [ref(stack.memberBucket), 'Arn'] });
+
+  test.each(ids)('%s runs deploy exactly `baton compile --run`, the audience function substituted', (id, l) => {
+    const props = resource(stack.audienceRuns[id].stateMachine).Properties;
+    expect(props.StateMachineType).toBe('STANDARD');
+    const printed = execFileSync(process.execPath, [join(ROOT, 'bin/baton.cjs'), 'compile', l.file, '--run'], {
+      encoding: 'utf8',
+    });
+    expect(props.DefinitionString).toBe(printed);
+    expect(props.DefinitionString).toBe(renderAsl(compileRun(l.journey)));
+    expect(props.DefinitionSubstitutions).toEqual({ [AUDIENCE_PLACEHOLDER]: arnOf('audience') });
+    expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    expect(props.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  test.each(ids)(
+    '%s runs may invoke the audience function, read their member files, and run their Distributed Map',
+    (id) => {
+      const run = stack.audienceRuns[id];
+      const smRef = { Ref: ref(run.stateMachine) };
+      const statements = statementsOfRole(roleOf(run.stateMachine)) as {
+        Action: string | string[];
+        Resource: unknown;
+      }[];
+      const on = (action: string) => statements.filter((s) => actionsOf(s).includes(action)).map((s) => s.Resource);
+      expect(on('lambda:InvokeFunction')).toEqual([arnOf('audience')]);
+      expect(on('s3:GetObject')).toEqual([{ 'Fn::Join': ['', [bucketArn(), `/runs/${id}/*`]] }]);
+      expect(JSON.stringify(on('kms:Decrypt'))).toContain(ref(stack.key));
+      // AWS's "IAM policies for using Distributed Map states": children are executions of itself.
+      expect(on('states:StartExecution')).toEqual([[smRef, { 'Fn::Join': ['', [smRef, ':*']] }]]);
+      const executions = JSON.stringify(on('states:DescribeExecution'));
+      expect(executions).toContain(':execution:');
+      expect(executions).toContain(`{"Ref":"${ref(run.stateMachine)}"}`);
+      expect(on('states:StopExecution')).toEqual(on('states:DescribeExecution'));
+      expect(JSON.stringify(on('states:RedriveExecution'))).toContain('/*');
+      // Nothing else: no other function, no other bucket, no table.
+      const actions = statements.flatMap(actionsOf);
+      expect(
+        actions.filter((a) => a.startsWith('dynamodb:') || a.startsWith('sns:') || a.startsWith('s3:Put')),
+      ).toEqual([]);
+    },
+  );
+
+  test.each(ids)(
+    '%s runs are started by EventBridge Scheduler on its schedule, with retries and a dead-letter queue',
+    (id, l) => {
+      const run = stack.audienceRuns[id];
+      expect(run.schedule).toBeDefined();
+      const schedule = template.toJSON().Resources[stack.getLogicalId(run.schedule!)];
+      const expected = runSchedule(l.journey, NOW)!;
+      expect(schedule.Properties).toMatchObject({
+        ScheduleExpression: expected.expression,
+        ScheduleExpressionTimezone: expected.timezone,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: {
+          // The version deployed with the journey: its runs go on the document they were compiled from.
+          Arn: { 'Fn::GetAtt': [stack.getLogicalId(run.version), 'Arn'] },
+          Input: '{"scheduledTime":"<aws.scheduler.scheduled-time>"}',
+          RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [ref(stack.scheduleDeadLetterQueue), 'Arn'] } },
+        },
+      });
+      if (expected.endDate) expect(schedule.Properties.EndDate).toBe(expected.endDate);
+      // Scheduler's role may start exactly this version, and dead-letter to exactly that queue.
+      const role = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0];
+      expect(template.toJSON().Resources[role].Properties.AssumeRolePolicyDocument.Statement[0]).toMatchObject({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      });
+      const statements = statementsOfRole(role);
+      expect(statements.map((s) => [actionsOf(s), s.Resource])).toEqual([
+        [['states:StartExecution'], { 'Fn::GetAtt': [stack.getLogicalId(run.version), 'Arn'] }],
+        [['sqs:SendMessage'], { 'Fn::GetAtt': [ref(stack.scheduleDeadLetterQueue), 'Arn'] }],
+        [['kms:GenerateDataKey', 'kms:Decrypt'], { 'Fn::GetAtt': [ref(stack.key), 'Arn'] }],
+      ]);
+    },
+  );
+
+  test('the member bucket is encrypted with the data key, private, TLS only, and forgets member files after a week', () => {
+    const props = resource(stack.memberBucket).Properties;
+    expect(props.BucketEncryption.ServerSideEncryptionConfiguration[0]).toEqual({
+      BucketKeyEnabled: true,
+      ServerSideEncryptionByDefault: {
+        SSEAlgorithm: 'aws:kms',
+        KMSMasterKeyID: { 'Fn::GetAtt': [ref(stack.key), 'Arn'] },
+      },
+    });
+    expect(props.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(props.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ Prefix: 'runs/', ExpirationInDays: 7, Status: 'Enabled' }),
+    );
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: ref(stack.memberBucket) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('file segments are deployed with the stack as S3 objects, which the audience function alone may read', () => {
+    const withFiles = audiences.filter((l) => l.journey.audience && 'file' in l.journey.audience.segment);
+    expect(withFiles.length).toBeGreaterThan(0);
+    const objects = JSON.stringify(env().SEGMENT_OBJECTS);
+    const reads = statementsOfRole(roleOf(stack.functions.audience)).filter((s) =>
+      actionsOf(s).includes('s3:GetObject'),
+    );
+    expect(reads).toHaveLength(1);
+    for (const l of withFiles) {
+      const file = (l.journey.audience!.segment as { file: string }).file;
+      expect(objects).toContain(`\\"${l.journey.id}\\":{\\"${file}\\":{\\"bucket\\":`);
+      // The asset staged for upload is the file itself.
+      const staged = readFileSync(
+        join(assemblyDir, readdirSync(assemblyDir).find((d) => d.startsWith('asset.') && d.endsWith('.jsonl'))!),
+        'utf8',
+      );
+      expect(staged).toBe(readFileSync(join(dirname(l.file), file), 'utf8'));
+    }
+    for (const name of FUNCTIONS.filter((n) => n !== 'audience')) {
+      const s3 = statementsOfRole(roleOf(stack.functions[name]))
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('s3:'));
+      expect(s3).toEqual([]);
+    }
+  });
+
+  test('the audience function writes member files under runs/ and starts instances of audience journeys only', () => {
+    expect(env().MEMBER_BUCKET).toEqual({ Ref: ref(stack.memberBucket) });
+    const statements = statementsOfRole(roleOf(stack.functions.audience));
+    const on = (action: string) => statements.filter((s) => actionsOf(s).includes(action)).map((s) => s.Resource);
+    expect(on('s3:PutObject')).toEqual([{ 'Fn::Join': ['', [bucketArn(), '/runs/*']] }]);
+    const states = statements.flatMap(actionsOf).filter((a) => a.startsWith('states:'));
+    expect(states).toEqual(['states:StartExecution']);
+    const aliases = audiences.map((l) => ({
+      'Fn::GetAtt': [stack.getLogicalId(stack.journeys[l.journey.id].alias), 'Arn'],
+    }));
+    const started = on('states:StartExecution').flatMap((r) => (Array.isArray(r) ? r : [r]));
+    expect(sorted(started)).toEqual(sorted(aliases));
+    expect(resource(stack.functions.audience).Properties.Timeout).toBe(900);
+  });
+
+  test('the dashboard charts run progress: members listed, entered, ignored by reason, runs and batches', () => {
+    const body = JSON.stringify(
+      Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody,
+    );
+    for (const needle of [
+      'MembersListed',
+      'Ignored',
+      'Audience runs of weekly-newsletter',
+      'AudienceScheduleDeadLetterQueue',
+    ])
+      expect(body).toContain(needle);
   });
 });

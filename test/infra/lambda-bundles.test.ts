@@ -10,7 +10,7 @@ import { buildSync, type Metafile } from 'esbuild';
 import { LAMBDA_BUNDLE } from '../../lib/infra/lambda-bundle';
 
 const ROOT = resolve(__dirname, '../..');
-const CLIENTS = ['dynamodb', 'sfn', 'sns', 'sesv2', 'eventbridge'];
+const CLIENTS = ['dynamodb', 'sfn', 'sns', 'sesv2', 'eventbridge', 's3'];
 const LIBRARIES = ['jsonata', 'liquidjs', '@aws-lambda-powertools/tracer', '@aws-lambda-powertools/metrics'];
 
 /** The packages a bundle's output draws on. */
@@ -42,6 +42,8 @@ function packagesOf(fn: string): Set<string> {
 
 const EXPECTED: Record<string, { clients: string[]; libraries: string[] }> = {
   api: { clients: ['dynamodb', 'sfn'], libraries: ['jsonata'] },
+  // Member files and segment files in S3; members' instances started on Step Functions.
+  audience: { clients: ['dynamodb', 'sfn', 's3'], libraries: ['jsonata'] },
   closed: { clients: ['dynamodb'], libraries: [] },
   dispatch: { clients: ['dynamodb', 'eventbridge'], libraries: ['jsonata'] },
   ingest: { clients: ['dynamodb', 'sfn'], libraries: ['jsonata'] },

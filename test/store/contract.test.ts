@@ -146,6 +146,10 @@ describe.each(adapters)('$name', (adapter) => {
     ['all', when.all(when.exists('n'), when.equals('s', 'm')), true, false],
     ['any', when.any(when.itemAbsent, when.equals('n', 5)), true, true],
     ['any neither', when.any(when.equals('n', 1), when.equals('s', 'x')), false, false],
+    // One rule of several that may apply (entry's limit without a cooldown): DynamoDB refuses
+    // "redundant parentheses" around a lone group.
+    ['all of one any', when.all(when.any(when.absent('n'), when.lessThan('n', 6))), true, true],
+    ['any of one all', when.any(when.all(when.exists('n'))), true, false],
   ];
   it.each(truth)('condition: %s', async (_name, cond, onItem, onNothing) => {
     const pk = fresh();
