@@ -15,6 +15,7 @@ import { parseProfile } from '../core/profile';
 import { listTimeline } from '../core/timeline';
 import { show } from '../journey/schema';
 import { consentHistory, getProfile } from '../store/profiles';
+import { customerRoutes } from './customer-routes';
 import { type Checked, checkQuery, customerIdFilter, customerIdParam, limitParam } from './params';
 import {
   type ApiRequest,
@@ -214,6 +215,7 @@ const routes: Route[] = [
     }),
   },
   ...resultsRoutes,
+  ...customerRoutes,
 ];
 
 /** The methods a path takes (with OPTIONS, answered locally), or none when no route has the path. */
