@@ -15,7 +15,7 @@ import { parseProfile } from '../core/profile';
 import { listTimeline } from '../core/timeline';
 import { show } from '../journey/schema';
 import { consentHistory, getProfile } from '../store/profiles';
-import { customerRoutes } from './customer-routes';
+import { localConsoleRoutes } from './local-console-routes';
 import { type Checked, checkQuery, customerIdFilter, customerIdParam, limitParam } from './params';
 import {
   type ApiRequest,
@@ -215,7 +215,7 @@ const routes: Route[] = [
     }),
   },
   ...resultsRoutes,
-  ...customerRoutes,
+  ...localConsoleRoutes,
 ];
 
 /** The methods a path takes (with OPTIONS, answered locally), or none when no route has the path. */

@@ -199,13 +199,52 @@ describe("the console's conversion per day", () => {
   });
 });
 
-describe('on AWS', () => {
-  it.each(['/customers', '/journeys/welcome/customers'])('does not serve %s (a scan) at all', async (path) => {
-    const res = await route(
-      rt.deps,
-      { method: 'GET', path, query: new URLSearchParams('kind=sent') },
-      { local: false },
-    );
-    expect(res).toEqual({ status: 404, body: { error: { code: 'not-found', message: `no route GET "${path}"` } } });
+describe('GET /journeys/{id}/preview (local only)', () => {
+  it("renders the journey's send steps for the customer, as sent", async () => {
+    expect(await call('/journeys/welcome/preview?customerId=c-1')).toEqual({
+      status: 200,
+      body: {
+        journey: 'welcome',
+        customerId: 'c-1',
+        messages: [
+          {
+            step: 'hello',
+            channel: 'email',
+            template: 't',
+            file: 'templates/t.email.liquid',
+            rendered: { subject: 'Hi', body: 'Hello' },
+            missing: [],
+          },
+        ],
+      },
+    });
   });
+
+  it.each([
+    ['', 400, 'bad-customer-id', 'customerId is required: the customer to preview the messages for'],
+    [
+      '?customerId=c%201',
+      400,
+      'bad-customer-id',
+      'the query parameter customerId must be 1-128 characters of letters, digits and ._:@+=- starting with a letter or digit, found "c 1"',
+    ],
+    ['?customerId=c-1&step=done', 400, 'bad-step', 'step must be a send step of welcome: hello; found "done"'],
+    ['?customerId=c-7', 404, 'not-found', 'no profile for customer c-7'],
+  ])('answers %s with %i naming what is wrong', async (query, status, code, message) => {
+    expect(await call(`/journeys/welcome/preview${query}`)).toEqual({ status, body: { error: { code, message } } });
+  });
+});
+
+describe('on AWS', () => {
+  it.each(['/customers', '/journeys/welcome/customers', '/journeys/welcome/preview'])(
+    'does not serve %s (a scan) at all',
+    async (path) => {
+      const res = await route(
+        rt.deps,
+        { method: 'GET', path, query: new URLSearchParams('kind=sent') },
+        { local: false },
+      );
+      expect(res).toEqual({ status: 404, body: { error: { code: 'not-found', message: `no route GET "${path}"` } } });
+    },
+  );
 });

@@ -79,7 +79,8 @@ async function showJourney(id) {
     el('section', { 'aria-label': 'Channels by hour' },
       el('h3', {}, 'Channels by hour of the week', el('small', {}, (event ? 'sends of journeys triggered by ' + event : 'all sends') + ', in each customer\'s local time')),
       effect.hours.length ? heat.box : el('p', { class: 'empty' }, 'Nothing sent yet.')),
-    el('section', { 'aria-label': 'Step counts' }, el('h3', {}, 'Step counts'), el('div', { class: 'scroll' }, stepTable(j.id, steps))));
+    el('section', { 'aria-label': 'Step counts' }, el('h3', {}, 'Step counts'), el('div', { class: 'scroll' }, stepTable(j.id, steps))),
+    el('section', { 'aria-label': 'Preview', id: 'preview' }, el('h3', {}, 'Preview'), previewForm(j)));
 
   dropCharts();
   main.replaceChildren(content);
@@ -87,6 +88,7 @@ async function showJourney(id) {
   if (daily.days.length) drawDaily(perDay.canvas, daily.days);
   for (const s of splitBoxes) drawSplit(s.chart.canvas, s.paths);
   if (effect.hours.length) drawHeat(heat.canvas, effect.hours);
+  await restorePreview(j);
 }
 
 /** The diagram, with each step's counts on its box as links: a phone scrolls it sideways. */

@@ -6,6 +6,7 @@
  */
 import { CUSTOMERS_SCRIPT } from './customers-script';
 import { JOURNEY_SCRIPT } from './journey-script';
+import { PREVIEW_SCRIPT } from './preview-script';
 import { CONSOLE_SCRIPT } from './script';
 
 const STYLE = `
@@ -108,6 +109,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 <main id="view"></main>
 <script src="/console/chart.js"></script>
 <script>${JOURNEY_SCRIPT}</script>
+<script>${PREVIEW_SCRIPT}</script>
 <script>${CUSTOMERS_SCRIPT}</script>
 <script>${CONSOLE_SCRIPT}</script>
 </body>
