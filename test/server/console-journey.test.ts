@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { PreviewMessage } from '../../lib/core/preview';
 import { VirtualClock } from '../../lib/engine/clock';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import type { JourneyResults } from '../../lib/results/journey-results';
@@ -202,6 +203,35 @@ const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}/${name}.p
     expect(await rows.locator('td:first-child').allInnerTexts()).toEqual(['c-ana']);
   });
 
+  it("previews a send step's messages for a chosen customer, flagging what renders empty, and keeps the choice", async () => {
+    await page.goto(`${base}/#journey/cart-recovery`);
+    const panel = page.getByRole('region', { name: 'Preview', exact: true });
+    await panel.getByLabel('Customer').fill('c-ana');
+    await panel.getByLabel('Step').selectOption('nudge');
+    await panel.getByRole('button', { name: 'Preview' }).click();
+    const email = panel.locator('article[data-step="nudge"][data-channel="email"]');
+    await email.waitFor();
+    const api = (await call('GET', '/journeys/cart-recovery/preview?customerId=c-ana&step=nudge')).json as {
+      messages: PreviewMessage[];
+    };
+    const emailApi = api.messages.find((m) => m.channel === 'email') as PreviewMessage;
+    expect(await email.locator('.subject').innerText()).toBe('Ana, your cart is waiting');
+    expect(await email.locator('pre.body').innerText()).toBe(emailApi.rendered?.body);
+    expect(await email.locator('ul.missing li').allInnerTexts()).toEqual(
+      emailApi.missing.map((v) => `${v.variable} rendered empty at ${v.file} line ${v.line}, column ${v.column}`),
+    );
+    expect(emailApi.missing.map((v) => v.variable)).toEqual(['context.cartId', 'trigger.data.value', 'context.cartId']);
+    expect(await panel.locator('article').evaluateAll((as) => as.map((a) => a.getAttribute('data-channel')))).toEqual(
+      api.messages.map((m) => m.channel),
+    );
+    await shot(page, 'preview-desktop');
+    // Drawn again (the Refresh button, as every few seconds on its own), the preview is still there.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('#status').filter({ hasText: 'Updated' }).waitFor();
+    await email.locator('.subject').waitFor();
+    expect(await panel.getByLabel('Customer').inputValue()).toBe('c-ana');
+  });
+
   it('lists every customer, with or without a profile', async () => {
     await page.getByRole('link', { name: 'Customers', exact: true }).click();
     await page.getByRole('heading', { name: 'Customers', exact: true }).waitFor();
@@ -234,6 +264,8 @@ const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}/${name}.p
       ['journey-phone', '#journey/cart-recovery'],
       ['split-phone', '#journey/win-back'],
       ['customer-phone', '#customer/c-dan'],
+      ['customers-phone', '#customers'],
+      ['behind-phone', '#behind/cart-recovery/kind=sent&step=nudge'],
       ['journeys-phone', '#journeys'],
     ]) {
       await phone.goto(`${base}/${hash}`);

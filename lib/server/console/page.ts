@@ -78,7 +78,7 @@ form.preview input, form.preview select { font: inherit; padding: 5px 8px; borde
   form.lookup input { width: 100%; }
   .split { gap: 8px; }
   .split > * { max-width: 100%; overflow-x: auto; }
-  main table:not(.kv) { display: block; overflow-x: auto; max-width: 100%; }
+  main table:not(.kv) { display: block; overflow-x: auto; max-width: 100%; width: fit-content; }
   .split img { max-width: 100%; }
   th, td { padding: 4px 6px; }
   .chart { height: 220px; }

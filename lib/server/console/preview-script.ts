@@ -5,6 +5,7 @@
  * refresh of the page (on its own, every few seconds) renders the same preview again.
  * Kept free of backticks and dollar-braces because it lives inside a template literal.
  */
+// biome-ignore lint/complexity/noUselessStringRaw: raw like the console's other scripts, so a regex added later keeps its backslashes
 export const PREVIEW_SCRIPT = String.raw`
 'use strict';
 /** The preview chosen on this journey's page: { journey, customer, step }. */
