@@ -10,7 +10,7 @@ export interface DayConversion {
   /** The UTC day, yyyy-mm-dd. */
   day: string;
   entered: number;
-  /** Conversions counted that day (an instance converts on the day its goal event arrives). */
+  /** Conversions of the instances that entered that day (a conversion counts on its instance's day of entry). */
   converted: number;
   /** converted / entered of that day (0 on a day without entries). */
   rate: number;
