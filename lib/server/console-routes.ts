@@ -1,21 +1,26 @@
 /**
- * The web console of `baton dev` (local only): the page at `/` and the two APIs it needs beyond
- * SPEC §5 — the journeys with their diagrams and per-step counts (and an audience journey's
- * schedule, next run and runs), and the engine's time and speed.
+ * The web console of `baton dev` (local only): the page at `/`, Chart.js for it, and the APIs it
+ * needs beyond SPEC §5 and §7 — the journeys with their diagrams and per-step counts (and an
+ * audience journey's schedule, next run and runs), a journey's conversion per day, its messages
+ * previewed for a customer (`GET /journeys/{id}/preview`: it reads templates with Liquid, which
+ * the API Lambda does not bundle), and the engine's time and speed.
  * Everything else the page shows comes from the ordinary routes (outbox, dispatches, profile,
  * context, timeline).
  */
 import { audienceRuns, type RunProgress, upcomingRun } from '../audience/progress';
 import { describeSchedule } from '../audience/schedule';
 import type { Deps } from '../core/ports';
+import { PreviewStepError, previewSends } from '../core/preview';
 import { conditionText, journeyGraph } from '../journey/graph';
 import { type JourneyLayout, layoutJourney } from '../journey/graph-layout';
 import { renderSvg } from '../journey/graph-svg';
 import { type Journey, show } from '../journey/schema';
 import { dailyConversion } from '../results/daily';
+import { getProfile } from '../store/profiles';
 import { chartBundle } from './console/chart-bundle';
 import { CONSOLE_PAGE } from './console/page';
 import { type ByReason, journeyCounts } from './console-stats';
+import { checkQuery, customerIdFilter } from './params';
 import { type ApiRequest, type ApiResponse, errorBody, methodNotAllowed, optionsAnswer } from './response';
 import { dayRangeParams, journeyIdParam } from './results-params';
 
@@ -68,12 +73,14 @@ export interface ConsoleAudience {
 /** The console's fixed paths, and its per-journey one; all take GET only. */
 const CONSOLE_PATHS = ['/', '/console/chart.js', '/console/api/journeys', '/console/api/clock'];
 const DAILY_PATH = /^\/console\/api\/journeys\/([^/]+)\/daily$/;
+const PREVIEW_PATH = /^\/journeys\/([^/]+)\/preview$/;
 const ALLOWED = ['GET', 'OPTIONS'];
 
 /** Answer a console request, or undefined when the request is not the console's. */
 export async function consoleRoute(deps: Deps, req: ApiRequest): Promise<ApiResponse | undefined> {
   const daily = DAILY_PATH.exec(req.path);
-  if (!CONSOLE_PATHS.includes(req.path) && !daily) return undefined;
+  const preview = PREVIEW_PATH.exec(req.path);
+  if (!CONSOLE_PATHS.includes(req.path) && !daily && !preview) return undefined;
   if (req.method === 'OPTIONS') return optionsAnswer(ALLOWED);
   if (req.method !== 'GET') return methodNotAllowed(req.method, req.path, ALLOWED);
   if (req.path === '/') return { status: 200, contentType: 'text/html; charset=utf-8', body: CONSOLE_PAGE };
@@ -82,6 +89,7 @@ export async function consoleRoute(deps: Deps, req: ApiRequest): Promise<ApiResp
     if (req.path === '/console/chart.js')
       return { status: 200, contentType: 'text/javascript; charset=utf-8', body: await chartBundle() };
     if (daily) return await dailyRoute(deps, daily[1], req.query);
+    if (preview) return await previewRoute(deps, preview[1], req.query);
     return { status: 200, body: { journeys: await consoleJourneys(deps) } };
   } catch (err) {
     deps.log.error('console request failed', { path: req.path, error: (err as Error)?.name ?? 'Error' });
@@ -103,6 +111,30 @@ async function dailyRoute(deps: Deps, raw: string, query: URLSearchParams): Prom
   const { version } = entry.journey;
   const days = await dailyConversion(deps.table, id.value, version, range.value);
   return { status: 200, body: { journey: id.value, version, ...range.value, days } };
+}
+
+/** GET /journeys/{id}/preview?customerId=&step=: the journey's send steps rendered for the customer. */
+async function previewRoute(deps: Deps, raw: string, query: URLSearchParams): Promise<ApiResponse> {
+  const id = journeyIdParam(raw);
+  if (!id.ok) return id.response;
+  const badQuery = checkQuery(query, ['customerId', 'step'], 'GET /journeys/{id}/preview');
+  if (badQuery) return badQuery;
+  const entry = deps.catalog.get(id.value);
+  if (!entry) return errorBody(404, 'not-found', `no journey ${show(id.value)}`);
+  const customerId = customerIdFilter(query);
+  if (!customerId.ok) return customerId.response;
+  if (customerId.value === undefined)
+    return errorBody(400, 'bad-customer-id', 'customerId is required: the customer to preview the messages for');
+  const profile = await getProfile(deps.table, customerId.value);
+  if (!profile) return errorBody(404, 'not-found', `no profile for customer ${customerId.value}`);
+  try {
+    const step = query.get('step') ?? undefined;
+    const messages = await previewSends({ journey: entry.journey, templatesDir: entry.templatesDir, profile, step });
+    return { status: 200, body: { journey: id.value, customerId: customerId.value, messages } };
+  } catch (err) {
+    if (err instanceof PreviewStepError) return errorBody(400, 'bad-step', err.message);
+    throw err;
+  }
 }
 
 /** The engine's time as the console header shows it; `speed` is null when time is virtual. */

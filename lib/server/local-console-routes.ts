@@ -1,16 +1,13 @@
 /**
  * The local-only routes behind the console's drill-downs: the customers behind a count of a
- * journey (`GET /journeys/{id}/customers`) and the list of customers (`GET /customers`), which
- * scan (console-customers.ts), and a journey's messages previewed for a customer
- * (`GET /journeys/{id}/preview`), which reads the templates from disk; none is served on AWS.
+ * journey (`GET /journeys/{id}/customers`) and the list of customers (`GET /customers`). Both scan
+ * (console-customers.ts), so they are never served on AWS.
  */
 import { idProblem } from '../core/id-rule';
-import { PreviewStepError, previewSends } from '../core/preview';
 import { SIMULATE_KINDS, type TimelineKind } from '../core/timeline';
 import { show } from '../journey/schema';
-import { getProfile } from '../store/profiles';
 import { customersBehind, type LineFilter, listCustomers } from './console-customers';
-import { type Checked, customerIdFilter, limitParam } from './params';
+import { type Checked, limitParam } from './params';
 import { errorBody } from './response';
 import { journeyIdParam } from './results-params';
 import type { Route } from './routes';
@@ -79,36 +76,6 @@ export const localConsoleRoutes: Route[] = [
       if (!cursor.ok) return cursor.response;
       const page = await customersBehind(deps.table, filter.value, { limit: limit.value, cursor: cursor.value });
       return { status: 200, body: { journey: id, filter: filter.value, ...page } };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: /^\/journeys\/([^/]+)\/preview$/,
-    name: '/journeys/{id}/preview',
-    query: ['customerId', 'step'],
-    param: journeyIdParam,
-    localOnly: true,
-    handler: async (deps, req, id) => {
-      const entry = deps.catalog.get(id);
-      if (!entry) return errorBody(404, 'not-found', `no journey ${show(id)}`);
-      const customerId = customerIdFilter(req.query);
-      if (!customerId.ok) return customerId.response;
-      if (customerId.value === undefined)
-        return errorBody(400, 'bad-customer-id', 'customerId is required: the customer to preview the messages for');
-      const profile = await getProfile(deps.table, customerId.value);
-      if (!profile) return errorBody(404, 'not-found', `no profile for customer ${customerId.value}`);
-      try {
-        const messages = await previewSends({
-          journey: entry.journey,
-          templatesDir: entry.templatesDir,
-          profile,
-          step: req.query.get('step') ?? undefined,
-        });
-        return { status: 200, body: { journey: id, customerId: customerId.value, messages } };
-      } catch (err) {
-        if (err instanceof PreviewStepError) return errorBody(400, 'bad-step', err.message);
-        throw err;
-      }
     },
   },
 ];
