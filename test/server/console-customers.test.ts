@@ -6,7 +6,9 @@
  */
 import { VirtualClock } from '../../lib/engine/clock';
 import type { LocalRuntime } from '../../lib/local/runtime';
+import { customersBehind, listCustomers } from '../../lib/server/console-customers';
 import { route } from '../../lib/server/routes';
+import type { Item } from '../../lib/store/port';
 import { serveLocally } from '../helpers';
 import { journeyOf } from '../results/run';
 
@@ -232,6 +234,51 @@ describe('GET /journeys/{id}/preview (local only)', () => {
     ['?customerId=c-7', 404, 'not-found', 'no profile for customer c-7'],
   ])('answers %s with %i naming what is wrong', async (query, status, code, message) => {
     expect(await call(`/journeys/welcome/preview${query}`)).toEqual({ status, body: { error: { code, message } } });
+  });
+});
+
+describe('paging over a scan that visits customers in any order', () => {
+  // Customers in a scrambled order, two lines each, a page of the scan holding three items.
+  const ids = ['c-5', 'c-2', 'c-9', 'c-1', 'c-7', 'c-3', 'c-8', 'c-4', 'c-6'];
+  const items: Item[] = ids.flatMap((id, i) =>
+    [0, 1].map((n) => ({
+      pk: `C#${id}`,
+      sk: `T#2026-11-2${n}T00:00:0${i}.000Z#${n}`,
+      entry: {
+        at: `2026-11-2${n}T00:00:0${i}.000Z`,
+        kind: 'sent',
+        journey: 'welcome',
+        version: 1,
+        customerId: id,
+        instance: 'i',
+        step: 'hello',
+      },
+    })),
+  );
+  const table = {
+    async *scanPrefixPages() {
+      for (let i = 0; i < items.length; i += 3) yield items.slice(i, i + 3);
+    },
+  };
+
+  it('keeps only the smallest ids after the cursor, each with all its lines, and walks every customer once', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await customersBehind(table, { journey: 'welcome', kind: 'sent' }, { limit: 2, cursor });
+      for (const c of page.customers)
+        expect(c).toEqual({ customerId: c.customerId, lines: 2, lastAt: expect.stringMatching(/^2026-11-21/) });
+      seen.push(...page.customers.map((c) => c.customerId));
+      cursor = page.next;
+    } while (cursor);
+    expect(seen).toEqual([...ids].sort());
+    const listed = await listCustomers(table, { limit: 4, cursor: 'c-4' });
+    expect(listed).toEqual({
+      customers: ['c-5', 'c-6', 'c-7', 'c-8'].map((customerId) =>
+        expect.objectContaining({ customerId, lines: 2, profile: false }),
+      ),
+      next: 'c-8',
+    });
   });
 });
 
