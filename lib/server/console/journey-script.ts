@@ -163,19 +163,32 @@ function drawSplit(canvas, paths) {
     options: { indexAxis: 'y', scales: { x: { min: 0, max: 100, ticks: { callback: (v) => v + '%' } } } } });
 }
 
-/** Channel × hour of the week: a cell per hour sent, coloured by the share engaged. */
+/**
+ * Channel × hour of the week: a row per channel and weekday, a column per hour of the customer's
+ * day, a cell per hour with sends, darker the larger the share engaged.
+ */
 function drawHeat(canvas, hours) {
   const channels = [...new Set(hours.map((h) => h.channel))];
+  const rows = channels.flatMap((c) => DAYS.map((d) => c + ' ' + d));
+  canvas.parentElement.style.height = (60 + rows.length * 24) + 'px';
   const colour = (r) => 'rgba(3,105,161,' + (0.15 + 0.85 * r).toFixed(2) + ')';
+  const cell = (ctx) => {
+    const a = ctx.chart.chartArea;
+    return a ? Math.max(3, 0.6 * Math.min(a.width / 24, a.height / rows.length)) : 5;
+  };
   draw(canvas, { type: 'scatter',
-    data: { datasets: [{ label: 'sent', data: hours.map((h) => ({ x: h.hourOfWeek + 0.5, y: channels.indexOf(h.channel), h })),
-      pointStyle: 'rect', pointRadius: 7, pointHoverRadius: 9,
+    data: { datasets: [{ label: 'sent', data: hours.map((h) => ({
+      x: (h.hourOfWeek % 24) + 0.5, y: channels.indexOf(h.channel) * 7 + Math.floor(h.hourOfWeek / 24), h })),
+      pointStyle: 'rect', pointRadius: cell, pointHoverRadius: cell,
       backgroundColor: hours.map((h) => colour(h.rate)), borderColor: '#0f172a', borderWidth: 0.5 }] },
     options: { plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => {
       const h = c.raw.h;
       return h.channel + ' ' + DAYS[Math.floor(h.hourOfWeek / 24)] + ' ' + (h.hourOfWeek % 24) + ':00 · sent ' + h.sent + ', delivered ' + h.delivered + ', engaged ' + h.engaged + ' (' + pct(h.rate) + ')';
     } } } },
-    scales: { x: { type: 'linear', min: 0, max: 168, ticks: { stepSize: 24, callback: (v) => DAYS[v / 24] || '' } },
-      y: { type: 'linear', min: -0.5, max: channels.length - 0.5, reverse: true, ticks: { stepSize: 1, callback: (v) => channels[v] || '' } } } } });
+    scales: { x: { type: 'linear', min: 0, max: 24, ticks: { stepSize: 3, callback: (v) => v + ':00' } },
+      // A tick (and so a label) on each row's centre, not on the cell edges a step from the minimum would give.
+      y: { type: 'linear', min: -0.5, max: rows.length - 0.5, reverse: true,
+        afterBuildTicks: (axis) => { axis.ticks = rows.map((_, i) => ({ value: i })); },
+        ticks: { autoSkip: false, callback: (v) => rows[v] || '' } } } } });
 }
 `;

@@ -55,10 +55,9 @@ h2 small, h4 { color: var(--muted); font-weight: normal; }
 h4 { margin: 10px 0 4px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 440px), 1fr)); gap: 16px 32px; align-items: start; }
 .chart { position: relative; height: 260px; background: #fff; border: 1px solid var(--line); padding: 8px; }
-.chart.heat { height: 200px; }
 .scroll { overflow-x: auto; max-width: 100%; }
-.canvas-diagram { position: relative; display: inline-block; }
-.canvas-diagram img { display: block; border: 1px solid var(--line); background: #fff; }
+.canvas-diagram { position: relative; display: inline-block; max-width: 100%; }
+.canvas-diagram img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
 .badge { position: absolute; transform: translate(-100%, -75%); font-size: 11px; line-height: 1.3; white-space: nowrap; background: #fffbeb; border: 1px solid #f59e0b; border-radius: 10px; padding: 1px 7px; color: #78350f; }
 .badge a { color: #9a3412; font-weight: 600; }
 .badge .waiting { color: #6d28d9; }
@@ -80,6 +79,8 @@ form.preview input, form.preview select { font: inherit; padding: 5px 8px; borde
   .split > * { max-width: 100%; overflow-x: auto; }
   main table:not(.kv) { display: block; overflow-x: auto; max-width: 100%; width: fit-content; }
   .split img { max-width: 100%; }
+  /* At its own size, scrolled sideways: shrunk to a phone's width its boxes could not be read under the counts. */
+  .canvas-diagram, .canvas-diagram img { max-width: none; }
   th, td { padding: 4px 6px; }
   .chart { height: 220px; }
 }
