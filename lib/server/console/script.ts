@@ -69,7 +69,7 @@ async function showJourneys() {
   });
   const details = journeys.map((j) =>
     el('article', { class: 'journey', id: 'journey-' + j.id, 'data-journey': j.id },
-      el('h3', {}, j.name, ' ', el('small', {}, j.id + ' v' + j.version)),
+      el('h3', {}, el('a', { href: '#journey/' + encodeURIComponent(j.id) }, j.name), ' ', el('small', {}, j.id + ' v' + j.version)),
       el('p', { class: 'totals' },
         'Entered ' + j.entered,
         total(j.ignored) ? ' · ignored: ' + byReason(j.ignored) : '',
@@ -171,7 +171,7 @@ async function showCustomer(id) {
     el('section', { 'aria-label': 'Timeline' }, el('h3', {}, 'Timeline'), show(timeline, (t) => el('div', { class: 'scroll' },
       table(['At (UTC)', 'What', 'Journey', 'Step', 'Channel', 'Detail'],
         t.entries.map((e) => el('tr', { class: 'kind-' + e.kind },
-          el('td', { class: 'at' }, time(e.at)), el('td', {}, e.kind), el('td', {}, e.journey + ' v' + e.version),
+          el('td', { class: 'at' }, time(e.at)), el('td', {}, e.kind), el('td', {}, el('a', { href: '#journey/' + encodeURIComponent(e.journey) }, e.journey), ' v' + e.version),
           el('td', {}, e.step || ''), el('td', {}, e.channel || ''),
           el('td', {}, [e.reason, e.template].filter(Boolean).join(' · ')))),
         'Nothing in the timeline of ' + id + '.')))));
