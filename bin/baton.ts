@@ -1,10 +1,12 @@
 /** The `baton` CLI (SPEC §4). */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { compileRun } from '../lib/audience/compile-run';
 import { EndlessScheduleError, firstRunAt } from '../lib/audience/run-starter';
 import type { Logger } from '../lib/core/ports';
+import { PreviewStepError, previewSends } from '../lib/core/preview';
+import type { Profile } from '../lib/core/profile';
 import { checkTemplate } from '../lib/core/templates';
 import { runPinpointImport } from '../lib/import/pinpoint/files';
 import { compileJourney, renderAsl } from '../lib/journey/compile';
@@ -23,10 +25,12 @@ import { type InputProblem, readProfiles } from '../lib/local/inputs';
 import { ProgressLine, progressText } from '../lib/local/progress';
 import { checkProfileFile, profileStream } from '../lib/local/record-stream';
 import { FunnelCounts } from '../lib/local/report';
+import { previewText } from '../lib/local/preview-text';
 import type { LocalRuntime } from '../lib/local/runtime';
 import { simulate } from '../lib/local/simulate';
 import { type ResultsReport, resultsReport } from '../lib/results/report';
-import { LegacyStoreError } from '../lib/store/local-store';
+import { LegacyStoreError, openLocalStore } from '../lib/store/local-store';
+import { getProfile } from '../lib/store/profiles';
 import { version } from '../package.json';
 
 /** Journeys are loaded with their templates parsed and checked. */
@@ -233,6 +237,75 @@ async function runDev(values: DevValues): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+interface PreviewValues {
+  customer: string;
+  profiles?: string;
+  dataDir: string;
+  step?: string;
+  trigger?: string;
+  json?: boolean;
+}
+
+/** The customer's profile: from --profiles when given, else from the data dir of baton dev. */
+async function previewProfile(values: PreviewValues): Promise<Profile> {
+  if (values.profiles) {
+    const pr = readProfiles(values.profiles);
+    problemsOrFail(pr.problems);
+    const found = pr.profiles.find((p) => p.customerId === values.customer);
+    if (!found) fail([`baton: no profile for customer ${values.customer} in ${values.profiles}`]);
+    return found;
+  }
+  if (!existsSync(values.dataDir))
+    throw new UsageError(`no data dir ${values.dataDir}: give --profiles FILE, or --data-dir DIR of baton dev`);
+  const store = await openLocalStore({ path: resolve(values.dataDir) });
+  try {
+    const found = await getProfile(store.table, values.customer);
+    if (!found) fail([`baton: no profile for customer ${values.customer} in ${values.dataDir}`]);
+    return found;
+  } finally {
+    await store.close();
+  }
+}
+
+/** The trigger event of --trigger (a JSON envelope), as templates see it: without customerId. */
+function previewTrigger(file: string): Record<string, unknown> {
+  let event: unknown;
+  try {
+    event = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    fail([`baton: --trigger ${file} is not a readable JSON event: ${(err as Error).message}`]);
+  }
+  if (!event || typeof event !== 'object' || Array.isArray(event))
+    fail([`baton: --trigger ${file} must hold one JSON object (an event envelope)`]);
+  const { customerId: _omit, ...trigger } = event as Record<string, unknown>;
+  return { ...trigger, data: trigger.data ?? {} };
+}
+
+async function preview(journey: string, values: PreviewValues): Promise<void> {
+  const file = journeyPath(journey);
+  const r = loadJourneyFile(file, WITH_TEMPLATES);
+  if (!r.ok) fail(formatProblems([{ file, problems: r.problems }]));
+  const profile = await previewProfile(values);
+  const trigger = values.trigger ? previewTrigger(values.trigger) : undefined;
+  const messages = await previewSends({
+    journey: r.loaded.journey,
+    templatesDir: r.loaded.templatesDir,
+    profile,
+    trigger,
+    step: values.step,
+  }).catch((err: unknown) => {
+    throw err instanceof PreviewStepError ? new UsageError(`--step: ${err.message}`) : err;
+  });
+  const text = previewText(r.loaded.journey.id, values.customer, messages);
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify({ journey: r.loaded.journey.id, customerId: values.customer, messages }, null, 2)}\n`
+      : text.lines.map((l) => `${l}\n`).join(''),
+  );
+  // 3, as import's: something to finish by hand (a variable that renders empty, a template that fails).
+  process.exitCode = text.flagged ? 3 : 0;
+}
+
 interface PinpointValues {
   out: string;
   templates?: string;
@@ -308,6 +381,22 @@ function program(): Command {
     .option('--reset-clock', "start engine time over at real time instead of where this data dir's last run left it")
     .option('--migrate-store', "copy a data dir written by Baton's earlier store (dynalite) into the current one")
     .action((opts: DevValues) => runDev(opts));
+  baton
+    .command('preview')
+    .description(
+      "render a journey's send steps for one customer, every channel each may use; variables that render empty are listed with file and line (exit 3)",
+    )
+    .argument('<journey>', 'a journey file, or the id of a journey in workflows/')
+    .requiredOption('--customer <id>', 'the customer whose profile the templates are rendered with')
+    .option('--profiles <file>', 'read the profile from this file (.json array or .jsonl) instead of the data dir')
+    .option('--data-dir <dir>', 'read the profile from the data dir of baton dev (not while it runs)', '.baton/data')
+    .option('--step <id>', 'only this send step')
+    .option(
+      '--trigger <file>',
+      'the trigger event to render with (one JSON envelope); without it trigger.data is empty',
+    )
+    .option('--json', 'print the messages as one JSON object')
+    .action((journey: string, opts: PreviewValues) => preview(journey, opts));
   baton
     .command('import')
     .description('bring journeys over from another tool')

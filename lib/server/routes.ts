@@ -16,6 +16,7 @@ import { listTimeline } from '../core/timeline';
 import { show } from '../journey/schema';
 import { consentHistory, getProfile } from '../store/profiles';
 import { type EventIntake, queueFullAnswer } from './intake';
+import { localConsoleRoutes } from './local-console-routes';
 import { type Checked, checkQuery, customerIdFilter, customerIdParam, limitParam } from './params';
 import {
   type ApiRequest,
@@ -235,6 +236,7 @@ const routes: Route[] = [
     }),
   },
   ...resultsRoutes,
+  ...localConsoleRoutes,
 ];
 
 /** The methods a path takes (with OPTIONS, answered locally), or none when no route has the path. */

@@ -14,7 +14,7 @@ const statusLine = document.getElementById('status');
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined && v !== null) e.setAttribute(k, String(v));
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null) continue;
     e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -69,7 +69,7 @@ async function showJourneys() {
   });
   const details = journeys.map((j) =>
     el('article', { class: 'journey', id: 'journey-' + j.id, 'data-journey': j.id },
-      el('h3', {}, j.name, ' ', el('small', {}, j.id + ' v' + j.version)),
+      el('h3', {}, el('a', { href: '#journey/' + encodeURIComponent(j.id) }, j.name), ' ', el('small', {}, j.id + ' v' + j.version)),
       el('p', { class: 'totals' },
         'Entered ' + j.entered,
         total(j.ignored) ? ' · ignored: ' + byReason(j.ignored) : '',
@@ -133,7 +133,8 @@ async function showOutbox() {
       'No dispatches.'));
 }
 
-async function showCustomer(id) {
+/** The form that opens a customer's page by id. */
+function lookupForm(id) {
   const input = el('input', { name: 'customerId', id: 'customer-id', value: id || '', placeholder: 'c-ana', required: '' });
   const form = el('form', { class: 'lookup' }, el('label', { for: 'customer-id' }, 'Customer id'), input,
     el('button', { type: 'submit' }, 'Look up'));
@@ -141,27 +142,39 @@ async function showCustomer(id) {
     ev.preventDefault();
     location.hash = '#customer/' + encodeURIComponent(input.value.trim());
   });
-  main.replaceChildren(el('h2', {}, 'Customer'), form);
-  if (!id) return input.focus();
+  return form;
+}
+
+async function showCustomer(id) {
+  if (!id) return showCustomers('');
+  const form = lookupForm(id);
   const part = (path) => getJson(path).then((b) => ({ ok: true, b }), (e) => ({ ok: false, e }));
   const base = '/customers/' + encodeURIComponent(id);
-  const [profile, context, timeline] = await Promise.all([
-    part(base + '/profile'), part(base + '/context'), part(base + '/timeline?limit=200')]);
+  const [profile, context, timeline, consent] = await Promise.all([
+    part(base + '/profile'), part(base + '/context'), part(base + '/timeline?limit=200'), part(base + '/consent')]);
   const show = (r, render) => (r.ok ? render(r.b) : el('p', { class: 'empty' }, r.e.message));
-  main.append(
+  main.replaceChildren(
+    el('p', { class: 'crumbs' }, el('a', { href: '#customers' }, 'Customers'), ' › ', id),
+    el('h2', {}, 'Customer ' + id),
+    form,
     el('div', { class: 'split' },
       el('section', { 'aria-label': 'Profile' }, el('h3', {}, 'Profile'), show(profile, value)),
       el('section', { 'aria-label': 'Context' }, el('h3', {}, 'Context'), show(context, (c) => {
         const { customerId, ...rest } = c;
         return value(rest);
-      }))),
-    el('section', { 'aria-label': 'Timeline' }, el('h3', {}, 'Timeline'), show(timeline, (t) =>
+      })),
+      el('section', { 'aria-label': 'Consent history' }, el('h3', {}, 'Consent history'), show(consent, (c) =>
+        table(['At (UTC)', 'Channel', 'Status', 'Source'],
+          c.history.slice().reverse().map((h) => el('tr', { class: 'consent-' + h.status },
+            el('td', { class: 'at' }, time(h.at)), el('td', {}, h.channel), el('td', {}, h.status), el('td', {}, h.source || ''))),
+          'No consent change recorded.')))),
+    el('section', { 'aria-label': 'Timeline' }, el('h3', {}, 'Timeline'), show(timeline, (t) => el('div', { class: 'scroll' },
       table(['At (UTC)', 'What', 'Journey', 'Step', 'Channel', 'Detail'],
         t.entries.map((e) => el('tr', { class: 'kind-' + e.kind },
-          el('td', { class: 'at' }, time(e.at)), el('td', {}, e.kind), el('td', {}, e.journey + ' v' + e.version),
+          el('td', { class: 'at' }, time(e.at)), el('td', {}, e.kind), el('td', {}, el('a', { href: '#journey/' + encodeURIComponent(e.journey) }, e.journey), ' v' + e.version),
           el('td', {}, e.step || ''), el('td', {}, e.channel || ''),
           el('td', {}, [e.reason, e.template].filter(Boolean).join(' · ')))),
-        'Nothing in the timeline of ' + id + '.'))));
+        'Nothing in the timeline of ' + id + '.')))));
 }
 
 /**
@@ -191,23 +204,52 @@ setInterval(showClock, 1000);
 setInterval(readClock, 10000);
 
 /** The view named by the address's #fragment, so the back button and reloads work. */
-async function render() {
-  const [view, ...rest] = location.hash.slice(1).split('/');
+let rendering = 0;
+async function render(opts) {
+  const quiet = Boolean(opts && opts.quiet);
+  const mine = ++rendering;
+  const hash = location.hash.slice(1);
+  const [view, ...rest] = hash.split('/');
   const arg = rest.length ? decodeURIComponent(rest.join('/')) : '';
-  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('on', a.dataset.view === (view === 'journey' ? 'journeys' : view || 'journeys'));
-  statusLine.textContent = 'Loading…';
+  const tab = view === 'journey' || view === 'behind' ? 'journeys' : view === 'customer' ? 'customers' : view || 'journeys';
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('on', a.dataset.view === tab);
+  if (!quiet) statusLine.textContent = 'Loading…';
   void readClock();
+  // Drawn again in place: the reader stays where they were on the page.
+  const x = window.scrollX;
+  const y = window.scrollY;
   try {
+    if (view !== 'journey') dropCharts();
     if (view === 'outbox') await showOutbox();
     else if (view === 'customer') await showCustomer(arg);
+    else if (view === 'customers') await showCustomers(rest.join('/'));
+    else if (view === 'journey' && arg) await showJourney(arg);
+    // The filter is a query string of its own: decoded by URLSearchParams, not here.
+    else if (view === 'behind') await showBehind(decodeURIComponent(rest[0] || ''), rest.slice(1).join('/'));
     else await showJourneys();
-    if (view === 'journey' && arg) document.getElementById('journey-' + arg)?.scrollIntoView();
-    statusLine.textContent = 'Updated ' + new Date().toLocaleTimeString();
+    if (quiet) window.scrollTo(x, y);
+    if (mine === rendering) statusLine.textContent = 'Updated ' + new Date().toLocaleTimeString();
   } catch (err) {
     statusLine.textContent = 'Could not load: ' + err.message;
   }
 }
-document.getElementById('refresh').addEventListener('click', render);
-window.addEventListener('hashchange', render);
+/**
+ * Refreshed on its own every few seconds, unless the reader is typing, has the tab hidden, or a
+ * refresh is still under way; a view with a form of its own (a preview) keeps what was chosen.
+ */
+const REFRESH_MS = 5000;
+let refreshing = false;
+setInterval(async () => {
+  const typing = document.activeElement && /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName);
+  if (document.hidden || typing || refreshing) return;
+  refreshing = true;
+  try {
+    await render({ quiet: true });
+  } finally {
+    refreshing = false;
+  }
+}, REFRESH_MS);
+document.getElementById('refresh').addEventListener('click', () => render());
+window.addEventListener('hashchange', () => render());
 render();
 `;
