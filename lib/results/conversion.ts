@@ -53,9 +53,14 @@ export async function watchGoal(deps: Pick<Deps, 'table'>, customerId: string, w
   );
 }
 
-/** Count the conversions an event makes: each watcher of its type it matches, within its window, once. */
-export async function countConversions(deps: Pick<Deps, 'table'>, event: Envelope): Promise<void> {
-  const at = Date.parse(event.time);
+/**
+ * Count the conversions an event makes: each watcher of its type it matches, within its window, once.
+ * The window is in engine time, as the entry it starts from: an event counts by when it arrives,
+ * not by the time its sender stamped on it (a sender's clock, a backlog of accepted events or
+ * `baton dev --speed` would otherwise put a goal before the entry it follows).
+ */
+export async function countConversions(deps: Pick<Deps, 'table' | 'clock'>, event: Envelope): Promise<void> {
+  const at = deps.clock.now();
   const watchers = await deps.table.queryAll(keys.customer(event.customerId), { prefix: watcherPrefix(event.type) });
   for (const w of watchers) {
     const watch = w as unknown as GoalWatch & Item;
@@ -64,7 +69,7 @@ export async function countConversions(deps: Pick<Deps, 'table'>, event: Envelop
     const converted = await deps.table.update(
       w.pk,
       w.sk,
-      { set: { convertedAt: event.time } },
+      { set: { convertedAt: new Date(at).toISOString() } },
       { if: when.all(when.itemExists, when.absent('convertedAt')) },
     );
     if (!converted) continue;

@@ -151,3 +151,30 @@ describe('holdouts', () => {
     expect(report.journeys.promo.converted).toBe(buyers.length);
   });
 });
+
+describe('the window in engine time', () => {
+  it('counts a goal by when it arrives, not by the time its sender stamped on it', async () => {
+    const { startLocalRuntime } = await import('../../lib/local/runtime');
+    const { VirtualClock } = await import('../../lib/engine/clock');
+    const { ingest } = await import('../../lib/core/ingest');
+    const { putProfile } = await import('../../lib/store/profiles');
+    const { resultsReport } = await import('../../lib/results/report');
+    const journey = trial({ within: 'P3D' });
+    // baton dev with a backlog (or --speed): the trial.started stamped T0 is processed at T0 + 2 h,
+    // and the upgrade, stamped T0 + 1 h, arrives after it.
+    const clock = new VirtualClock(T0 + 2 * HOUR);
+    const rt = await startLocalRuntime({ journeys: [journey], clock, concurrency: 1 });
+    try {
+      await putProfile(rt.table, customer('c-lag'), clock.now());
+      await ingest(rt.deps, event('trial.started', 'c-lag', T0, { plan: 'pro' }));
+      await rt.engine.idle();
+      clock.advanceTo(T0 + 2 * HOUR + 60_000);
+      await ingest(rt.deps, event('plan.upgraded', 'c-lag', T0 + HOUR, { plan: 'pro' }));
+      await rt.engine.idle();
+      const report = await resultsReport(rt.deps, [journey.journey]);
+      expect(report.journeys.trial).toMatchObject({ entered: 1, converted: 1 });
+    } finally {
+      await rt.close();
+    }
+  });
+});
