@@ -26,10 +26,10 @@ import { keys } from '../../lib/store/keys';
 
 /**
  * A million takes minutes of CPU (every member's entry is the real one: conditional writes of its
- * instance, lock, timeline line and live mark), so `npm test` runs 100,000 and CI the million
+ * instance, lock, timeline line and live mark), so `npm test` runs 30,000 and CI the million
  * (BATON_MILLION=1, .ci/run); AUDIENCE_MEMBERS sets any other size.
  */
-const MEMBERS = Number(process.env.AUDIENCE_MEMBERS ?? (process.env.BATON_MILLION === '1' ? 1_000_000 : 100_000));
+const MEMBERS = Number(process.env.AUDIENCE_MEMBERS ?? (process.env.BATON_MILLION === '1' ? 1_000_000 : 30_000));
 const T0 = Date.parse('2026-12-03T16:00:00Z');
 
 /** AWS's StartExecution quota in the large Regions, as a token bucket on the virtual clock. */

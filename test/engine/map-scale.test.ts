@@ -1,9 +1,9 @@
 /**
- * An audience of a million: 1,000,000 JSONL members in batches of 100 through a Distributed Map
- * whose child Task calls an in-process handler, on the memory store `baton simulate` runs on.
- * Every member reaches the handler once, the Map finishes in well under a minute, and the memory
- * it holds stays bounded: the member file is read batch by batch, never whole, and at most
- * MaxConcurrency children are running at a time.
+ * An audience at scale: JSONL members in batches of 100 through a Distributed Map whose child
+ * Task calls an in-process handler, on the memory store `baton simulate` runs on. Every member
+ * reaches the handler once, and at most MaxConcurrency children are running at a time: the member
+ * file is read batch by batch, never whole. `npm test` runs 200,000 members; CI (BATON_MILLION=1)
+ * a million. How fast is the bench's business (`npm run bench`, the audience part), not a test's.
  */
 import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { LocalEngine } from '../../lib/engine/engine';
 import { openLocalStore } from '../../lib/store/local-store';
 import { FN, machine, SM, T0 } from './harness';
 
-const MEMBERS = 1_000_000;
+const MEMBERS = process.env.BATON_MILLION === '1' ? 1_000_000 : 200_000;
 
 async function memberFile(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-map-scale-'));
@@ -97,11 +97,10 @@ describe('a Distributed Map at audience scale', () => {
     const seconds = (Date.now() - started) / 1000;
     const ex = await engine.describeExecution(executionArn);
     console.log(
-      `1,000,000 members, 10,000 batches: ${seconds.toFixed(1)} s; heap ${Math.round(heapBefore / 2 ** 20)} MB before, peak ${Math.round(peakHeap / 2 ** 20)} MB`,
+      `${MEMBERS} members, ${MEMBERS / 100} batches: ${seconds.toFixed(1)} s; heap ${Math.round(heapBefore / 2 ** 20)} MB before, peak ${Math.round(peakHeap / 2 ** 20)} MB`,
     );
-    expect([ex.status, JSON.parse(ex.output!)]).toEqual(['SUCCEEDED', { batches: 10_000, entered: MEMBERS }]);
+    expect([ex.status, JSON.parse(ex.output!)]).toEqual(['SUCCEEDED', { batches: MEMBERS / 100, entered: MEMBERS }]);
     expect(entered).toBe(MEMBERS);
-    expect(seconds).toBeLessThan(60);
     expect(peakRunning).toBeGreaterThan(0);
     expect(peakRunning).toBeLessThanOrEqual(20);
   }, 120_000);
