@@ -3,9 +3,16 @@
  * package, in one file under the data dir. Keys are `pk NUL sk` in UTF-8, so LMDB's byte order is
  * DynamoDB's key order. Writes go through lmdb's asynchronous batches, which commit everything
  * issued in one event-loop turn as one transaction; until a write commits, reads see it through an
- * overlay, so a condition always meets the latest write, and each operation resolves only once its
- * write is committed. Commits reach the OS without fsync (`noSync`): a killed process loses
- * nothing it was told was written, a power cut may lose the last commits.
+ * overlay, so a condition always meets the latest write.
+ *
+ * Group commit: a write resolves once it is issued (in the overlay, visible to every read at
+ * once), not once it is committed, so an execution advancing one step at a time does not wait for
+ * a commit per write; lmdb commits the batches in the order they were issued, so what a kill -9
+ * leaves behind is always everything issued up to some point, never a later write without an
+ * earlier one. Before anything leaves the process — an HTTP answer, a webhook call, an erasure's
+ * compaction, close — the caller waits for `flushed()`: every write issued so far is committed.
+ * Commits reach the OS without fsync (`noSync`): a killed process loses nothing it answered or
+ * sent after a barrier, a power cut may lose the last commits.
  */
 import { createHash } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
@@ -46,6 +53,19 @@ function keyOf(pk: string, sk = ''): Buffer {
   return Buffer.concat([pkKey(pk), NUL, Buffer.from(sk, 'utf8')]);
 }
 
+/**
+ * How many writes may be issued and not yet committed before a write waits for its commit. lmdb
+ * commits on the next turn of the event loop, and writes that resolve at once never yield to it:
+ * this bounds the overlay (memory), and how long a run of writes (events processed back to back)
+ * keeps the HTTP server from answering — a commit of this many takes about a millisecond.
+ */
+export const MAX_UNCOMMITTED = 1_000;
+
+/** A commit of issued writes failed: what was issued since the last barrier is lost, and the table takes nothing more. */
+export class StoreCommitError extends Error {
+  override readonly name = 'StoreCommitError';
+}
+
 /** A write issued and not yet committed; the token tells a later write of the same key from it. */
 interface Pending {
   item: Item | null;
@@ -62,6 +82,12 @@ export class LmdbTable extends KvTable {
   private indexDb: Database<{ pk: string; sk: string }, Buffer>;
   /** Writes issued and not yet committed, by partition and sort key. */
   private readonly pending = new Map<string, Map<string, Pending>>();
+  /** Writes issued and not yet committed. */
+  private uncommitted = 0;
+  /** Settles once the last batch issued is committed (lmdb commits in order: every earlier one too). */
+  private lastCommit: Promise<void> = Promise.resolve();
+  /** Why a commit failed: from then on every operation fails with it. */
+  private failure: StoreCommitError | undefined;
 
   constructor(
     readonly path: string,
@@ -96,7 +122,7 @@ export class LmdbTable extends KvTable {
     await previous;
     const copy = `${this.path}.compacting`;
     try {
-      await this.root.committed;
+      await this.flushed();
       rmSync(copy, { force: true });
       await this.root.backup(copy, true);
       await this.root.close();
@@ -109,12 +135,14 @@ export class LmdbTable extends KvTable {
   }
 
   protected read(pk: string, sk: string): Item | undefined {
+    if (this.failure) throw this.failure;
     const p = this.pending.get(pk)?.get(sk);
     if (p) return p.item ?? undefined;
     return this.db.get(keyOf(pk, sk));
   }
 
   protected range(pk: string, r: SkRange): Item[] {
+    if (this.failure) throw this.failure;
     const overlay = this.pending.get(pk);
     const extra = overlay ? overlay.size : 0;
     const rows = this.committedRange(pk, r, r.limit + extra);
@@ -172,6 +200,7 @@ export class LmdbTable extends KvTable {
   }
 
   protected scan(prefix: string, after: { pk: string; sk: string } | undefined, limit: number): Item[] {
+    if (this.failure) throw this.failure;
     const start = after ? Buffer.concat([keyOf(after.pk, after.sk), NUL]) : Buffer.from(prefix, 'utf8');
     const end = Buffer.concat([Buffer.from(prefix, 'utf8'), HIGH]);
     const rows = new Map<string, Item>();
@@ -207,7 +236,12 @@ export class LmdbTable extends KvTable {
     return this.root.committed.then(() => undefined);
   }
 
+  /**
+   * Issue writes: resolves at once (the overlay holds them until they commit), or once they are
+   * committed when MAX_UNCOMMITTED writes are waiting for a commit.
+   */
   protected commit(writes: KvWrite[], index: IndexWrite[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     const issued = writes.map((w) => {
       const token = {};
       let overlay = this.pending.get(w.pk);
@@ -228,14 +262,33 @@ export class LmdbTable extends KvTable {
               void (i.ref ? this.indexDb.put(key, i.ref) : this.indexDb.remove(key));
             }
           });
-    return done.then(() => {
-      for (const { w, token } of issued) {
-        const overlay = this.pending.get(w.pk);
-        if (overlay?.get(w.sk)?.token !== token) continue; // a later write of this key is pending
-        overlay.delete(w.sk);
-        if (!overlay.size) this.pending.delete(w.pk);
-      }
-    });
+    this.uncommitted += writes.length;
+    const committed = done.then(
+      () => {
+        this.uncommitted -= writes.length;
+        for (const { w, token } of issued) {
+          const overlay = this.pending.get(w.pk);
+          if (overlay?.get(w.sk)?.token !== token) continue; // a later write of this key is pending
+          overlay.delete(w.sk);
+          if (!overlay.size) this.pending.delete(w.pk);
+        }
+      },
+      (err: unknown) => {
+        // The overlay keeps what never committed: nothing reads it, every operation fails from now on.
+        this.failure ??= new StoreCommitError(`a commit to ${this.path} failed: ${String(err)}`, { cause: err });
+      },
+    );
+    this.lastCommit = committed;
+    return this.uncommitted > MAX_UNCOMMITTED ? this.flushed() : Promise.resolve();
+  }
+
+  /**
+   * Resolve once every write issued so far is committed (the barrier before anything leaves the
+   * process); reject when a commit failed.
+   */
+  override async flushed(): Promise<void> {
+    await this.lastCommit;
+    if (this.failure) throw this.failure;
   }
 
   private apply(w: KvWrite): Promise<boolean> {
@@ -245,7 +298,7 @@ export class LmdbTable extends KvTable {
 
   /** Wait for every write issued so far to commit, then close the file. */
   async close(): Promise<void> {
-    await this.root.committed;
+    await this.flushed();
     await this.root.close();
   }
 }
