@@ -12,6 +12,10 @@
  * every crash point, k = N being a crash after the last write, before the caller was answered.
  * Each k runs on a fresh store with the same virtual clock, so runs are compared exactly.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { listOutbox } from '../../lib/channels/outbox';
 import type { Envelope } from '../../lib/core/envelope';
 import { instanceId } from '../../lib/core/ids';
@@ -22,9 +26,6 @@ import { send } from '../../lib/core/send';
 import type { SendInput, SendOutput } from '../../lib/core/task-input';
 import type { TimelineEntry } from '../../lib/core/timeline';
 import { VirtualClock } from '../../lib/engine/clock';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
 import type { Item } from '../../lib/store/port';
