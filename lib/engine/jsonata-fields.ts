@@ -71,15 +71,23 @@ export async function evalField(value: unknown, scope: Scope, field: string): Pr
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const [i, v] of value.entries()) out.push(await evalField(v, scope, `${field}[${i}]`));
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      out.push(isLiteral(v) ? v : await evalField(v, scope, `${field}[${i}]`));
+    }
     return out;
   }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await evalField(v, scope, `${field}/${k}`);
+    for (const [k, v] of Object.entries(value)) out[k] = isLiteral(v) ? v : await evalField(v, scope, `${field}/${k}`);
     return out;
   }
   return value;
+}
+
+/** A value a field holds as it is: not an expression, an object or an array (most leaves of a Payload). */
+function isLiteral(v: unknown): boolean {
+  return v === null || (typeof v !== 'object' && expressionOf(v) === undefined);
 }
 
 /**
