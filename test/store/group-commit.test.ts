@@ -6,14 +6,16 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ingest } from '../../lib/core/ingest';
 import { VirtualClock } from '../../lib/engine/clock';
 import { startLocalRuntime } from '../../lib/local/runtime';
 import { listen } from '../../lib/server/http';
 import { LmdbTable } from '../../lib/store/lmdb-table';
-import { ROOT } from '../helpers';
+import { helloJourney, ROOT } from '../helpers';
 import { AFTER, BEFORE } from './lmdb-kill-child';
 
 /** Run the child on `dir` until it kills itself; its stdout. */
@@ -117,6 +119,56 @@ describe('the local server and the store barrier', () => {
     } finally {
       await server.close();
       await rt.close();
+    }
+  });
+});
+
+describe('a webhook and the store barrier', () => {
+  it('calls a configured webhook only once every write before the call is committed', async () => {
+    const order: string[] = [];
+    const original = LmdbTable.prototype.flushed;
+    const spy = jest.spyOn(LmdbTable.prototype, 'flushed').mockImplementation(async function (this: LmdbTable) {
+      order.push('barrier');
+      await original.call(this);
+      order.push('committed');
+    });
+    const hook = createServer((req, res) => {
+      order.push('webhook');
+      req.resume();
+      req.on('end', () => res.end());
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    const dataDir = mkdtempSync(join(tmpdir(), 'baton-group-commit-'));
+    const journey = helloJourney({
+      start: 'call',
+      steps: { call: { type: 'action', target: 'crm', next: 'done' }, done: { type: 'end' } },
+    });
+    const rt = await startLocalRuntime({
+      journeys: [journey],
+      clock: new VirtualClock(Date.parse('2026-01-01T00:00:00Z')),
+      dataDir,
+      destinations: { targets: { crm: { type: 'webhook', url } } },
+      allowNetwork: true,
+    });
+    try {
+      order.length = 0;
+      await ingest(rt.deps, {
+        id: 'e-1',
+        type: 'x.happened',
+        customerId: 'c-1',
+        channel: 'web',
+        time: '2026-01-01T00:00:00Z',
+      });
+      await rt.engine.idle();
+      expect(order).toContain('webhook');
+      // The call waited for a barrier that passed: what the dispatch recorded before it is on disk.
+      expect(order.slice(order.indexOf('webhook') - 2, order.indexOf('webhook'))).toEqual(['barrier', 'committed']);
+    } finally {
+      spy.mockRestore();
+      await rt.close();
+      await new Promise((r) => hook.close(r));
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
