@@ -54,10 +54,11 @@ function keyOf(pk: string, sk = ''): Buffer {
 }
 
 /**
- * How many writes may be issued and not yet committed before a write waits for its commit. lmdb
+ * How many writes may be taken and not yet committed before a write waits for its commit. lmdb
  * commits on the next turn of the event loop, and writes that resolve at once never yield to it:
  * this bounds the overlay (memory), and how long a run of writes (events processed back to back)
- * keeps the HTTP server from answering — a commit of this many takes about a millisecond.
+ * keeps the HTTP server from answering (lmdb writes about 430,000 puts a second when they come
+ * together: a few milliseconds for this many).
  */
 export const MAX_UNCOMMITTED = 1_000;
 
