@@ -121,7 +121,7 @@ export async function serveLocally(journeys: LoadedJourney[], clock: VirtualCloc
   const { listen } = await import('../lib/server/http');
   const rt = await startLocalRuntime({ journeys, clock, concurrency });
   await rt.events.start();
-  const local = await listen(rt.deps, 0, rt.events);
+  const local = await listen(rt.deps, 0, rt.events, rt.flushed);
   return {
     rt,
     base: `http://127.0.0.1:${local.port}`,

@@ -24,12 +24,23 @@ export interface Scope {
   nowMs: number;
 }
 
+/** Field strings read before: their expression, or null for a literal (a machine's fields are read at every visit). */
+const expressions = new Map<string, string | null>();
+
 /** The expression text of a field value, if it is one. */
 export function expressionOf(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const m = EXPR.exec(value.trim());
-  return m ? m[1].trim() : undefined;
+  let expr = expressions.get(value);
+  if (expr === undefined) {
+    const m = EXPR.exec(value.trim());
+    expr = m ? m[1].trim() : null;
+    if (expressions.size >= MAX_CACHED) expressions.clear();
+    expressions.set(value, expr);
+  }
+  return expr ?? undefined;
 }
+
+const MAX_CACHED = 10_000;
 
 /**
  * Evaluate a field value (template) in a scope. `field` is where it sits in the state, as AWS
@@ -39,6 +50,7 @@ export async function evalField(value: unknown, scope: Scope, field: string): Pr
   const expr = expressionOf(value);
   if (expr !== undefined) {
     const fast = simplePath(expr, scope);
+    if (!fast.known) Object.assign(fast, simpleEquality(expr, scope));
     if (fast.known) {
       if (fast.value === undefined) throw queryError(expr, field, 'returned nothing (undefined).');
       return fast.value;
@@ -59,15 +71,23 @@ export async function evalField(value: unknown, scope: Scope, field: string): Pr
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const [i, v] of value.entries()) out.push(await evalField(v, scope, `${field}[${i}]`));
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      out.push(isLiteral(v) ? v : await evalField(v, scope, `${field}[${i}]`));
+    }
     return out;
   }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await evalField(v, scope, `${field}/${k}`);
+    for (const [k, v] of Object.entries(value)) out[k] = isLiteral(v) ? v : await evalField(v, scope, `${field}/${k}`);
     return out;
   }
   return value;
+}
+
+/** A value a field holds as it is: not an expression, an object or an array (most leaves of a Payload). */
+function isLiteral(v: unknown): boolean {
+  return v === null || (typeof v !== 'object' && expressionOf(v) === undefined);
 }
 
 /**
@@ -142,6 +162,40 @@ export function simplePath(expr: string, scope: Scope): { known: boolean; value?
     v = (v as Record<string, unknown>)[steps[i]];
   }
   return Array.isArray(v) || typeof v === 'function' ? { known: false } : { known: true, value: v };
+}
+
+/** `path = literal` or `path != literal`, parsed; null for any other expression. */
+const equalities = new Map<
+  string,
+  { path: string; equal: boolean; literal: string | number | boolean | null } | null
+>();
+const EQUALITY =
+  /^(\$[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*(!?=)\s*('[^'\\]*'|"[^"\\]*"|-?(?:0|[1-9]\d*)(?:\.\d+)?|true|false|null)$/;
+
+/**
+ * Most Choice conditions compare a path with a literal (`$states.input.outcome = 'deferred'`):
+ * answer those directly where that gives what jsonata gives — a path that reads a value that is
+ * not an object or array (jsonata compares those deeply) or reads nothing (then `=` and `!=` are
+ * both false, as jsonata says). `known` is false for anything else, which goes to jsonata.
+ */
+export function simpleEquality(expr: string, scope: Scope): { known: boolean; value?: unknown } {
+  let parsed = equalities.get(expr);
+  if (parsed === undefined) {
+    const m = EQUALITY.exec(expr);
+    parsed = m ? { path: m[1], equal: m[2] === '=', literal: literalOf(m[3]) } : null;
+    if (equalities.size >= MAX_CACHED) equalities.clear();
+    equalities.set(expr, parsed);
+  }
+  if (!parsed) return { known: false };
+  const left = simplePath(parsed.path, scope);
+  if (!left.known || (left.value !== null && typeof left.value === 'object')) return { known: false };
+  if (left.value === undefined) return { known: true, value: false };
+  return { known: true, value: (left.value === parsed.literal) === parsed.equal };
+}
+
+function literalOf(text: string): string | number | boolean | null {
+  if (text.startsWith("'") || text.startsWith('"')) return text.slice(1, -1);
+  return JSON.parse(text) as number | boolean | null;
 }
 
 /** JSONata results can carry array sequences and functions; keep plain JSON only. */

@@ -101,7 +101,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   await poll();
   let server: LocalServer;
   try {
-    server = await listen(runtime.deps, opts.port, runtime.events);
+    server = await listen(runtime.deps, opts.port, runtime.events, runtime.flushed);
   } catch (err) {
     stopped = true;
     clearTimeout(timer);

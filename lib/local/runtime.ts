@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunStarter } from '../audience/run-starter';
 import {
+  type Destination,
   type DestinationConfig,
   type DestinationRouter,
   type DestinationsConfig,
@@ -73,6 +74,11 @@ export interface LocalRuntime {
   publish(journey: LoadedJourney): Promise<void>;
   /** Starts the runs of audience journeys when they are due (the local EventBridge Scheduler). */
   runs: RunStarter;
+  /**
+   * Resolve once every write issued so far is durable (LMDB commits writes in groups after they
+   * resolve): the barrier before an answer or a call tells the outside world about them.
+   */
+  flushed(): Promise<void>;
   /** Let the events being processed finish, then close the store (those waiting stay pending in it). */
   close(): Promise<void>;
   /** How many items the store holds (in memory only). */
@@ -109,12 +115,28 @@ function localDestinations(
   clock: Clock,
   config: DestinationsConfig | undefined,
   allowNetwork: boolean,
+  flushed: () => Promise<void>,
 ): DestinationRouter {
   const pick = (config: DestinationConfig | undefined, name: string) =>
-    allowNetwork && config?.type === 'webhook' ? webhookDestination(config) : dispatchLog(table, clock, name);
+    allowNetwork && config?.type === 'webhook'
+      ? afterFlush(webhookDestination(config), flushed)
+      : dispatchLog(table, clock, name);
   return {
     action: (target) => pick(config?.targets?.[target], target),
     handoff: (channel) => pick(config?.handoffs?.[channel], `handoff.${channel}`),
+  };
+}
+
+/**
+ * A destination called only once every write issued before the call is durable: a call recorded
+ * as started (the dispatch's ledger) must not be forgotten by a crash once it has gone out.
+ */
+function afterFlush(inner: Destination, flushed: () => Promise<void>): Destination {
+  return {
+    deliver: async (d) => {
+      await flushed();
+      return inner.deliver(d);
+    },
   };
 }
 
@@ -189,7 +211,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     sfn: engine,
     catalog,
     senders: { sms: outbox, email: outbox, push: outbox },
-    destinations: localDestinations(localTable, opts.clock, opts.destinations, opts.allowNetwork ?? false),
+    destinations: localDestinations(
+      localTable,
+      opts.clock,
+      opts.destinations,
+      opts.allowNetwork ?? false,
+      store.flushed,
+    ),
     log: opts.log ?? silentLogger,
     onTimeline: opts.onTimeline,
     eraseLocal: async (customerId, executionArns) => {
@@ -215,6 +243,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       await engine.idle();
     },
     publish,
+    flushed: store.flushed,
     runs: audience.starter,
     close: async () => {
       await events.close();

@@ -57,15 +57,38 @@ async function answer(
   return (await consoleRoute(deps, request)) ?? (await route(deps, request, { local: true, intake }));
 }
 
-/** Handle one request of the local server; events go to `intake` when there is one. */
+/**
+ * The answer, once every write issued so far is durable (`flushed`): the store may resolve writes
+ * before they commit, and what a client was told — `accepted`, a message in the outbox — must
+ * survive a kill -9 that follows the answer.
+ */
+async function durable(result: ApiResponse, flushed: () => Promise<void>, deps: Deps): Promise<ApiResponse> {
+  try {
+    await flushed();
+    return result;
+  } catch (err) {
+    deps.log.error('the store could not commit', { error: (err as Error)?.name ?? 'Error' });
+    return errorBody(
+      503,
+      'store-failed',
+      'the local store could not commit what this request wrote; restart baton dev',
+    );
+  }
+}
+
+/**
+ * Handle one request of the local server; events go to `intake` when there is one; the answer
+ * waits for `flushed` (the store's barrier).
+ */
 export async function handle(
   deps: Deps,
   req: IncomingMessage,
   res: ServerResponse,
   intake?: EventIntake,
+  flushed: () => Promise<void> = async () => {},
 ): Promise<void> {
   const body = await readBody(req);
-  const result = body.ok ? await answer(deps, req, body.text, intake) : body.response;
+  const result = await durable(body.ok ? await answer(deps, req, body.text, intake) : body.response, flushed, deps);
   const text = result.status === 204 ? '' : result.contentType ? String(result.body) : JSON.stringify(result.body);
   res.writeHead(result.status, {
     ...(result.status === 204
@@ -89,11 +112,19 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Listen on 127.0.0.1; POST /events accepts into `intake` (`baton dev`'s queue) when given. */
-export async function listen(deps: Deps, port: number, intake?: EventIntake): Promise<LocalServer> {
+/**
+ * Listen on 127.0.0.1; POST /events accepts into `intake` (`baton dev`'s queue) when given; every
+ * answer waits for `flushed` (the store's barrier: LocalRuntime.flushed).
+ */
+export async function listen(
+  deps: Deps,
+  port: number,
+  intake?: EventIntake,
+  flushed?: () => Promise<void>,
+): Promise<LocalServer> {
   const inFlight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    const handling: Promise<void> = handle(deps, req, res, intake)
+    const handling: Promise<void> = handle(deps, req, res, intake, flushed)
       .catch((err) => {
         // The client went away while its body was read: nothing was accepted, nothing to answer.
         deps.log.warn('request abandoned', { error: (err as Error)?.name ?? 'Error' });

@@ -23,6 +23,8 @@ export function compareUtf8(a: string, b: string): number {
 
 /** The value at a dotted path of an item, or undefined. */
 export function valueAt(item: Record<string, unknown> | undefined, path: string): unknown {
+  // Most conditions name a top-level attribute: no split, no array.
+  if (!path.includes('.')) return item?.[path];
   let v: unknown = item;
   for (const part of path.split('.')) {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
@@ -62,12 +64,16 @@ export function holds(cond: Cond, item: Item | undefined): boolean {
 
 /** The item after an update (a new object; `prev` is not changed). Throws when `add` meets a non-number. */
 export function applyUpdate(prev: Item | undefined, pk: string, sk: string, changes: Update): Item {
-  const next: Record<string, unknown> = { ...(prev ?? {}), pk, sk };
-  for (const [k, v] of Object.entries(changes.set ?? {})) {
-    if (v === undefined) delete next[k];
-    else next[k] = v;
+  const gone = removed(changes);
+  // Copied without what goes, rather than copied then deleted from: `delete` turns an object into
+  // a slow dictionary for every later reader (conditions, copies, item checks, JSON).
+  const next: Record<string, unknown> = gone ? without(prev, gone) : { ...prev };
+  next.pk = pk;
+  next.sk = sk;
+  for (const k in changes.set) {
+    const v = changes.set[k];
+    if (v !== undefined && !gone?.has(k)) next[k] = v;
   }
-  for (const k of changes.remove ?? []) delete next[k];
   for (const [k, n] of Object.entries(changes.add ?? {})) {
     const current = next[k];
     if (current !== undefined && typeof current !== 'number')
@@ -77,6 +83,21 @@ export function applyUpdate(prev: Item | undefined, pk: string, sk: string, chan
     next[k] = (current ?? 0) + n;
   }
   return next as Item;
+}
+
+/** The attributes an update removes (`remove`, or `set` to undefined), if any. */
+function removed(changes: Update): Set<string> | undefined {
+  let gone: Set<string> | undefined;
+  for (const k in changes.set) if (changes.set[k] === undefined) (gone ??= new Set()).add(k);
+  for (const k of changes.remove ?? []) (gone ??= new Set()).add(k);
+  return gone;
+}
+
+/** A copy of an item's attributes but some. */
+function without(item: Item | undefined, gone: Set<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in item) if (!gone.has(k)) out[k] = item[k];
+  return out;
 }
 
 /** A DynamoDB condition expression with its names and values. */

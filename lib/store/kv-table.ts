@@ -109,6 +109,13 @@ export abstract class KvTable implements Table {
   protected settle(): Promise<void> {
     return Promise.resolve();
   }
+  /**
+   * Resolve once every write issued so far is durable: the barrier before anything that depends on
+   * them leaves the process (an adapter whose writes resolve before they commit waits here).
+   */
+  flushed(): Promise<void> {
+    return Promise.resolve();
+  }
   /** Where the item stored under a key stands in the index (an adapter that knows it without reading the item says so). */
   protected indexedAt(pk: string, sk: string): { ipk: string; isk: string } | undefined {
     return indexKey(this.read(pk, sk));

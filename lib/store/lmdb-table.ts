@@ -1,11 +1,18 @@
 /**
  * The embedded durable adapter of the Table port, for `baton dev`: LMDB through the `lmdb`
  * package, in one file under the data dir. Keys are `pk NUL sk` in UTF-8, so LMDB's byte order is
- * DynamoDB's key order. Writes go through lmdb's asynchronous batches, which commit everything
- * issued in one event-loop turn as one transaction; until a write commits, reads see it through an
- * overlay, so a condition always meets the latest write, and each operation resolves only once its
- * write is committed. Commits reach the OS without fsync (`noSync`): a killed process loses
- * nothing it was told was written, a power cut may lose the last commits.
+ * DynamoDB's key order.
+ *
+ * Group commit: a write resolves once it is taken into an overlay (visible to every read at once,
+ * so a condition always meets the latest write), not once it is committed, so an execution
+ * advancing one step at a time does not wait for a commit per write. The writes taken in one turn
+ * of the event loop go to lmdb together, as one transaction holding the latest write of each key
+ * (the state of the table at that moment), and lmdb commits them in the order they were issued:
+ * what a kill -9 leaves behind is always the table as it was at the end of some group, never a
+ * later write without an earlier one. Before anything leaves the process — an HTTP answer, a
+ * webhook call, an erasure's compaction, close — the caller waits for `flushed()`: every write
+ * taken so far is committed. Commits reach the OS without fsync (`noSync`): a killed process loses
+ * nothing it answered or sent after a barrier, a power cut may lose the last commits.
  */
 import { createHash } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
@@ -46,7 +53,21 @@ function keyOf(pk: string, sk = ''): Buffer {
   return Buffer.concat([pkKey(pk), NUL, Buffer.from(sk, 'utf8')]);
 }
 
-/** A write issued and not yet committed; the token tells a later write of the same key from it. */
+/**
+ * How many writes may be taken and not yet committed before a write waits for its commit. lmdb
+ * commits on the next turn of the event loop, and writes that resolve at once never yield to it:
+ * this bounds the overlay (memory), and how long a run of writes (events processed back to back)
+ * keeps the HTTP server from answering (lmdb writes about 430,000 puts a second when they come
+ * together: a few milliseconds for this many).
+ */
+export const MAX_UNCOMMITTED = 1_000;
+
+/** A commit of issued writes failed: what was issued since the last barrier is lost, and the table takes nothing more. */
+export class StoreCommitError extends Error {
+  override readonly name = 'StoreCommitError';
+}
+
+/** A write taken and not yet committed; the token tells a later write of the same key from it. */
 interface Pending {
   item: Item | null;
   token: object;
@@ -62,6 +83,18 @@ export class LmdbTable extends KvTable {
   private indexDb: Database<{ pk: string; sk: string }, Buffer>;
   /** Writes issued and not yet committed, by partition and sort key. */
   private readonly pending = new Map<string, Map<string, Pending>>();
+  /** Writes taken since the last commit was issued, by `pk NUL sk`: the latest of each key. */
+  private group = new Map<string, { w: KvWrite; token: object }>();
+  /** The index changes of the group, by entry: the last of each. */
+  private groupIndex = new Map<string, IndexWrite>();
+  /** Whether the group is to be issued on the next turn of the event loop. */
+  private groupScheduled = false;
+  /** Writes issued to lmdb and not yet committed. */
+  private uncommitted = 0;
+  /** Settles once the last batch issued is committed (lmdb commits in order: every earlier one too). */
+  private lastCommit: Promise<void> = Promise.resolve();
+  /** Why a commit failed: from then on every operation fails with it. */
+  private failure: StoreCommitError | undefined;
 
   constructor(
     readonly path: string,
@@ -96,7 +129,7 @@ export class LmdbTable extends KvTable {
     await previous;
     const copy = `${this.path}.compacting`;
     try {
-      await this.root.committed;
+      await this.flushed();
       rmSync(copy, { force: true });
       await this.root.backup(copy, true);
       await this.root.close();
@@ -109,12 +142,14 @@ export class LmdbTable extends KvTable {
   }
 
   protected read(pk: string, sk: string): Item | undefined {
+    if (this.failure) throw this.failure;
     const p = this.pending.get(pk)?.get(sk);
     if (p) return p.item ?? undefined;
     return this.db.get(keyOf(pk, sk));
   }
 
   protected range(pk: string, r: SkRange): Item[] {
+    if (this.failure) throw this.failure;
     const overlay = this.pending.get(pk);
     const extra = overlay ? overlay.size : 0;
     const rows = this.committedRange(pk, r, r.limit + extra);
@@ -172,6 +207,7 @@ export class LmdbTable extends KvTable {
   }
 
   protected scan(prefix: string, after: { pk: string; sk: string } | undefined, limit: number): Item[] {
+    if (this.failure) throw this.failure;
     const start = after ? Buffer.concat([keyOf(after.pk, after.sk), NUL]) : Buffer.from(prefix, 'utf8');
     const end = Buffer.concat([Buffer.from(prefix, 'utf8'), HIGH]);
     const rows = new Map<string, Item>();
@@ -204,11 +240,16 @@ export class LmdbTable extends KvTable {
   }
 
   protected override settle(): Promise<void> {
-    return this.root.committed.then(() => undefined);
+    return this.flushed();
   }
 
+  /**
+   * Take writes into the overlay and the group of the next commit: resolves at once, or once they
+   * are committed when MAX_UNCOMMITTED writes are waiting for a commit.
+   */
   protected commit(writes: KvWrite[], index: IndexWrite[]): Promise<void> {
-    const issued = writes.map((w) => {
+    if (this.failure) return Promise.reject(this.failure);
+    for (const w of writes) {
       const token = {};
       let overlay = this.pending.get(w.pk);
       if (!overlay) {
@@ -216,26 +257,61 @@ export class LmdbTable extends KvTable {
         this.pending.set(w.pk, overlay);
       }
       overlay.set(w.sk, { item: w.item, token });
-      return { w, token };
-    });
-    const done =
-      writes.length === 1 && !index.length
-        ? this.apply(writes[0])
-        : this.root.batch(() => {
-            for (const w of writes) void this.apply(w);
-            for (const i of index) {
-              const key = keyOf(i.ipk, i.isk);
-              void (i.ref ? this.indexDb.put(key, i.ref) : this.indexDb.remove(key));
-            }
-          });
-    return done.then(() => {
-      for (const { w, token } of issued) {
-        const overlay = this.pending.get(w.pk);
-        if (overlay?.get(w.sk)?.token !== token) continue; // a later write of this key is pending
-        overlay.delete(w.sk);
-        if (!overlay.size) this.pending.delete(w.pk);
+      this.group.set(`${w.pk}\u0000${w.sk}`, { w, token });
+    }
+    for (const i of index) this.groupIndex.set(`${i.ipk}\u0000${i.isk}`, i);
+    if (!this.groupScheduled) {
+      this.groupScheduled = true;
+      setImmediate(() => this.issue());
+    }
+    return this.uncommitted + this.group.size > MAX_UNCOMMITTED ? this.flushed() : Promise.resolve();
+  }
+
+  /**
+   * Hand the group to lmdb as one transaction: the latest write of each key only (what an earlier
+   * one wrote is overwritten in the same commit, so it is not encoded at all: an execution is
+   * checkpointed at every state), and the index changes, the last of each entry.
+   */
+  private issue(): void {
+    this.groupScheduled = false;
+    if (!this.group.size && !this.groupIndex.size) return;
+    const writes = [...this.group.values()];
+    const index = [...this.groupIndex.values()];
+    this.group = new Map();
+    this.groupIndex = new Map();
+    const done = this.root.batch(() => {
+      for (const { w } of writes) void this.apply(w);
+      for (const i of index) {
+        const key = keyOf(i.ipk, i.isk);
+        void (i.ref ? this.indexDb.put(key, i.ref) : this.indexDb.remove(key));
       }
     });
+    this.uncommitted += writes.length;
+    this.lastCommit = done.then(
+      () => {
+        this.uncommitted -= writes.length;
+        for (const { w, token } of writes) {
+          const overlay = this.pending.get(w.pk);
+          if (overlay?.get(w.sk)?.token !== token) continue; // a later write of this key is pending
+          overlay.delete(w.sk);
+          if (!overlay.size) this.pending.delete(w.pk);
+        }
+      },
+      (err: unknown) => {
+        // The overlay keeps what never committed: nothing reads it, every operation fails from now on.
+        this.failure ??= new StoreCommitError(`a commit to ${this.path} failed: ${String(err)}`, { cause: err });
+      },
+    );
+  }
+
+  /**
+   * Resolve once every write taken so far is committed (the barrier before anything leaves the
+   * process); reject when a commit failed.
+   */
+  override async flushed(): Promise<void> {
+    this.issue();
+    await this.lastCommit;
+    if (this.failure) throw this.failure;
   }
 
   private apply(w: KvWrite): Promise<boolean> {
@@ -245,7 +321,7 @@ export class LmdbTable extends KvTable {
 
   /** Wait for every write issued so far to commit, then close the file. */
   async close(): Promise<void> {
-    await this.root.committed;
+    await this.flushed();
     await this.root.close();
   }
 }

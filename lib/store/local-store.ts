@@ -23,6 +23,12 @@ export interface EmbeddedStore {
    * pages until it reuses them, so the file is rewritten. Nothing to do in memory.
    */
   purge(): Promise<void>;
+  /**
+   * Resolve once every write issued so far is durable: LMDB's writes resolve once issued and
+   * commit in groups, so whatever tells the outside world about them (an HTTP answer, a webhook
+   * call) waits here first. At once in memory.
+   */
+  flushed(): Promise<void>;
   close(): Promise<void>;
   /** How many items the store holds, expired ones not yet swept included (memory only: what a backtest keeps). */
   itemCount?(): number;
@@ -58,6 +64,7 @@ export async function openLocalStore(
       table,
       localTable: table.localOnly(),
       purge: async () => {},
+      flushed: async () => {},
       close: async () => {},
       itemCount: () => table.size,
     };
@@ -74,6 +81,7 @@ export async function openLocalStore(
       table,
       localTable: table.localOnly(),
       purge: () => table.compact(),
+      flushed: () => table.flushed(),
       close: async () => {
         await table.close();
         release();
@@ -96,6 +104,8 @@ async function migrateLegacy(dir: string, files: string[], table: LmdbTable): Pr
       await table.write(page.map((item: Item) => ({ put: item })));
       copied += page.length;
     }
+    // Committed before the old files go: the copy's writes resolve once issued.
+    await table.flushed();
     const written = (await table.scanPrefix('')).length;
     if (written < copied) throw new Error(`migration copied ${copied} items but the new store holds ${written}`);
   } finally {

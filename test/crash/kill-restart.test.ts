@@ -234,7 +234,7 @@ describe('baton dev under kill -9', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'baton-crash-'));
     let dev = await startDev(dataDir);
     child = dev.child;
-    const customers = Array.from({ length: 40 }, (_, i) => `c-load-${i}`);
+    const customers = Array.from({ length: 80 }, (_, i) => `c-load-${i}`);
     for (const c of customers) {
       await attempt(dev.base, 'PUT', `/customers/${c}/profile`, {
         email: `${c}@example.com`,
@@ -253,9 +253,10 @@ describe('baton dev under kill -9', () => {
         sessionId: `s-load-${k}`,
       })),
     ]);
-    // Eight clients send the first 300 one by one. Once a third of all is accepted, the last 100
-    // go as one batch, and the server is killed the moment that batch is answered: in the middle
-    // of the load, with those 100 stored and their processing only begun.
+    // Eight clients send the first 300 one by one. Once a third of all is accepted, the last 500
+    // go as one batch (the most a request takes, so that processing them outlasts the answer
+    // even when writes commit in groups), and the server is killed the moment that batch is
+    // answered: in the middle of the load, with those 500 stored and their processing only begun.
     const [singles, batch] = [events.slice(0, 300), events.slice(300)];
     const accepted = new Set<string>();
     let next = 0;

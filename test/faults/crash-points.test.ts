@@ -12,6 +12,10 @@
  * every crash point, k = N being a crash after the last write, before the caller was answered.
  * Each k runs on a fresh store with the same virtual clock, so runs are compared exactly.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { listOutbox } from '../../lib/channels/outbox';
 import type { Envelope } from '../../lib/core/envelope';
 import { instanceId } from '../../lib/core/ids';
@@ -22,7 +26,7 @@ import { send } from '../../lib/core/send';
 import type { SendInput, SendOutput } from '../../lib/core/task-input';
 import type { TimelineEntry } from '../../lib/core/timeline';
 import { VirtualClock } from '../../lib/engine/clock';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
 import type { Item } from '../../lib/store/port';
 import { putProfile } from '../../lib/store/profiles';
@@ -89,6 +93,24 @@ function dyingProcess(deps: Deps, crashAt: number | undefined) {
     return out;
   };
   return { proc, run };
+}
+
+/**
+ * The store the runs keep: memory, or LMDB in a data dir of their own when
+ * crash-points-lmdb.test.ts runs this file (its writes resolve before they commit, in groups).
+ */
+const ON_LMDB = process.env.BATON_CRASH_POINTS_STORE === 'lmdb';
+async function startRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
+  if (!ON_LMDB) return startLocalRuntime(opts);
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-crash-points-'));
+  const rt = await startLocalRuntime({ ...opts, dataDir });
+  return {
+    ...rt,
+    close: async () => {
+      await rt.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 const T0 = Date.parse('2026-11-20T18:00:00Z');
@@ -170,7 +192,7 @@ describe('a crash between any two side effects of ingest, then redelivery or a r
    */
   async function crashThen(crashAt: number | undefined, after: 'redeliver' | 'restart' = 'redeliver') {
     const clock = new VirtualClock(T0);
-    const rt = await startLocalRuntime({ journeys, clock, concurrency: 1 });
+    const rt = await startRuntime({ journeys, clock, concurrency: 1 });
     try {
       await putProfile(rt.table, ANA, T0);
       const dying = dyingProcess(rt.deps, crashAt);
@@ -272,7 +294,7 @@ describe('an entry cut short and never delivered again (AWS: its event in the de
   /** Trigger A dies after `crashAt` side effects; no restart, no redelivery. Later: B and C at once, then D. */
   async function crashThenLaterTriggers(crashAt: number | undefined) {
     const clock = new VirtualClock(T0);
-    const rt = await startLocalRuntime({ journeys: [journey], clock, concurrency: 1 });
+    const rt = await startRuntime({ journeys: [journey], clock, concurrency: 1 });
     try {
       await putProfile(rt.table, ANA, T0);
       const dying = dyingProcess(rt.deps, crashAt);
@@ -358,7 +380,7 @@ describe('a crash between any two side effects of a send, then the task retried'
 
   async function crashThenRetry(profile: Profile, crashAt: number | undefined) {
     const clock = new VirtualClock(T0);
-    const rt = await startLocalRuntime({ journeys: [journey], clock, concurrency: 1 });
+    const rt = await startRuntime({ journeys: [journey], clock, concurrency: 1 });
     try {
       await putProfile(rt.table, profile, T0);
       const dying = dyingProcess(rt.deps, crashAt);

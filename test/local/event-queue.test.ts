@@ -162,7 +162,7 @@ describe("baton dev's event queue", () => {
     rt = await runtimeOn(mkdtempSync(join(tmpdir(), 'baton-queue-')), eventQueue);
     gate = new StartGate(rt, events);
     await rt.events.start();
-    server = await listen(rt.deps, 0, rt.events);
+    server = await listen(rt.deps, 0, rt.events, rt.flushed);
     return { gate, server };
   }
 

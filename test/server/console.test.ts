@@ -58,7 +58,7 @@ const cart = (id: string, customerId: string, value: number) => ({
     // The audience journeys' schedules are seen from T0 on, as baton dev starting then would.
     await rt.runs.nextAt();
     await rt.events.start();
-    const l = await listen(rt.deps, 0, rt.events);
+    const l = await listen(rt.deps, 0, rt.events, rt.flushed);
     server = l.server;
     base = `http://127.0.0.1:${l.port}`;
     await call('PUT', '/customers/c-ana/profile', {

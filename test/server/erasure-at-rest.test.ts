@@ -127,7 +127,7 @@ describe('erasure on an on-disk store', () => {
 
   it('leaves no item with their data and no byte of it in the files; another customer keeps theirs', async () => {
     await rt.events.start();
-    const server = await listen(rt.deps, 0, rt.events);
+    const server = await listen(rt.deps, 0, rt.events, rt.flushed);
     const base = `http://127.0.0.1:${server.port}`;
     let cutShort: Envelope | undefined;
     try {
