@@ -87,10 +87,9 @@ export function applyUpdate(prev: Item | undefined, pk: string, sk: string, chan
 
 /** The attributes an update removes (`remove`, or `set` to undefined), if any. */
 function removed(changes: Update): Set<string> | undefined {
-  let gone: Set<string> | undefined;
-  for (const k in changes.set) if (changes.set[k] === undefined) (gone ??= new Set()).add(k);
-  for (const k of changes.remove ?? []) (gone ??= new Set()).add(k);
-  return gone;
+  const gone = new Set<string>(changes.remove);
+  for (const k in changes.set) if (changes.set[k] === undefined) gone.add(k);
+  return gone.size ? gone : undefined;
 }
 
 /** A copy of an item's attributes but some. */
