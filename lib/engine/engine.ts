@@ -6,6 +6,7 @@
  * idempotent per state visit, so a re-run state repeats no side effect.
  */
 
+import { KeyedSchedule } from '../core/keyed-schedule';
 import type { Clock, Logger, StepFunctionsPort } from '../core/ports';
 import { silentLogger } from '../core/ports';
 import type { Item, Table } from '../store/port';
@@ -31,7 +32,6 @@ import {
   utf8Bytes,
 } from './limits';
 import type { MapHost, MapProgress, ParentLink } from './map-state';
-import { DueSchedule } from './schedule';
 import { type AslMachine, runState, type Step } from './states';
 
 export { MAX_HISTORY_EVENTS } from './history';
@@ -99,7 +99,7 @@ export interface EngineOptions {
 
 export class LocalEngine implements StepFunctionsPort {
   private readonly machines = new Map<string, AslMachine>();
-  private due: DueSchedule | undefined;
+  private due: KeyedSchedule | undefined;
   private readonly dueWhileLoading = new Map<string, number | undefined>();
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
@@ -329,7 +329,7 @@ export class LocalEngine implements StepFunctionsPort {
    * writer of executions, so after one read of the executions at start (what a restart resumes
    * from) the map is exact, and the scheduler never re-queries the store.
    */
-  private async dueIndex(): Promise<DueSchedule> {
+  private async dueIndex(): Promise<KeyedSchedule> {
     if (!this.due) {
       // From the executions themselves, not the due index: dynalite writes an item and its index
       // entry separately, and a process killed between the two must not lose the execution.
@@ -351,7 +351,7 @@ export class LocalEngine implements StepFunctionsPort {
           else read.set(arn, at);
         }
         this.dueWhileLoading.clear();
-        const due = new DueSchedule();
+        const due = new KeyedSchedule();
         for (const [arn, at] of read) due.set(arn, at);
         this.due = due;
       }

@@ -15,6 +15,7 @@
  *   (ARCHITECTURE.md decision 3): not at once, so that a condition still finds an item that has
  *   just expired (as on DynamoDB), but SWEEP_AFTER_MS later, deterministically by the engine clock.
  */
+import { KeyedSchedule } from '../core/keyed-schedule';
 import { compareUtf8 } from './conditions';
 import { keys } from './keys';
 import { copy, type IndexWrite, indexKey, inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
@@ -44,7 +45,8 @@ export class MemoryTable extends KvTable {
   private readonly index = new Map<string, Map<string, { pk: string; sk: string }>>();
   /** Where each indexed item stands in the index, by `pk \u0000 sk` (few items are: pending events). */
   private readonly indexed = new Map<string, { ipk: string; isk: string }>();
-  private readonly expiry = new ExpirySchedule();
+  /** When each item with a TTL expires (seconds), by `pk \u0000 sk`. */
+  private readonly expiry = new KeyedSchedule();
   /** The items written last, a ring: one still stored when its slot is reused is then kept as text. */
   private readonly hot: (Item | undefined)[];
   private hotNext = 0;
@@ -204,7 +206,11 @@ export class MemoryTable extends KvTable {
 
   /** Delete the items (and their index entries) that expired more than SWEEP_AFTER_MS ago. */
   private sweep(): void {
-    for (const { pk, sk } of this.expiry.due(this.now() - SWEEP_AFTER_MS)) {
+    // Expiries are in seconds (DynamoDB's TTL attribute).
+    for (const key of this.expiry.takeDue((this.now() - SWEEP_AFTER_MS) / 1000)) {
+      const cut = key.indexOf('\u0000');
+      const pk = key.slice(0, cut);
+      const sk = key.slice(cut + 1);
       const at = this.indexedAt(pk, sk);
       if (at) this.applyIndex([{ ...at, ref: null }]);
       this.remove(pk, sk);
@@ -242,80 +248,4 @@ function partitionOf(entries: [string, Stored][]): Partition {
   const p = new Partition();
   for (const [sk, stored] of entries) p.items.set(sk, stored);
   return p;
-}
-
-const NONE: { pk: string; sk: string }[] = [];
-
-/**
- * The expiry time of every item that has one, and a heap of them by time. An item rewritten with
- * another time (or none) leaves a stale heap entry, skipped when it surfaces; the heap is rebuilt
- * when stale entries outnumber live ones, so it never grows with items that no longer expire
- * (every event's record expires while pending, and no longer once it is done).
- */
-class ExpirySchedule {
-  /** Expiry (seconds since the epoch) by `pk \u0000 sk`. */
-  private readonly at = new Map<string, number>();
-  private heap: [number, string][] = [];
-
-  /** Track (or stop tracking, with undefined) the expiry of the item under `pk \u0000 sk`. */
-  set(key: string, expiresAt: number | undefined): void {
-    if (expiresAt === undefined) {
-      if (this.at.size) this.at.delete(key);
-      return;
-    }
-    if (this.at.get(key) === expiresAt) return;
-    this.at.set(key, expiresAt);
-    this.push([expiresAt, key]);
-    if (this.heap.length > 2 * this.at.size + 1024) this.rebuild();
-  }
-
-  /** The keys of items whose expiry is at or before `ms`, no longer tracked once returned. */
-  due(ms: number): { pk: string; sk: string }[] {
-    if (!this.heap.length || this.heap[0][0] * 1000 > ms) return NONE;
-    const out: { pk: string; sk: string }[] = [];
-    while (this.heap.length && this.heap[0][0] * 1000 <= ms) {
-      const [expiresAt, key] = this.pop();
-      if (this.at.get(key) !== expiresAt) continue;
-      this.at.delete(key);
-      const cut = key.indexOf('\u0000');
-      out.push({ pk: key.slice(0, cut), sk: key.slice(cut + 1) });
-    }
-    return out;
-  }
-
-  private rebuild(): void {
-    this.heap = [];
-    for (const [key, expiresAt] of this.at) this.push([expiresAt, key]);
-  }
-
-  private push(e: [number, string]): void {
-    const h = this.heap;
-    h.push(e);
-    for (let i = h.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (h[p][0] <= h[i][0]) break;
-      [h[i], h[p]] = [h[p], h[i]];
-      i = p;
-    }
-  }
-
-  private pop(): [number, string] {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length) {
-      h[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && h[l][0] < h[m][0]) m = l;
-        if (r < h.length && h[r][0] < h[m][0]) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
-  }
 }
