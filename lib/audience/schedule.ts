@@ -6,7 +6,7 @@
  * stays at 09:00 on every customer's clock across a daylight-saving change.
  */
 
-import { zonedToUtc } from '../core/zoned-time';
+import { utcFields, zonedToUtc } from '../core/zoned-time';
 import { instantMillis, isCalendarDate } from '../journey/instant';
 import { DURATION_PATTERN, type Schedule } from '../journey/schema';
 
@@ -64,18 +64,6 @@ export function wallMillis(w: Wall): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 }
 
-function wallOf(ms: number): Wall {
-  const d = new Date(ms);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-  };
-}
-
 /** The instant a wall time shows in `zone`; a time a daylight-saving jump skips is the first instant after it. */
 export function wallInZone(w: Wall, zone: string): number {
   return zonedToUtc(w.year, w.month, w.day, w.hour, w.minute, zone) + w.second * 1000;
@@ -96,7 +84,7 @@ export function addRepeats(w: Wall, duration: string, times: number): Wall {
   const month = (((months % 12) + 12) % 12) + 1;
   const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
   const date = Date.UTC(year, month - 1, Math.min(w.day, lastDay) + n(wk) * 7 + n(d), w.hour + n(h), w.minute + n(mi));
-  return wallOf(date + (w.second + n(s)) * 1000);
+  return utcFields(date + (w.second + n(s)) * 1000);
 }
 
 /** How a schedule reads its start and end, once parsed. */
@@ -127,7 +115,7 @@ function parse(schedule: Schedule, zone: string): Parsed {
 
 function wallOfInstant(text: string): Wall | undefined {
   const ms = instantMillis(text);
-  return ms === undefined ? undefined : wallOf(ms);
+  return ms === undefined ? undefined : utcFields(ms);
 }
 
 /** Run number `index` of a schedule, or undefined when the schedule has no such run. */

@@ -62,7 +62,12 @@ export function localTime(ms: number, zone: string): LocalTime {
     offsets.set(key, first);
     offset = first;
   }
-  const d = new Date(Math.floor(ms / 1000) * 1000 + offset);
+  return utcFields(Math.floor(ms / 1000) * 1000 + offset);
+}
+
+/** The UTC calendar fields of an instant: a wall time kept as if it were UTC reads back with them. */
+export function utcFields(ms: number): LocalTime {
+  const d = new Date(ms);
   return {
     year: d.getUTCFullYear(),
     month: d.getUTCMonth() + 1,

@@ -9,8 +9,10 @@
  * clock then shows the run's wall time itself: the cron is written in wall-time fields, and the
  * run's ASL reads runAt back from Scheduler's scheduled time (compile-run.ts RUN_AT).
  */
+
 import { SCHEDULER_ZONES } from '../audience/compile-run';
 import { formatWall, runOf } from '../audience/schedule';
+import { utcFields } from '../core/zoned-time';
 import type { Journey } from '../journey/schema';
 import { DURATION_PATTERN } from '../journey/schema';
 
@@ -67,7 +69,7 @@ export function runSchedule(journey: Journey, now: number): RunSchedule | undefi
   const wall = new Date(first.earliest + offset);
   const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   if (!schedule.repeat) {
-    return first.earliest < now ? undefined : { expression: `at(${formatWall(wallOf(wall))})`, timezone };
+    return first.earliest < now ? undefined : { expression: `at(${formatWall(utcFields(wall.getTime()))})`, timezone };
   }
   if (wall.getUTCSeconds() !== 0) {
     throw new UnschedulableError(journey.id, 'start', schedule.start, 'a repeating start must be on a whole minute');
@@ -97,17 +99,6 @@ export function runSchedule(journey: Journey, now: number): RunSchedule | undefi
     timezone,
     ...(first.earliest > now + START_MARGIN_MS ? { startDate: at(first.earliest) } : {}),
     ...(endDate ? { endDate } : {}),
-  };
-}
-
-function wallOf(d: Date) {
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
   };
 }
 
