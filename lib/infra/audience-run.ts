@@ -6,20 +6,20 @@
  * policy and a dead-letter queue. CDK grants nothing for a document given as a string, so this
  * construct grants the run exactly what its Distributed Map and tasks do.
  */
-import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AUDIENCE_PLACEHOLDER, compileRun } from '../audience/compile-run';
 import { renderAsl } from '../journey/compile';
 import type { Journey } from '../journey/schema';
-import { placeholdersIn } from './journey-state-machine';
+import { placeholdersIn, versionedStateMachine } from './journey-state-machine';
 import { MEMBER_FILES_PREFIX } from './member-bucket';
 import { acknowledgeFinding, defaultPolicyOf } from './nag';
 import { type RunSchedule, runSchedule } from './run-schedule';
@@ -72,19 +72,13 @@ export class AudienceRun extends Construct {
     const unknown = placeholdersIn(this.definition).filter((p) => p !== AUDIENCE_PLACEHOLDER);
     if (unknown.length) throw new Error(`the runs of ${journey.id} compile to placeholders ${unknown.join(', ')}`);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    ({ stateMachine: this.stateMachine, version: this.version } = versionedStateMachine(this, {
+      definition: this.definition,
+      substitutions: { [AUDIENCE_PLACEHOLDER]: props.audienceFunction.functionArn },
+      description: `${journey.id} v${journey.version} runs as deployed`,
+      logRetention: props.logRetention,
       encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromString(this.definition),
-      definitionSubstitutions: { [AUDIENCE_PLACEHOLDER]: props.audienceFunction.functionArn },
-      // Member files hold customer ids only; the log keeps neither inputs nor outputs all the same.
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
-    });
+    }));
     const sm = this.stateMachine;
     sm.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.audienceFunction.functionArn] }),
@@ -122,14 +116,6 @@ export class AudienceRun extends Construct {
       ],
     });
     sm.role.attachInlinePolicy(mapPolicy);
-
-    this.version = new sfn.CfnStateMachineVersion(this, 'Version', {
-      stateMachineArn: sm.stateMachineArn,
-      stateMachineRevisionId: sm.stateMachineRevisionId,
-      description: `${journey.id} v${journey.version} runs as deployed`,
-    });
-    // Runs in flight finish on the document they started with.
-    this.version.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     if (this.runSchedule) {
       const { role, schedule } = this.scheduleRuns(this.runSchedule, props);

@@ -62,29 +62,15 @@ export class JourneyStateMachine extends Construct {
     this.invokedHandlers = HANDLERS.filter((h) => used.has(HANDLER_PLACEHOLDERS[h]));
     const fns = this.invokedHandlers.map((h) => props.handlers[h]);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromString(this.definition),
-      definitionSubstitutions: Object.fromEntries(
+    ({ stateMachine: this.stateMachine, version: this.version } = versionedStateMachine(this, {
+      definition: this.definition,
+      substitutions: Object.fromEntries(
         this.invokedHandlers.map((h) => [HANDLER_PLACEHOLDERS[h], props.handlers[h].functionArn]),
       ),
-      // Every event, without inputs and outputs: state carries ids, but error causes may quote more.
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
-    });
-    // A new version whenever the document (or anything else of the revision) changes. The old one is
-    // retained, not deleted, so executions started on it finish on the document they started with.
-    this.version = new sfn.CfnStateMachineVersion(this, 'Version', {
-      stateMachineArn: this.stateMachine.stateMachineArn,
-      stateMachineRevisionId: this.stateMachine.stateMachineRevisionId,
       description: `${props.journey.id} as deployed`,
-    });
-    this.version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      logRetention: props.logRetention,
+      encryptionKey: props.encryptionKey,
+    }));
     this.alias = new sfn.CfnStateMachineAlias(this, 'LiveAlias', {
       name: LIVE_ALIAS,
       description: 'The version new instances of this journey start on',
@@ -123,4 +109,42 @@ export class JourneyStateMachine extends Construct {
       `StopExecution on ${this.node.id}: executions are named per journey instance at run time; this covers only executions of this journey`,
     );
   }
+}
+
+/**
+ * A Standard state machine of a compiled document, as Baton deploys each: logging every event
+ * without inputs and outputs (state carries ids, but error causes may quote more), X-Ray tracing,
+ * and a new version whenever the document (or anything else of the revision) changes. The old
+ * version is retained, not deleted, so executions started on it finish on the document they
+ * started with.
+ */
+export function versionedStateMachine(
+  scope: Construct,
+  props: {
+    definition: string;
+    substitutions: Record<string, string>;
+    description: string;
+    logRetention?: logs.RetentionDays;
+    encryptionKey?: kms.IKey;
+  },
+): { stateMachine: sfn.StateMachine; version: sfn.CfnStateMachineVersion } {
+  const logGroup = new logs.LogGroup(scope, 'Logs', {
+    retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    encryptionKey: props.encryptionKey,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const stateMachine = new sfn.StateMachine(scope, 'StateMachine', {
+    stateMachineType: sfn.StateMachineType.STANDARD,
+    definitionBody: sfn.DefinitionBody.fromString(props.definition),
+    definitionSubstitutions: props.substitutions,
+    logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    tracingEnabled: true,
+  });
+  const version = new sfn.CfnStateMachineVersion(scope, 'Version', {
+    stateMachineArn: stateMachine.stateMachineArn,
+    stateMachineRevisionId: stateMachine.stateMachineRevisionId,
+    description: props.description,
+  });
+  version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  return { stateMachine, version };
 }
