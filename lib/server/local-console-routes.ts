@@ -7,15 +7,10 @@ import { idProblem } from '../core/id-rule';
 import { SIMULATE_KINDS, type TimelineKind } from '../core/timeline';
 import { show } from '../journey/schema';
 import { customersBehind, type LineFilter, listCustomers } from './console-customers';
-import { type Checked, limitParam } from './params';
+import { bad, type Checked, limitParam } from './params';
 import { errorBody } from './response';
 import { journeyIdParam } from './results-params';
 import type { Route } from './routes';
-
-const bad = (code: string, message: string): { ok: false; response: ReturnType<typeof errorBody> } => ({
-  ok: false,
-  response: errorBody(400, code, message),
-});
 
 /** `?cursor=`: the `next` of an earlier page, which is a customer id. */
 function cursorParam(query: URLSearchParams): Checked<string | undefined> {

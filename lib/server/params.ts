@@ -11,24 +11,27 @@ export const MAX_LIMIT = 500;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; response: ApiResponse };
 
-const bad = (code: string, message: string): { ok: false; response: ApiResponse } => ({
+/** A 400 naming what is wrong (`code`, and the message: the parameter, the value found, what is allowed). */
+export const bad = (code: string, message: string): { ok: false; response: ApiResponse } => ({
   ok: false,
   response: errorBody(400, code, message),
 });
 
+/** The `{id}` of a path percent-decoded once; `what` names it in the message (`the customer id`). */
+export function decodedPathId(raw: string, what: string): Checked<string> {
+  try {
+    return { ok: true, value: decodeURIComponent(raw) };
+  } catch {
+    return bad('bad-path', `${what} {id} in the path has a malformed %-escape, found ${show(raw)}; write % as %25`);
+  }
+}
+
 /** A customer id from the path (`{id}`), percent-decoded once and held to the envelope's id rule. */
 export function customerIdParam(raw: string): Checked<string> {
-  let id: string;
-  try {
-    id = decodeURIComponent(raw);
-  } catch {
-    return bad(
-      'bad-path',
-      `the customer id {id} in the path has a malformed %-escape, found ${show(raw)}; write % as %25`,
-    );
-  }
-  const problem = idProblem('the customer id {id} in the path', id);
-  return problem ? bad('bad-customer-id', problem) : { ok: true, value: id };
+  const id = decodedPathId(raw, 'the customer id');
+  if (!id.ok) return id;
+  const problem = idProblem('the customer id {id} in the path', id.value);
+  return problem ? bad('bad-customer-id', problem) : id;
 }
 
 /**

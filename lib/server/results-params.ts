@@ -5,24 +5,15 @@
 
 import { EVENT_TYPE_PATTERN, JOURNEY_ID_PATTERN, show } from '../journey/schema';
 import type { DayRange } from '../results/counters';
-import type { Checked } from './params';
-import { errorBody } from './response';
-
-const bad = (code: string, message: string): { ok: false; response: ReturnType<typeof errorBody> } => ({
-  ok: false,
-  response: errorBody(400, code, message),
-});
+import { bad, type Checked, decodedPathId } from './params';
 
 /** A journey id from the path (`{id}`), percent-decoded once and held to the journey id rule. */
 export function journeyIdParam(raw: string): Checked<string> {
-  let id: string;
-  try {
-    id = decodeURIComponent(raw);
-  } catch {
-    return bad('bad-path', `the journey id {id} in the path has a malformed %-escape, found ${show(raw)}`);
-  }
+  const decoded = decodedPathId(raw, 'the journey id');
+  if (!decoded.ok) return decoded;
+  const id = decoded.value;
   return JOURNEY_ID_PATTERN.test(id)
-    ? { ok: true, value: id }
+    ? decoded
     : bad(
         'bad-journey-id',
         `the journey id {id} in the path must match ${JOURNEY_ID_PATTERN.source}, found ${show(id)}`,
