@@ -60,15 +60,22 @@ function isComparison(value: unknown): boolean {
 }
 
 function unknownOperator(path: readonly PropertyKey[], key: string): Problem {
-  const [near] = OPERATORS.map((op) => ({ op, d: editDistance(op.toLowerCase(), key.toLowerCase()) }))
-    .filter((c) => c.d <= 2)
-    .sort((a, b) => a.d - b.d)
-    .map((c) => c.op);
+  const near = nearest(key, OPERATORS);
   return {
     pointer: pointerOf([...path, key]),
     code: 'unknown-field',
     message: `unknown operator ${show(key)}${near ? ` (did you mean ${show(near)}?)` : ''}; a comparison is {"path": ..., <operator>: value} with one of ${OPERATORS.join(', ')}`,
   };
+}
+
+/** The nearest of some words, when it is close: for "did you mean" on a misspelt key. */
+export function nearest(word: string, among: readonly string[]): string | undefined {
+  let best: { w: string; d: number } | undefined;
+  for (const w of among) {
+    const d = editDistance(word.toLowerCase(), w.toLowerCase());
+    if (d <= Math.max(2, Math.floor(w.length / 4)) && (!best || d < best.d)) best = { w, d };
+  }
+  return best?.w;
 }
 
 /** Levenshtein distance, for "did you mean" on short words. */

@@ -145,24 +145,3 @@ export class Destinations {
     return name;
   }
 }
-
-/** The nearest of some words, when it is close: for "did you mean" on a misspelt key. */
-export function nearest(word: string, among: readonly string[]): string | undefined {
-  let best: { w: string; d: number } | undefined;
-  for (const w of among) {
-    const d = editDistance(word.toLowerCase(), w.toLowerCase());
-    if (d <= Math.max(2, Math.floor(w.length / 4)) && (!best || d < best.d)) best = { w, d };
-  }
-  return best?.w;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++)
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length];
-}

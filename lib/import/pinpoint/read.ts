@@ -7,9 +7,9 @@
  */
 import * as z from 'zod';
 import { assertNever, show } from '../../journey/schema';
+import { nearest } from '../../journey/schema-problems';
 import { type DefinitionProblem, definitionProblems } from './check';
 import { type JourneyDefinition, journeyDefinitionSchema } from './model';
-import { nearest } from './naming';
 import { pointer } from './report';
 import {
   type EmailTemplate,
