@@ -26,44 +26,60 @@ import {
 export interface RetentionRule {
   /** What the record is, and why the run can do without it once the time is up. */
   what: string;
-  /** Whether a write is of this kind: its keys and the attributes it writes (all of a put, those an update sets). */
-  matches(pk: string, sk: string, attributes: Record<string, unknown>): boolean;
+  /** How its partition key starts (the rule is only asked about these: most writes match no prefix). */
+  pkPrefix: string;
+  /** Whether a write is of this kind: its sort key and the attributes it writes (all of a put, those an update sets). */
+  matches(sk: string, attributes: Record<string, unknown>): boolean;
   /** How long after it is written the record is kept, in seconds. */
   keepSeconds: number;
 }
 
 const HOUR = 3600;
 const DAY = 86_400;
+const CUSTOMER = keys.customer('');
+const always = () => true;
 
 export const BACKTEST_RETENTION: readonly RetentionRule[] = [
   {
     what: 'a closed execution: no step reads it again, and a second start of its instance is refused by the instance record',
-    matches: (pk, _sk, a) => pk.startsWith('X#') && isClosed(a) && !isMapChild(a),
+    pkPrefix: 'X#',
+    matches: (_sk, a) => isClosed(a) && !isMapChild(a),
     keepSeconds: 0,
   },
   {
     what: "a closed child of a Map (an audience run's batch): its parent reads it once, when the close wakes it",
-    matches: (pk, _sk, a) => pk.startsWith('X#') && isClosed(a) && isMapChild(a),
+    pkPrefix: 'X#',
+    matches: (_sk, a) => isClosed(a) && isMapChild(a),
     keepSeconds: DAY,
   },
   {
-    what: 'a message in the local outbox, or a delivery in the dispatch log: a backtest prints lines, nobody reads these',
-    matches: (pk) => pk === keys.outbox || pk === keys.dispatches,
+    what: 'a message in the local outbox: a backtest prints lines, nobody reads these',
+    pkPrefix: keys.outbox,
+    matches: always,
+    keepSeconds: 0,
+  },
+  {
+    what: 'a delivery in the dispatch log: a backtest prints lines, nobody reads these',
+    pkPrefix: keys.dispatches,
+    matches: always,
     keepSeconds: 0,
   },
   {
     what: 'a processed event: a redelivery of it within a day (EventBridge retries for 24 hours) is still a duplicate',
-    matches: (pk, _sk, a) => pk.startsWith(keys.event('')) && a.status === 'done',
+    pkPrefix: keys.event(''),
+    matches: (_sk, a) => a.status === 'done',
     keepSeconds: DAY,
   },
   {
     what: 'a printed timeline line: its key keeps a retried step from printing it twice, and retries take minutes',
-    matches: (pk, sk) => pk.startsWith(keys.customer('')) && sk.startsWith(keys.timelinePrefix),
+    pkPrefix: CUSTOMER,
+    matches: (sk) => sk.startsWith(keys.timelinePrefix),
     keepSeconds: DAY,
   },
   {
     what: 'a session: once quiet for the longest session timeout it is never live again, and only live sessions count',
-    matches: (pk, sk) => pk.startsWith(keys.customer('')) && sk.startsWith(keys.session('')),
+    pkPrefix: CUSTOMER,
+    matches: (sk) => sk.startsWith(keys.session('')),
     keepSeconds: MAX_SESSION_TIMEOUT_SECONDS,
   },
 ];
@@ -98,9 +114,11 @@ class RetainingTable implements Table {
    */
   private expiry(pk: string, sk: string, attributes: Record<string, unknown>): number | undefined {
     if (typeof attributes[TTL_ATTRIBUTE] === 'number') return undefined;
-    const rule = this.rules.find((r) => r.matches(pk, sk, attributes));
-    if (!rule) return undefined;
-    return Math.ceil((this.now() / 1000 + rule.keepSeconds) / HOUR) * HOUR;
+    for (const rule of this.rules) {
+      if (pk.startsWith(rule.pkPrefix) && rule.matches(sk, attributes))
+        return Math.ceil((this.now() / 1000 + rule.keepSeconds) / HOUR) * HOUR;
+    }
+    return undefined;
   }
 
   private withExpiry(item: Item): Item {

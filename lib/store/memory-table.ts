@@ -14,15 +14,25 @@
  * - Items past their `expiresAt` are swept as the clock passes them, as DynamoDB's TTL deletes them
  *   (ARCHITECTURE.md decision 3): not at once, so that a condition still finds an item that has
  *   just expired (as on DynamoDB), but SWEEP_AFTER_MS later, deterministically by the engine clock.
+ *   Items are listed by the expiry they were written with, in one list per expiry (a backtest's
+ *   retention rounds expiries to the hour, so a few lists hold millions of items), with no key
+ *   string built per item; the sweep checks each listed item's expiry as it stands then.
  */
-import { KeyedSchedule } from '../core/keyed-schedule';
 import { compareUtf8 } from './conditions';
 import { keys } from './keys';
 import { copy, type IndexWrite, indexKey, inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
 import { type Item, TTL_ATTRIBUTE } from './port';
 
-/** An item as kept: the object written (recently written items), or the JSON text of its attributes but its keys. */
-type Stored = Item | string;
+/** An item as kept: the object written (recently written items), or its JSON text ({@link Cold} when it has an expiry). */
+type Stored = Item | string | Cold;
+
+/** The JSON text of an item with an expiry, and that expiry: the sweep checks it without parsing the text. */
+class Cold {
+  constructor(
+    readonly text: string,
+    readonly expiresAt: number,
+  ) {}
+}
 
 /** A partition of more than one item, or of one whose sort key is not `_`. */
 class Partition {
@@ -43,10 +53,10 @@ export class MemoryTable extends KvTable {
   private readonly partitions = new Map<string, Partition | Stored>();
   /** The sparse index: by index partition, entry keys to the item keys they point at. */
   private readonly index = new Map<string, Map<string, { pk: string; sk: string }>>();
-  /** Where each indexed item stands in the index, by `pk \u0000 sk` (few items are: pending events). */
-  private readonly indexed = new Map<string, { ipk: string; isk: string }>();
-  /** When each item with a TTL expires (seconds), by `pk \u0000 sk`. */
-  private readonly expiry = new KeyedSchedule();
+  /** Where each indexed item stands in the index, by partition and sort key (few items are: pending events). */
+  private readonly indexed = new Map<string, Map<string, { ipk: string; isk: string }>>();
+  /** The items written with an expiry, by that expiry. */
+  private readonly expiries = new Expiries();
   /** The items written last, a ring: one still stored when its slot is reused is then kept as text. */
   private readonly hot: (Item | undefined)[];
   private hotNext = 0;
@@ -66,36 +76,35 @@ export class MemoryTable extends KvTable {
   }
 
   protected read(pk: string, sk: string): Item | undefined {
-    return this.decode(pk, sk, this.stored(pk, sk));
+    return this.decode(this.stored(pk, sk));
   }
 
   protected override peek(pk: string, sk: string): Item | undefined {
     const stored = this.stored(pk, sk);
-    return typeof stored === 'string' ? parsed(pk, sk, stored) : stored;
+    return stored === undefined || isObject(stored) ? stored : parsed(stored);
   }
 
   /** An item as a read hands it out: parsed from its text, or the object kept (copied for the DynamoDB view, which hands out copies). */
-  private decode(pk: string, sk: string, stored: Stored | undefined): Item | undefined {
+  private decode(stored: Stored | undefined): Item | undefined {
     if (stored === undefined) return undefined;
-    if (typeof stored === 'string') return parsed(pk, sk, stored);
+    if (!isObject(stored)) return parsed(stored);
     return this.dynamoRules ? copy(stored) : stored;
   }
 
   protected override indexedAt(pk: string, sk: string): { ipk: string; isk: string } | undefined {
-    return this.indexed.size ? this.indexed.get(`${pk}\u0000${sk}`) : undefined;
+    return this.indexed.size ? this.indexed.get(pk)?.get(sk) : undefined;
   }
 
   protected range(pk: string, r: SkRange): Item[] {
     const part = this.partitions.get(pk);
     if (part === undefined) return [];
-    if (!(part instanceof Partition))
-      return r.limit > 0 && inRange(keys.single, r) ? [this.decode(pk, keys.single, part)!] : [];
+    if (!(part instanceof Partition)) return r.limit > 0 && inRange(keys.single, r) ? [this.decode(part)!] : [];
     part.sorted ??= [...part.items.keys()].sort(compareUtf8);
     const keysInOrder = r.reverse ? [...part.sorted].reverse() : part.sorted;
     const out: Item[] = [];
     for (const sk of keysInOrder) {
       if (out.length >= r.limit) break;
-      if (inRange(sk, r)) out.push(this.decode(pk, sk, part.items.get(sk))!);
+      if (inRange(sk, r)) out.push(this.decode(part.items.get(sk))!);
     }
     return out;
   }
@@ -149,22 +158,30 @@ export class MemoryTable extends KvTable {
 
   private store(item: Item): void {
     const { pk, sk } = item;
-    const key = `${pk}\u0000${sk}`;
+    const prev = this.place(pk, sk, this.hot.length ? item : cold(item));
     const expiresAt = item[TTL_ATTRIBUTE];
-    this.expiry.set(key, typeof expiresAt === 'number' ? expiresAt : undefined);
-    const at = indexKey(item);
-    if (at) this.indexed.set(key, at);
-    else if (this.indexed.size) this.indexed.delete(key);
-    if (!this.hot.length) {
-      this.place(pk, sk, text(item));
-      return;
-    }
-    this.place(pk, sk, item);
+    if (typeof expiresAt === 'number' && expiresAt !== expiryOf(prev)) this.expiries.add(expiresAt, pk, sk);
+    this.setIndexed(pk, sk, indexKey(item));
+    if (!this.hot.length) return;
     const oldest = this.hot[this.hotNext];
     this.hot[this.hotNext] = item;
     this.hotNext = (this.hotNext + 1) % this.hot.length;
     // Written that long ago, and neither rewritten nor deleted since: kept as text from now on.
-    if (oldest && this.stored(oldest.pk, oldest.sk) === oldest) this.place(oldest.pk, oldest.sk, text(oldest));
+    if (oldest && this.stored(oldest.pk, oldest.sk) === oldest) this.place(oldest.pk, oldest.sk, cold(oldest));
+  }
+
+  private setIndexed(pk: string, sk: string, at: { ipk: string; isk: string } | undefined): void {
+    if (!at && !this.indexed.size) return;
+    let part = this.indexed.get(pk);
+    if (!at) {
+      if (part?.delete(sk) && !part.size) this.indexed.delete(pk);
+      return;
+    }
+    if (!part) {
+      part = new Map();
+      this.indexed.set(pk, part);
+    }
+    part.set(sk, at);
   }
 
   private stored(pk: string, sk: string): Stored | undefined {
@@ -173,13 +190,20 @@ export class MemoryTable extends KvTable {
     return sk === keys.single ? part : undefined;
   }
 
-  private place(pk: string, sk: string, stored: Stored): void {
+  /** Keep an item under its keys; what they held before, if anything. */
+  private place(pk: string, sk: string, stored: Stored): Stored | undefined {
     const part = this.partitions.get(pk);
     if (part instanceof Partition) {
-      if (!part.items.has(sk)) part.sorted = undefined;
+      const prev = part.items.get(sk);
+      if (prev === undefined) part.sorted = undefined;
       part.items.set(sk, stored);
-    } else if (sk === keys.single) this.partitions.set(pk, stored);
-    else if (part === undefined) this.partitions.set(pk, partitionOf([[sk, stored]]));
+      return prev;
+    }
+    if (sk === keys.single) {
+      this.partitions.set(pk, stored);
+      return part;
+    }
+    if (part === undefined) this.partitions.set(pk, partitionOf([[sk, stored]]));
     else
       this.partitions.set(
         pk,
@@ -188,12 +212,11 @@ export class MemoryTable extends KvTable {
           [sk, stored],
         ]),
       );
+    return undefined;
   }
 
   private remove(pk: string, sk: string): void {
-    const key = `${pk}\u0000${sk}`;
-    this.expiry.set(key, undefined);
-    if (this.indexed.size) this.indexed.delete(key);
+    this.setIndexed(pk, sk, undefined);
     const part = this.partitions.get(pk);
     if (!(part instanceof Partition)) {
       if (part !== undefined && sk === keys.single) this.partitions.delete(pk);
@@ -207,29 +230,98 @@ export class MemoryTable extends KvTable {
   /** Delete the items (and their index entries) that expired more than SWEEP_AFTER_MS ago. */
   private sweep(): void {
     // Expiries are in seconds (DynamoDB's TTL attribute).
-    for (const key of this.expiry.takeDue((this.now() - SWEEP_AFTER_MS) / 1000)) {
-      const cut = key.indexOf('\u0000');
-      const pk = key.slice(0, cut);
-      const sk = key.slice(cut + 1);
-      const at = this.indexedAt(pk, sk);
-      if (at) this.applyIndex([{ ...at, ref: null }]);
+    const cutoff = (this.now() - SWEEP_AFTER_MS) / 1000;
+    this.expiries.takeDue(cutoff, (pk, sk) => {
+      // Rewritten since with a later expiry (then listed under it too), or none, or deleted: not due.
+      const at = expiryOf(this.stored(pk, sk));
+      if (at === undefined || at > cutoff) return;
+      const indexed = this.indexedAt(pk, sk);
+      if (indexed) this.applyIndex([{ ...indexed, ref: null }]);
       this.remove(pk, sk);
-    }
+    });
   }
 }
 
-/** An item from its keys and the JSON text of its other attributes. */
-function parsed(pk: string, sk: string, text: string): Item {
-  const item = JSON.parse(text) as Item;
-  item.pk = pk;
-  item.sk = sk;
-  return item;
+/**
+ * Items by the expiry they were written with, earliest first. An item is listed under each expiry
+ * it was written with (once per change of expiry); the sweep checks the expiry it has now.
+ */
+class Expiries {
+  /** By expiry (seconds): the keys written with it, as pk, sk, pk, sk, … */
+  private readonly byTime = new Map<number, string[]>();
+  /** The expiries listed, a binary min-heap. */
+  private readonly times: number[] = [];
+
+  add(at: number, pk: string, sk: string): void {
+    const listed = this.byTime.get(at);
+    if (listed) {
+      listed.push(pk, sk);
+      return;
+    }
+    this.byTime.set(at, [pk, sk]);
+    const h = this.times;
+    h.push(at);
+    for (let i = h.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (h[p] <= h[i]) break;
+      [h[i], h[p]] = [h[p], h[i]];
+      i = p;
+    }
+  }
+
+  /** Hand each key listed under an expiry at or before `cutoff` to `due`, earliest expiry first, and forget them. */
+  takeDue(cutoff: number, due: (pk: string, sk: string) => void): void {
+    while (this.times.length && this.times[0] <= cutoff) {
+      const at = this.popTime();
+      const listed = this.byTime.get(at)!;
+      this.byTime.delete(at);
+      for (let i = 0; i < listed.length; i += 2) due(listed[i], listed[i + 1]);
+    }
+  }
+
+  private popTime(): number {
+    const h = this.times;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length) {
+      h[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && h[l] < h[m]) m = l;
+        if (r < h.length && h[r] < h[m]) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m], h[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
-/** The JSON text of an item's attributes but its keys. */
-function text(item: Item): string {
-  const { pk: _pk, sk: _sk, ...attributes } = item;
-  return JSON.stringify(attributes);
+function isObject(stored: Stored): stored is Item {
+  return typeof stored === 'object' && !(stored instanceof Cold);
+}
+
+/** The expiry of a stored item, if it has one. */
+function expiryOf(stored: Stored | undefined): number | undefined {
+  if (stored === undefined || typeof stored === 'string') return undefined;
+  if (stored instanceof Cold) return stored.expiresAt;
+  const at = stored[TTL_ATTRIBUTE];
+  return typeof at === 'number' ? at : undefined;
+}
+
+/** An item kept as text (with its expiry beside it, when it has one). */
+function cold(item: Item): string | Cold {
+  const text = JSON.stringify(item);
+  const at = item[TTL_ATTRIBUTE];
+  return typeof at === 'number' ? new Cold(text, at) : text;
+}
+
+/** An item from its JSON text. */
+function parsed(stored: string | Cold): Item {
+  return JSON.parse(typeof stored === 'string' ? stored : stored.text) as Item;
 }
 
 /** Where `sk` is in sort keys in UTF-8 order (it is there). */
