@@ -351,7 +351,7 @@ export class LocalEngine implements StepFunctionsPort {
           const ex = i.execution as Execution;
           // A Map waiting for its children looks at them once after a restart: some may have closed unseen.
           const at = ex.status === 'RUNNING' && ex.phase === 'map' ? now : dueOf(ex, now);
-          if (at !== undefined) read.set(i.executionArn as string, at);
+          if (at !== undefined) read.set(detached(i.executionArn as string), at);
         }
       }
       if (!this.due) {
@@ -371,8 +371,9 @@ export class LocalEngine implements StepFunctionsPort {
 
   private noteDue(ex: Execution, now: number): void {
     const at = dueOf(ex, now);
-    if (!this.due) this.dueWhileLoading.set(ex.executionArn, at);
-    else this.due.set(ex.executionArn, at);
+    const arn = detached(ex.executionArn);
+    if (!this.due) this.dueWhileLoading.set(arn, at);
+    else this.due.set(arn, at);
   }
 
   /** Resolves when no execution is being advanced or queued; rejects if one failed unexpectedly. */
@@ -680,6 +681,15 @@ export class LocalEngine implements StepFunctionsPort {
  */
 function closedChild(ex: Execution): Partial<Execution> {
   return ex.parent ? { stateInput: null, vars: {} } : {};
+}
+
+/**
+ * The ARN as a string of its own, for the due schedule, which keeps it while the execution is
+ * parked: one read from LMDB is cut out of one string of the whole record (msgpackr decodes a
+ * record's short strings that way), and kept as it is it kept the execution's checkpoint alive.
+ */
+function detached(arn: string): string {
+  return ` ${arn}`.slice(1);
 }
 
 /** When an execution needs the engine next: now if runnable, its timer, or its deadline; never if closed. */
