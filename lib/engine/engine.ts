@@ -371,9 +371,8 @@ export class LocalEngine implements StepFunctionsPort {
 
   private noteDue(ex: Execution, now: number): void {
     const at = dueOf(ex, now);
-    const arn = detached(ex.executionArn);
-    if (!this.due) this.dueWhileLoading.set(arn, at);
-    else this.due.set(arn, at);
+    if (!this.due) this.dueWhileLoading.set(ex.executionArn, at);
+    else this.due.set(ex.executionArn, at);
   }
 
   /** Resolves when no execution is being advanced or queued; rejects if one failed unexpectedly. */
@@ -654,7 +653,10 @@ export class LocalEngine implements StepFunctionsPort {
 
   private async load(arn: string): Promise<Execution | undefined> {
     const item = await this.opts.table.get(execKey(arn), '_');
-    return item ? (item.execution as Execution) : undefined;
+    if (!item) return undefined;
+    // Its ARN goes on to every later checkpoint and into the due schedule: one of its own.
+    const ex = item.execution as Execution;
+    return { ...ex, executionArn: detached(ex.executionArn) };
   }
 
   /** Conditional checkpoint: only if nobody else moved the execution since `prev` was read. */
@@ -687,6 +689,7 @@ function closedChild(ex: Execution): Partial<Execution> {
  * The ARN as a string of its own, for the due schedule, which keeps it while the execution is
  * parked: one read from LMDB is cut out of one string of the whole record (msgpackr decodes a
  * record's short strings that way), and kept as it is it kept the execution's checkpoint alive.
+ * Made once per read, so the schedule's entries of one execution share it.
  */
 function detached(arn: string): string {
   return ` ${arn}`.slice(1);
