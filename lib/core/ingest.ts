@@ -48,6 +48,8 @@ export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus>
  * short is finished by running it again (ingest on a redelivery, `baton dev`'s queue at start).
  */
 export async function processEvent(deps: Deps, event: Envelope): Promise<void> {
+  // Locally, wait while the engine is behind: the event stays pending in the store, not in memory.
+  await deps.sfn.room?.();
   await applyReserved(deps, event);
   const touchpoint = await recordTouchpoint(deps.table, event, {
     now: deps.clock.now(),

@@ -14,6 +14,11 @@ export interface StepFunctionsPort {
   startExecution(p: { stateMachineArn: string; name: string; input: string }): Promise<{ executionArn: string }>;
   sendTaskSuccess(p: { taskToken: string; output: string }): Promise<void>;
   stopExecution(p: { executionArn: string; error?: string; cause?: string }): Promise<void>;
+  /**
+   * Resolves once more executions may be started without a backlog growing in memory: the local
+   * engine's bounded queue (Step Functions has none: it throttles instead).
+   */
+  room?(): Promise<void>;
 }
 
 export interface OutgoingMessage {

@@ -95,6 +95,8 @@ export interface LocalRuntimeOptions {
   /** Copy a data dir written by the earlier store (dynalite) into the new one instead of refusing it. */
   migrateLegacyStore?: boolean;
   concurrency?: number;
+  /** Executions queued before event processing waits for the engine (default MAX_QUEUED); tests lower it. */
+  maxQueued?: number;
   log?: Logger;
   onTimeline?: Deps['onTimeline'];
   /** Configured action targets and hand-off destinations; anything else goes to the local dispatch log. */
@@ -173,6 +175,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     table: localTable,
     clock: opts.clock,
     concurrency: opts.concurrency,
+    maxQueued: opts.maxQueued,
     log: opts.log,
     onClosed: async (ex) => {
       await executionClosed(deps, ex);

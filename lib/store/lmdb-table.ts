@@ -73,35 +73,56 @@ interface Pending {
   token: object;
 }
 
+/**
+ * Everything of a table that changes after it is built (the file, reopened by a compaction; the
+ * group being taken; the commits in flight), in one object that every view of the table shares.
+ * The local-only view is `Object.create(table)`: a field reassigned through it would become the
+ * view's own and hide the table's, and the two would then issue groups and wait for commits apart.
+ */
+interface Shared {
+  /** The file: it holds only the names of the two databases below. */
+  root: RootDatabase;
+  /** The items, by `pk NUL sk`. */
+  db: Database<Item, Buffer>;
+  /** The sparse index, in a database of its own in the same file: entry key to the item's keys. */
+  indexDb: Database<{ pk: string; sk: string }, Buffer>;
+  /** Writes taken since the last commit was issued, by `pk NUL sk`: the latest of each key. */
+  group: Map<string, { w: KvWrite; token: object }>;
+  /** The index changes of the group, by entry: the last of each. */
+  groupIndex: Map<string, IndexWrite>;
+  /** Whether the group is to be issued on the next turn of the event loop. */
+  groupScheduled: boolean;
+  /** Writes issued to lmdb and not yet committed. */
+  uncommitted: number;
+  /** Settles once the last batch issued is committed (lmdb commits in order: every earlier one too). */
+  lastCommit: Promise<void>;
+  /** Why a commit failed: from then on every operation fails with it. */
+  failure: StoreCommitError | undefined;
+}
+
 /** A table in an LMDB file. */
 export class LmdbTable extends KvTable {
-  /** The file: it holds only the names of the two databases below. */
-  private root: RootDatabase;
-  /** The items, by `pk NUL sk`. */
-  private db: Database<Item, Buffer>;
-  /** The sparse index, in a database of its own in the same file: entry key to the item's keys. */
-  private indexDb: Database<{ pk: string; sk: string }, Buffer>;
+  private readonly s: Shared;
   /** Writes issued and not yet committed, by partition and sort key. */
   private readonly pending = new Map<string, Map<string, Pending>>();
-  /** Writes taken since the last commit was issued, by `pk NUL sk`: the latest of each key. */
-  private group = new Map<string, { w: KvWrite; token: object }>();
-  /** The index changes of the group, by entry: the last of each. */
-  private groupIndex = new Map<string, IndexWrite>();
-  /** Whether the group is to be issued on the next turn of the event loop. */
-  private groupScheduled = false;
-  /** Writes issued to lmdb and not yet committed. */
-  private uncommitted = 0;
-  /** Settles once the last batch issued is committed (lmdb commits in order: every earlier one too). */
-  private lastCommit: Promise<void> = Promise.resolve();
-  /** Why a commit failed: from then on every operation fails with it. */
-  private failure: StoreCommitError | undefined;
 
   constructor(
     readonly path: string,
     now: () => number = Date.now,
   ) {
     super(now);
-    [this.root, this.db, this.indexDb] = LmdbTable.openFile(path);
+    const [root, db, indexDb] = LmdbTable.openFile(path);
+    this.s = {
+      root,
+      db,
+      indexDb,
+      group: new Map(),
+      groupIndex: new Map(),
+      groupScheduled: false,
+      uncommitted: 0,
+      lastCommit: Promise.resolve(),
+      failure: undefined,
+    };
   }
 
   private static openFile(
@@ -131,10 +152,10 @@ export class LmdbTable extends KvTable {
     try {
       await this.flushed();
       rmSync(copy, { force: true });
-      await this.root.backup(copy, true);
-      await this.root.close();
+      await this.s.root.backup(copy, true);
+      await this.s.root.close();
       renameSync(copy, this.path);
-      [this.root, this.db, this.indexDb] = LmdbTable.openFile(this.path);
+      [this.s.root, this.s.db, this.s.indexDb] = LmdbTable.openFile(this.path);
     } finally {
       this.gate = undefined;
       release();
@@ -142,14 +163,14 @@ export class LmdbTable extends KvTable {
   }
 
   protected read(pk: string, sk: string): Item | undefined {
-    if (this.failure) throw this.failure;
+    if (this.s.failure) throw this.s.failure;
     const p = this.pending.get(pk)?.get(sk);
     if (p) return p.item ?? undefined;
-    return this.db.get(keyOf(pk, sk));
+    return this.s.db.get(keyOf(pk, sk));
   }
 
   protected range(pk: string, r: SkRange): Item[] {
-    if (this.failure) throw this.failure;
+    if (this.s.failure) throw this.s.failure;
     const overlay = this.pending.get(pk);
     const extra = overlay ? overlay.size : 0;
     const rows = this.committedRange(pk, r, r.limit + extra);
@@ -190,7 +211,7 @@ export class LmdbTable extends KvTable {
         reverse: true,
       };
     }
-    for (const { value } of this.db.getRange(options)) {
+    for (const { value } of this.s.db.getRange(options)) {
       const { sk } = value;
       if (inRange(sk, r)) {
         out.push(value);
@@ -207,13 +228,13 @@ export class LmdbTable extends KvTable {
   }
 
   protected scan(prefix: string, after: { pk: string; sk: string } | undefined, limit: number): Item[] {
-    if (this.failure) throw this.failure;
+    if (this.s.failure) throw this.s.failure;
     const start = after ? Buffer.concat([keyOf(after.pk, after.sk), NUL]) : Buffer.from(prefix, 'utf8');
     const end = Buffer.concat([Buffer.from(prefix, 'utf8'), HIGH]);
     const rows = new Map<string, Item>();
     let n = 0;
     const extra = [...this.pending.keys()].filter((pk) => pk.startsWith(prefix)).length;
-    for (const { value } of this.db.getRange({ start, end })) {
+    for (const { value } of this.s.db.getRange({ start, end })) {
       if (!value.pk.startsWith(prefix)) continue;
       rows.set(`${value.pk}\u0000${value.sk}`, value);
       if (++n >= limit + extra) break;
@@ -236,7 +257,7 @@ export class LmdbTable extends KvTable {
   protected indexRefs(ipk: string): { pk: string; sk: string }[] {
     const start = keyOf(ipk);
     const end = Buffer.concat([start, HIGH]);
-    return [...this.indexDb.getRange({ start, end })].map(({ value }) => value);
+    return [...this.s.indexDb.getRange({ start, end })].map(({ value }) => value);
   }
 
   protected override settle(): Promise<void> {
@@ -248,7 +269,7 @@ export class LmdbTable extends KvTable {
    * are committed when MAX_UNCOMMITTED writes are waiting for a commit.
    */
   protected commit(writes: KvWrite[], index: IndexWrite[]): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.s.failure) return Promise.reject(this.s.failure);
     for (const w of writes) {
       const token = {};
       let overlay = this.pending.get(w.pk);
@@ -257,14 +278,14 @@ export class LmdbTable extends KvTable {
         this.pending.set(w.pk, overlay);
       }
       overlay.set(w.sk, { item: w.item, token });
-      this.group.set(`${w.pk}\u0000${w.sk}`, { w, token });
+      this.s.group.set(`${w.pk}\u0000${w.sk}`, { w, token });
     }
-    for (const i of index) this.groupIndex.set(`${i.ipk}\u0000${i.isk}`, i);
-    if (!this.groupScheduled) {
-      this.groupScheduled = true;
+    for (const i of index) this.s.groupIndex.set(`${i.ipk}\u0000${i.isk}`, i);
+    if (!this.s.groupScheduled) {
+      this.s.groupScheduled = true;
       setImmediate(() => this.issue());
     }
-    return this.uncommitted + this.group.size > MAX_UNCOMMITTED ? this.flushed() : Promise.resolve();
+    return this.s.uncommitted + this.s.group.size > MAX_UNCOMMITTED ? this.flushed() : Promise.resolve();
   }
 
   /**
@@ -273,23 +294,23 @@ export class LmdbTable extends KvTable {
    * checkpointed at every state), and the index changes, the last of each entry.
    */
   private issue(): void {
-    this.groupScheduled = false;
-    if (!this.group.size && !this.groupIndex.size) return;
-    const writes = [...this.group.values()];
-    const index = [...this.groupIndex.values()];
-    this.group = new Map();
-    this.groupIndex = new Map();
-    const done = this.root.batch(() => {
+    this.s.groupScheduled = false;
+    if (!this.s.group.size && !this.s.groupIndex.size) return;
+    const writes = [...this.s.group.values()];
+    const index = [...this.s.groupIndex.values()];
+    this.s.group = new Map();
+    this.s.groupIndex = new Map();
+    const done = this.s.root.batch(() => {
       for (const { w } of writes) void this.apply(w);
       for (const i of index) {
         const key = keyOf(i.ipk, i.isk);
-        void (i.ref ? this.indexDb.put(key, i.ref) : this.indexDb.remove(key));
+        void (i.ref ? this.s.indexDb.put(key, i.ref) : this.s.indexDb.remove(key));
       }
     });
-    this.uncommitted += writes.length;
-    this.lastCommit = done.then(
+    this.s.uncommitted += writes.length;
+    this.s.lastCommit = done.then(
       () => {
-        this.uncommitted -= writes.length;
+        this.s.uncommitted -= writes.length;
         for (const { w, token } of writes) {
           const overlay = this.pending.get(w.pk);
           if (overlay?.get(w.sk)?.token !== token) continue; // a later write of this key is pending
@@ -299,7 +320,7 @@ export class LmdbTable extends KvTable {
       },
       (err: unknown) => {
         // The overlay keeps what never committed: nothing reads it, every operation fails from now on.
-        this.failure ??= new StoreCommitError(`a commit to ${this.path} failed: ${String(err)}`, { cause: err });
+        this.s.failure ??= new StoreCommitError(`a commit to ${this.path} failed: ${String(err)}`, { cause: err });
       },
     );
   }
@@ -310,18 +331,18 @@ export class LmdbTable extends KvTable {
    */
   override async flushed(): Promise<void> {
     this.issue();
-    await this.lastCommit;
-    if (this.failure) throw this.failure;
+    await this.s.lastCommit;
+    if (this.s.failure) throw this.s.failure;
   }
 
   private apply(w: KvWrite): Promise<boolean> {
     const key = keyOf(w.pk, w.sk);
-    return w.item ? this.db.put(key, w.item) : this.db.remove(key);
+    return w.item ? this.s.db.put(key, w.item) : this.s.db.remove(key);
   }
 
   /** Wait for every write issued so far to commit, then close the file. */
   async close(): Promise<void> {
     await this.flushed();
-    await this.root.close();
+    await this.s.root.close();
   }
 }
