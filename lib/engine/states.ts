@@ -70,8 +70,8 @@ export interface StateRun {
   history: History;
   /** Call a task's function with its payload; a StateError when there is none. */
   invoke(functionArn: string, payload: unknown): Promise<unknown>;
-  /** Keep a task token before its task is called, so a completion racing the call finds it. */
-  holdToken(token: string): Promise<void>;
+  /** Keep a task token (of this execution) before its task is called, so a completion racing the call finds it. */
+  holdToken(token: string, executionArn: string): Promise<void>;
   /** What a Map state runs its iterations with. */
   map: MapHost;
 }
@@ -178,7 +178,7 @@ async function task(state: AslState, run: StateRun): Promise<Step> {
   if (resource === WAIT_FOR_TOKEN) {
     const token = (scope.states.context as { Task: { Token: string } }).Task.Token;
     const { FunctionName, Payload } = args as { FunctionName: string; Payload: unknown };
-    await run.holdToken(token);
+    await run.holdToken(token, ex.executionArn);
     const failed = await run.invoke(FunctionName, Payload).then(
       () => undefined,
       (err: unknown) => err,
