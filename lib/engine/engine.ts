@@ -517,8 +517,9 @@ export class LocalEngine implements StepFunctionsPort {
     const handler = this.opts.handlers[functionArn];
     if (!handler) throw new StateError('States.Runtime', `no handler for resource ${functionArn}`);
     this.counters.taskCalls++;
-    // A copy, as if it crossed the wire: handlers must not share objects with the engine.
-    const result = await handler(JSON.parse(JSON.stringify(payload ?? null)));
+    // The payload is already a copy (states.ts parses it from the text it measured): handlers
+    // share no objects with the engine.
+    const result = await handler(payload ?? null);
     const text = result === undefined ? 'null' : JSON.stringify(result);
     if (utf8Bytes(text) > MAX_PAYLOAD_BYTES) {
       // As AWS reports a task result over the quota: a task failure named States.DataLimitExceeded.
