@@ -11,6 +11,7 @@
  */
 import { compiled } from '../core/jsonata';
 import { StateError } from './errors';
+import { simpleForm } from './simple-forms';
 
 const EXPR = /^\{%([\s\S]*)%\}$/;
 
@@ -91,10 +92,11 @@ function fieldOf(parent: string, key: string | number): string {
 /** What `direct` answers for an expression that only jsonata can evaluate. */
 const NEEDS_JSONATA = Symbol('needs jsonata');
 
-/** A plain path or a comparison of one with a literal, answered without jsonata (NEEDS_JSONATA otherwise). */
+/** A plain path, a comparison of one with a literal or a compiler form (simple-forms.ts), answered without jsonata (NEEDS_JSONATA otherwise). */
 function direct(expr: string, scope: Scope, field: string, key?: string | number): unknown {
   let fast = simplePath(expr, scope);
   if (!fast.known) fast = simpleEquality(expr, scope);
+  if (!fast.known) fast = simpleForm(expr, scope);
   if (!fast.known) return NEEDS_JSONATA;
   if (fast.value === undefined)
     throw queryError(expr, key === undefined ? field : fieldOf(field, key), 'returned nothing (undefined).');
