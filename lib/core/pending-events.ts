@@ -10,7 +10,7 @@
  * the answer. Either way it ends `done`, or `erased` with its customer.
  */
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { keys } from '../store/keys';
 import type { Item, Table } from '../store/port';
 import { when } from '../store/port';
@@ -139,5 +139,5 @@ export async function erasePendingEvents(table: Table, customerId: string): Prom
 const WITHOUT_BODY = { envelope: undefined, gsi1pk: undefined, gsi1sk: undefined, expiresAt: undefined };
 
 function shardOf(eventId: string): number {
-  return createHash('sha256').update(eventId).digest()[0] % PENDING_SHARDS;
+  return hash('sha256', eventId, 'buffer')[0] % PENDING_SHARDS;
 }

@@ -2,7 +2,7 @@
  * What an execution's JSONata fields see: `$states.input`, the workflow variables and
  * `$states.context` (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Execution } from './engine';
 import type { Scope } from './jsonata-fields';
 
@@ -32,17 +32,33 @@ export function executionScope(ex: Execution, nowMs: number): Scope {
             return input.value;
           },
         },
-        StateMachine: { Id: machine, Name: machine.split(':').pop() },
+        StateMachine: { Id: machine, Name: machineName(machine) },
         State: { Name: ex.state, EnteredTime: ex.enteredAt, RetryCount: ex.retryCounts.reduce((a, b) => a + b, 0) },
         Task: {
           get Token() {
-            token ??= createHash('sha256')
-              .update(`${ex.executionArn}#${ex.state}#${ex.enteredAt}#${ex.retryCounts.join(',')}`)
-              .digest('base64url');
+            token ??= hash(
+              'sha256',
+              `${ex.executionArn}#${ex.state}#${ex.enteredAt}#${ex.retryCounts.join(',')}`,
+              'base64url',
+            );
             return token;
           },
         },
       },
     },
   };
+}
+
+/** State machine names by ARN: every state of every execution shows its machine's. */
+const names = new Map<string, string | undefined>();
+
+function machineName(arn: string): string | undefined {
+  let name = names.get(arn);
+  if (name === undefined && !names.has(arn)) {
+    name = arn.split(':').pop();
+    // A process registers a few machines per journey version; a bound keeps a long `baton dev` flat.
+    if (names.size >= 10_000) names.clear();
+    names.set(arn, name);
+  }
+  return name;
 }

@@ -474,16 +474,13 @@ export class LocalEngine implements StepFunctionsPort {
       const machine = await this.machine(ex.stateMachineArn);
       if (!machine) throw new StateMachineDoesNotExist(`no state machine ${ex.stateMachineArn}`);
       const history = new History(eventsOf(ex), this.opts.historyLimit ?? MAX_HISTORY_EVENTS);
-      const executionArn = ex.executionArn;
       const step = await runState(machine.States[ex.state], {
         ex,
         scope: executionScope(ex, now),
         now,
         history,
-        invoke: (fn, payload) => this.invoke(fn, payload),
-        holdToken: async (token) => {
-          await this.opts.table.put({ pk: tokenKey(token), sk: '_', executionArn });
-        },
+        invoke: this.invokeTask,
+        holdToken: this.holdToken,
         map: this.mapHost,
       });
       const saved = await this.save(ex, this.apply(ex, step, now, history), now);
@@ -538,12 +535,22 @@ export class LocalEngine implements StepFunctionsPort {
     }
   }
 
+  /**
+   * What a state run calls, made once: a closure per step would be a new function every step
+   * (and, under tsx, a name defined on each).
+   */
+  private readonly invokeTask = (functionArn: string, payload: unknown) => this.invoke(functionArn, payload);
+  private readonly holdToken = async (token: string, executionArn: string) => {
+    await this.opts.table.put({ pk: tokenKey(token), sk: '_', executionArn });
+  };
+
   private async invoke(functionArn: string, payload: unknown): Promise<unknown> {
     const handler = this.opts.handlers[functionArn];
     if (!handler) throw new StateError('States.Runtime', `no handler for resource ${functionArn}`);
     this.counters.taskCalls++;
-    // A copy, as if it crossed the wire: handlers must not share objects with the engine.
-    const result = await handler(JSON.parse(JSON.stringify(payload ?? null)));
+    // The payload is already a copy (states.ts parses it from the text it measured): handlers
+    // share no objects with the engine.
+    const result = await handler(payload ?? null);
     const text = result === undefined ? 'null' : JSON.stringify(result);
     if (utf8Bytes(text) > MAX_PAYLOAD_BYTES) {
       // As AWS reports a task result over the quota: a task failure named States.DataLimitExceeded.
@@ -558,25 +565,20 @@ export class LocalEngine implements StepFunctionsPort {
   /** The execution after a step; `history` holds the events the step wrote. */
   private apply(ex: Execution, step: Step, now: number, history: History): Execution {
     const iso = new Date(now).toISOString();
-    const base = { ...ex, result: undefined, failure: undefined, dueAt: undefined, token: undefined, map: undefined };
-    // A state's output (or the execution's) over 256 KiB is terminal, caught by nothing.
-    const tooBig = (output: unknown): Execution | undefined => {
-      const size = utf8Bytes(JSON.stringify(output ?? null));
-      if (size <= MAX_PAYLOAD_BYTES) return undefined;
-      return this.ended(base, 'FAILED', iso, {
-        error: 'States.DataLimitExceeded',
-        cause: `The state/task '${ex.state}' returned a result with a size exceeding the maximum number of bytes service limit (${size} bytes, at most ${MAX_PAYLOAD_BYTES}).`,
-        events: history.close(),
-      });
-    };
     switch (step.kind) {
       case 'next': {
-        const failed = tooBig(step.input);
+        const failed = this.tooBig(ex, step.input, iso, history);
         if (failed) return failed;
         this.counters.transitions++;
         this.countEntered(step.state);
+        // One copy of the execution, not a cleared copy copied again: this runs at every transition.
         return {
-          ...base,
+          ...ex,
+          result: undefined,
+          failure: undefined,
+          dueAt: undefined,
+          token: undefined,
+          map: undefined,
           state: step.state,
           stateInput: step.input,
           vars: step.vars,
@@ -589,7 +591,9 @@ export class LocalEngine implements StepFunctionsPort {
       }
       case 'park':
         return {
-          ...base,
+          ...ex,
+          result: undefined,
+          failure: undefined,
           phase: step.phase,
           dueAt: step.dueAt,
           token: step.token,
@@ -599,13 +603,31 @@ export class LocalEngine implements StepFunctionsPort {
         };
       case 'succeed':
         return (
-          tooBig(step.output) ??
-          this.ended(base, 'SUCCEEDED', iso, { output: JSON.stringify(step.output ?? null), events: history.close() })
+          this.tooBig(ex, step.output, iso, history) ??
+          this.ended(cleared(ex), 'SUCCEEDED', iso, {
+            output: JSON.stringify(step.output ?? null),
+            events: history.close(),
+          })
         );
       case 'fail':
         this.log.warn('local execution failed', { executionArn: ex.executionArn, state: ex.state, error: step.error });
-        return this.ended(base, 'FAILED', iso, { error: step.error, cause: step.cause, events: history.close() });
+        return this.ended(cleared(ex), 'FAILED', iso, {
+          error: step.error,
+          cause: step.cause,
+          events: history.close(),
+        });
     }
+  }
+
+  /** A state's output (or the execution's) over 256 KiB is terminal, caught by nothing: the failed execution, if so. */
+  private tooBig(ex: Execution, output: unknown, iso: string, history: History): Execution | undefined {
+    const size = utf8Bytes(JSON.stringify(output ?? null));
+    if (size <= MAX_PAYLOAD_BYTES) return undefined;
+    return this.ended(cleared(ex), 'FAILED', iso, {
+      error: 'States.DataLimitExceeded',
+      cause: `The state/task '${ex.state}' returned a result with a size exceeding the maximum number of bytes service limit (${size} bytes, at most ${MAX_PAYLOAD_BYTES}).`,
+      events: history.close(),
+    });
   }
 
   private ended(ex: Execution, status: ExecutionStatus, iso: string, extra: Partial<Execution>): Execution {
@@ -659,10 +681,15 @@ export class LocalEngine implements StepFunctionsPort {
     return { ...ex, executionArn: detached(ex.executionArn) };
   }
 
-  /** Conditional checkpoint: only if nobody else moved the execution since `prev` was read. */
+  /**
+   * Conditional checkpoint: only if nobody else moved the execution since `prev` was read. `next`
+   * is always an object its caller has just built for this save, so it takes its `seq` in place
+   * rather than being copied once more.
+   */
   private async save(prev: Execution, next: Execution, now: number): Promise<Execution | undefined> {
     this.counters.checkpoints++;
-    const saved = { ...next, seq: prev.seq + 1 };
+    const saved = next;
+    saved.seq = prev.seq + 1;
     const ok = await this.opts.table.put(this.toItem(saved), { if: when.equals('execution.seq', prev.seq) });
     if (!ok) return undefined;
     this.noteDue(saved, now);
@@ -675,6 +702,11 @@ export class LocalEngine implements StepFunctionsPort {
   private toItem(ex: Execution): Item {
     return { pk: execKey(ex.executionArn), sk: '_', execution: ex, executionArn: ex.executionArn };
   }
+}
+
+/** An execution without what only its last step needed (a task's outcome, a timer, a token, a Map's progress). */
+function cleared(ex: Execution): Execution {
+  return { ...ex, result: undefined, failure: undefined, dueAt: undefined, token: undefined, map: undefined };
 }
 
 /**

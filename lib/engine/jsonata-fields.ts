@@ -11,6 +11,7 @@
  */
 import { compiled } from '../core/jsonata';
 import { StateError } from './errors';
+import { simpleForm } from './simple-forms';
 
 const EXPR = /^\{%([\s\S]*)%\}$/;
 
@@ -49,45 +50,85 @@ const MAX_CACHED = 10_000;
 export async function evalField(value: unknown, scope: Scope, field: string): Promise<unknown> {
   const expr = expressionOf(value);
   if (expr !== undefined) {
-    const fast = simplePath(expr, scope);
-    if (!fast.known) Object.assign(fast, simpleEquality(expr, scope));
-    if (fast.known) {
-      if (fast.value === undefined) throw queryError(expr, field, 'returned nothing (undefined).');
-      return fast.value;
-    }
-    let result: unknown;
-    try {
-      result = await compiled(expr).evaluate(undefined, {
-        ...scope.vars,
-        states: scope.states,
-        millis: () => scope.nowMs,
-        now: () => new Date(scope.nowMs).toISOString(),
-      });
-    } catch (err) {
-      throw queryError(expr, field, `threw an error during evaluation: ${(err as Error).message}`, err);
-    }
-    if (result === undefined) throw queryError(expr, field, 'returned nothing (undefined).');
-    return normalize(result);
+    const fast = direct(expr, scope, field);
+    return fast !== NEEDS_JSONATA ? fast : viaJsonata(expr, scope, field);
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (let i = 0; i < value.length; i++) {
-      const v = value[i];
-      out.push(isLiteral(v) ? v : await evalField(v, scope, `${field}[${i}]`));
+      const v = member(value[i], scope, field, i);
+      out.push(v instanceof Promise ? await v : v);
     }
     return out;
   }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = isLiteral(v) ? v : await evalField(v, scope, `${field}/${k}`);
+    for (const k in value) {
+      const v = member((value as Record<string, unknown>)[k], scope, field, k);
+      out[k] = v instanceof Promise ? await v : v;
+    }
     return out;
   }
   return value;
 }
 
-/** A value a field holds as it is: not an expression, an object or an array (most leaves of a Payload). */
-function isLiteral(v: unknown): boolean {
-  return v === null || (typeof v !== 'object' && expressionOf(v) === undefined);
+/**
+ * A member of an object or array field: a literal or a plain path is answered at once, without a
+ * promise (a Payload has a dozen members, evaluated at every task), and its field name (`Payload/x`,
+ * `Items[2]`) is put together only for what needs it. A promise only for what needs jsonata.
+ */
+function member(v: unknown, scope: Scope, parent: string, key: string | number): unknown {
+  if (v !== null && typeof v === 'object') return evalField(v, scope, fieldOf(parent, key));
+  const expr = expressionOf(v);
+  if (expr === undefined) return v;
+  const fast = direct(expr, scope, parent, key);
+  return fast !== NEEDS_JSONATA ? fast : viaJsonata(expr, scope, fieldOf(parent, key));
+}
+
+function fieldOf(parent: string, key: string | number): string {
+  return typeof key === 'number' ? `${parent}[${key}]` : `${parent}/${key}`;
+}
+
+/** What `direct` answers for an expression that only jsonata can evaluate. */
+const NEEDS_JSONATA = Symbol('needs jsonata');
+
+/** A plain path, a comparison of one with a literal or a compiler form (simple-forms.ts), answered without jsonata (NEEDS_JSONATA otherwise). */
+function direct(expr: string, scope: Scope, field: string, key?: string | number): unknown {
+  let fast = simplePath(expr, scope);
+  if (!fast.known) fast = simpleEquality(expr, scope);
+  if (!fast.known) fast = simpleForm(expr, scope);
+  if (!fast.known) return NEEDS_JSONATA;
+  if (fast.value === undefined)
+    throw queryError(expr, key === undefined ? field : fieldOf(field, key), 'returned nothing (undefined).');
+  return fast.value;
+}
+
+/** The bindings jsonata sees in a scope, built once per scope (a state evaluates several fields in one). */
+const bindings = new WeakMap<Scope, Record<string, unknown>>();
+
+function bindingsOf(scope: Scope): Record<string, unknown> {
+  let b = bindings.get(scope);
+  if (!b) {
+    b = {
+      ...scope.vars,
+      states: scope.states,
+      millis: () => scope.nowMs,
+      now: () => new Date(scope.nowMs).toISOString(),
+    };
+    bindings.set(scope, b);
+  }
+  return b;
+}
+
+async function viaJsonata(expr: string, scope: Scope, field: string): Promise<unknown> {
+  let result: unknown;
+  try {
+    result = await compiled(expr).evaluate(undefined, bindingsOf(scope));
+  } catch (err) {
+    throw queryError(expr, field, `threw an error during evaluation: ${(err as Error).message}`, err);
+  }
+  if (result === undefined) throw queryError(expr, field, 'returned nothing (undefined).');
+  return normalize(result);
 }
 
 /**

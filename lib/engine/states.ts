@@ -68,10 +68,13 @@ export interface StateRun {
   now: number;
   /** The execution's history; each event the state writes is recorded in it. */
   history: History;
-  /** Call a task's function with its payload; a StateError when there is none. */
+  /**
+   * Call a task's function with its payload (a copy of the state's data, which the handler may
+   * keep or change); a StateError when there is none.
+   */
   invoke(functionArn: string, payload: unknown): Promise<unknown>;
-  /** Keep a task token before its task is called, so a completion racing the call finds it. */
-  holdToken(token: string): Promise<void>;
+  /** Keep a task token (of this execution) before its task is called, so a completion racing the call finds it. */
+  holdToken(token: string, executionArn: string): Promise<void>;
   /** What a Map state runs its iterations with. */
   map: MapHost;
 }
@@ -160,13 +163,17 @@ async function task(state: AslState, run: StateRun): Promise<Step> {
     args = await evalField(state.Arguments, scope, 'Arguments');
     if (resource === WAIT_FOR_TOKEN && state.TimeoutSeconds !== undefined)
       timeoutSeconds = await seconds(state.TimeoutSeconds, scope, 'TimeoutSeconds', 1);
-    const size = utf8Bytes(JSON.stringify(args ?? null));
+    const text = JSON.stringify(args ?? null);
+    const size = utf8Bytes(text);
     if (size > MAX_PAYLOAD_BYTES) {
       throw new StateError(
         'States.DataLimitExceeded',
         `The state/task '${ex.state}' has an input of ${size} bytes, more than the ${MAX_PAYLOAD_BYTES} bytes a state may take.`,
       );
     }
+    // What the task is called with, as if it crossed the wire: a copy that shares nothing with the
+    // execution, parsed from the text just measured rather than serialized a second time.
+    args = JSON.parse(text);
     history.record(2); // TaskScheduled, TaskStarted
   } catch (err) {
     if (err instanceof StateError && !(err instanceof HistoryLimitReached)) {
@@ -178,7 +185,7 @@ async function task(state: AslState, run: StateRun): Promise<Step> {
   if (resource === WAIT_FOR_TOKEN) {
     const token = (scope.states.context as { Task: { Token: string } }).Task.Token;
     const { FunctionName, Payload } = args as { FunctionName: string; Payload: unknown };
-    await run.holdToken(token);
+    await run.holdToken(token, ex.executionArn);
     const failed = await run.invoke(FunctionName, Payload).then(
       () => undefined,
       (err: unknown) => err,

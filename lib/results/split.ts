@@ -4,7 +4,7 @@
  * once split.optimize chose one; its entry is counted on the path, and the instance's conversion
  * watcher learns the path (kept from its first time here: one path, one entry per instance).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Deps } from '../core/ports';
 import type { SplitInput } from '../core/task-input';
 import { notePath } from './conversion';
@@ -14,7 +14,7 @@ import { countVisits, withPassed } from './visits';
 
 /** Where an instance falls at a split, in [0, 1): stable for the instance and the step. */
 export function splitBucket(instance: string, step: string): number {
-  return createHash('sha256').update(`${instance}#${step}`).digest().readUInt32BE(0) / 2 ** 32;
+  return hash('sha256', `${instance}#${step}`, 'buffer').readUInt32BE(0) / 2 ** 32;
 }
 
 /** The path whose share of the weights holds the bucket. */

@@ -72,9 +72,11 @@ export function checkKey(pk: unknown, sk: unknown): void {
   if (typeof sk !== 'string' || sk === '') throw new StoreValidationError('the sort key must be a non-empty string');
   // The local stores separate the two keys with U+0000; Baton's keys never contain it.
   if (pk.includes('\u0000') || sk.includes('\u0000')) throw new StoreValidationError('keys cannot contain U+0000');
-  if (utf8Bytes(pk) > MAX_PK_BYTES)
+  // A UTF-16 unit is at most 3 UTF-8 bytes: a key that short cannot be too long, and is not
+  // measured (every request checks its key; Baton's keys are a few dozen characters).
+  if (pk.length * 3 > MAX_PK_BYTES && utf8Bytes(pk) > MAX_PK_BYTES)
     throw new StoreValidationError(`Size of hashkey has exceeded the maximum size limit of ${MAX_PK_BYTES} bytes`);
-  if (utf8Bytes(sk) > MAX_SK_BYTES)
+  if (sk.length * 3 > MAX_SK_BYTES && utf8Bytes(sk) > MAX_SK_BYTES)
     throw new StoreValidationError(
       `Aggregated size of all range keys has exceeded the size limit of ${MAX_SK_BYTES} bytes`,
     );

@@ -4,7 +4,7 @@
  * change older than that one is kept in the history but does not override it. Every write that
  * may race a consent change is a compare-and-set on the item's version, retried on conflict.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ConsentStatus, Profile } from '../core/profile';
 import { keys } from './keys';
 import { type Table, when } from './port';
@@ -45,7 +45,7 @@ export const PROFILE_SHARDS = 16;
 
 /** The shard of a customer's profile entry in the index. */
 export function profileShard(customerId: string): number {
-  return createHash('sha256').update(customerId).digest().readUInt32BE(0) % PROFILE_SHARDS;
+  return hash('sha256', customerId, 'buffer').readUInt32BE(0) % PROFILE_SHARDS;
 }
 
 /**
