@@ -57,15 +57,18 @@ export class MemoryTable extends KvTable {
   private readonly indexed = new Map<string, Map<string, { ipk: string; isk: string }>>();
   /** The items written with an expiry, by that expiry. */
   private readonly expiries = new Expiries();
-  /** The items written last, a ring: one still stored when its slot is reused is then kept as text. */
-  private readonly hot: (Item | undefined)[];
-  private hotNext = 0;
+  /**
+   * The items written last, a ring: one still stored when its slot is reused is then kept as text.
+   * One object, never reassigned: the local-only view (`Object.create(this)`) would otherwise get
+   * a cursor of its own on its first write.
+   */
+  private readonly hot: { items: (Item | undefined)[]; next: number };
   protected override readonly freshReads = true;
 
   /** `hotItems`: how many of the items written last are kept as objects (0: every item as text at once). */
   constructor(now: () => number = Date.now, opts: { hotItems?: number } = {}) {
     super(now);
-    this.hot = new Array(opts.hotItems ?? HOT_ITEMS);
+    this.hot = { items: new Array(opts.hotItems ?? HOT_ITEMS), next: 0 };
   }
 
   /** How many items the table holds (expired ones not yet swept included): what a backtest keeps. */
@@ -158,14 +161,15 @@ export class MemoryTable extends KvTable {
 
   private store(item: Item): void {
     const { pk, sk } = item;
-    const prev = this.place(pk, sk, this.hot.length ? item : cold(item));
+    const ring = this.hot;
+    const prev = this.place(pk, sk, ring.items.length ? item : cold(item));
     const expiresAt = item[TTL_ATTRIBUTE];
     if (typeof expiresAt === 'number' && expiresAt !== expiryOf(prev)) this.expiries.add(expiresAt, pk, sk);
     this.setIndexed(pk, sk, indexKey(item));
-    if (!this.hot.length) return;
-    const oldest = this.hot[this.hotNext];
-    this.hot[this.hotNext] = item;
-    this.hotNext = (this.hotNext + 1) % this.hot.length;
+    if (!ring.items.length) return;
+    const oldest = ring.items[ring.next];
+    ring.items[ring.next] = item;
+    ring.next = (ring.next + 1) % ring.items.length;
     // Written that long ago, and neither rewritten nor deleted since: kept as text from now on.
     if (oldest && this.stored(oldest.pk, oldest.sk) === oldest) this.place(oldest.pk, oldest.sk, cold(oldest));
   }

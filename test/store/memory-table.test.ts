@@ -70,3 +70,20 @@ describe.each([
     expect((await f.table.queryIndexAll('EP#0')).map((i) => i.pk)).toEqual(['E#1', 'E#2']);
   });
 });
+
+describe('the memory table keeps the items written last as objects', () => {
+  it('counts writes through the local-only view and the table in one ring', async () => {
+    const table = new MemoryTable(Date.now, { hotItems: 2 });
+    const view = table.localOnly();
+    const a = { pk: 'X#a', sk: '_', n: 1 };
+    await view.put(a);
+    await table.put({ pk: 'B', sk: '_' });
+    // Two writes, two slots: the first is still the object handed over (the view hands it back as is).
+    expect(await view.get('X#a', '_')).toBe(a);
+    await table.put({ pk: 'C', sk: '_' });
+    // A third write reuses its slot: from then on it is kept as text, and a read parses a copy.
+    const read = await view.get('X#a', '_');
+    expect(read).not.toBe(a);
+    expect(read).toEqual(a);
+  });
+});
