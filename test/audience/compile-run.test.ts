@@ -13,10 +13,8 @@ import {
 import { runExecutionName } from '../../lib/audience/run-identity';
 import { renderAsl, substitute } from '../../lib/journey/compile';
 import { localSubstitutions } from '../../lib/local/runtime';
+import { aslValidator } from '../asl-validator';
 import { audienceDoc, loadAudience } from './fixtures';
-
-// asl-validator ships no types; it mutates its argument, so it always gets a fresh parse.
-const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[] };
 
 const AWS = { [AUDIENCE_PLACEHOLDER]: 'arn:aws:lambda:us-east-1:123456789012:function:baton-audience' };
 

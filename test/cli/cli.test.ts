@@ -1,5 +1,8 @@
-/** The `baton` command as users run it: exit codes, exact output, and `baton dev` surviving kill -9. */
-import { type ChildProcess, spawnSync } from 'node:child_process';
+/**
+ * The `baton` command as users run it: exit codes, exact output, and `baton dev` surviving kill -9.
+ * Commands run in-process (bin/cli.ts); real processes prove bin/baton.cjs's wiring and dev's crash safety.
+ */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,35 +10,34 @@ import { compileRun } from '../../lib/audience/compile-run';
 import { compileJourney, renderAsl } from '../../lib/journey/compile';
 import { version } from '../../package.json';
 import { journeyInTempDir, loadValid, ROOT, simpleJourney, spawnDev } from '../helpers';
-
-const BATON = join(ROOT, 'bin', 'baton.cjs');
-
-function baton(...args: string[]) {
-  const r = spawnSync(process.execPath, [BATON, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { baton, spawnBaton } from './run-baton';
 
 describe('baton CLI', () => {
-  it('validate: exit 0 for workflows/, exit 1 with file:/pointer: message lines otherwise', () => {
-    expect(baton('validate')).toMatchObject({ code: 0, out: expect.stringContaining('cart-recovery') });
+  it('validate: exit 0 for workflows/, exit 1 with file:/pointer: message lines otherwise', async () => {
+    expect(await baton('validate')).toMatchObject({ code: 0, out: expect.stringContaining('cart-recovery') });
     const { file } = journeyInTempDir(simpleJourney({ start: 'nope' }));
-    const r = baton('validate', file);
+    const r = await baton('validate', file);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${file}:/start: start names step "nope", which does not exist`);
     expect(r.err).toContain(`${file}:/steps/hello/template: no email template "hello"`);
   });
 
-  it('compile: prints exactly the document the compiler renders (what CDK deploys)', () => {
-    const r = baton('compile', 'cart-recovery');
+  it('compile: prints exactly the document the compiler renders (what CDK deploys)', async () => {
+    const r = await baton('compile', 'cart-recovery');
     expect(r.code).toBe(0);
     expect(r.out).toBe(renderAsl(compileJourney(loadValid(join(ROOT, 'workflows/cart-recovery.json')).journey)));
   });
 
-  it('audience journeys: compile --run prints the runs, simulate needs no --events but an end or --until', () => {
-    const run = baton('compile', 'lapsed-win-back', '--run');
+  it('audience journeys: compile --run prints the runs, simulate needs no --events but an end or --until', async () => {
+    const run = await baton('compile', 'lapsed-win-back', '--run');
     expect(run.code).toBe(0);
     expect(run.out).toBe(renderAsl(compileRun(loadValid(join(ROOT, 'workflows/lapsed-win-back.json')).journey)));
-    const lines = baton('simulate', 'lapsed-win-back', '--profiles', 'test/scenarios/lapsed-win-back/profiles.json');
+    const lines = await baton(
+      'simulate',
+      'lapsed-win-back',
+      '--profiles',
+      'test/scenarios/lapsed-win-back/profiles.json',
+    );
     expect(lines.code).toBe(0);
     expect(lines.out.split('\n').filter((l) => l.includes('"entered"'))).toHaveLength(5);
     const { file } = journeyInTempDir(
@@ -52,20 +54,20 @@ describe('baton CLI', () => {
       },
       {},
     );
-    expect(baton('simulate', file)).toMatchObject({
+    expect(await baton('simulate', file)).toMatchObject({
       code: 2,
       err: expect.stringContaining('baton: endless repeats without an end: give --until'),
     });
-    expect(baton('simulate', file, '--until', 'P2D').code).toBe(0);
+    expect((await baton('simulate', file, '--until', 'P2D')).code).toBe(0);
   });
 
-  it('graph --format svg: prints the laid-out diagram, the one docs/cart-recovery.svg holds', () => {
-    const r = baton('graph', 'cart-recovery', '--format', 'svg');
+  it('graph --format svg: prints the laid-out diagram, the one docs/cart-recovery.svg holds', async () => {
+    const r = await baton('graph', 'cart-recovery', '--format', 'svg');
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toBe(readFileSync(join(ROOT, 'docs/cart-recovery.svg'), 'utf8'));
   });
 
-  it('simulate: the same inputs print the same lines', () => {
+  it('simulate: the same inputs print the same lines', async () => {
     const args = [
       'simulate',
       'workflows/cart-recovery.json',
@@ -74,15 +76,15 @@ describe('baton CLI', () => {
       '--profiles',
       'samples/profiles.json',
     ];
-    const a = baton(...args);
+    const a = await baton(...args);
     expect(a.code).toBe(0);
     expect(a.out.trim().split('\n')).toHaveLength(12);
-    expect(baton(...args).out).toBe(a.out);
+    expect((await baton(...args)).out).toBe(a.out);
     // The README's tour shows this output whole: it must be what the command prints.
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const shown = /npx baton simulate workflows\/cart-recovery\.json .*\n```\n\n```json\n([\s\S]*?)```/.exec(readme);
     expect(shown?.[1]).toBe(a.out);
-    const cut = baton(...args, '--until', 'PT2H');
+    const cut = await baton(...args, '--until', 'PT2H');
     expect(
       cut.out
         .trim()
@@ -91,8 +93,8 @@ describe('baton CLI', () => {
     ).toEqual(['entered', 'entered', 'entered', 'ignored', 'sent', 'sent', 'suppressed']);
   });
 
-  it('simulate without --profiles notes on stderr that its sends will find no profiles; the lines stay on stdout', () => {
-    const r = baton(
+  it('simulate without --profiles notes on stderr that its sends will find no profiles; the lines stay on stdout', async () => {
+    const r = await baton(
       'simulate',
       'workflows/cart-recovery.json',
       '--events',
@@ -119,51 +121,69 @@ describe('baton CLI', () => {
     ]);
   });
 
-  it('simulate: names the line and field of a bad event and runs nothing', () => {
-    const r = baton('simulate', 'workflows/cart-recovery.json', '--events', join(__dirname, 'bad-events.jsonl'));
+  it('simulate: names the line and field of a bad event and runs nothing', async () => {
+    const r = await baton('simulate', 'workflows/cart-recovery.json', '--events', join(__dirname, 'bad-events.jsonl'));
     expect(r.code).toBe(1);
     expect(r.err).toContain('bad-events.jsonl:2: /time: time must be RFC 3339');
     expect(r.out).toBe('');
   });
 
-  it("usage errors exit 2, say why and point to the command's help", () => {
-    expect(baton('simulate', 'workflows/cart-recovery.json')).toEqual({
+  it("usage errors exit 2, say why and point to the command's help", async () => {
+    expect(await baton('simulate', 'workflows/cart-recovery.json')).toEqual({
       code: 2,
       out: '',
       err: 'baton: --events is required: only audience journeys run without events\nrun baton simulate --help for its usage\n',
     });
-    expect(baton('dev', '--port', 'x')).toMatchObject({
+    expect(await baton('dev', '--port', 'x')).toMatchObject({
       code: 2,
       err: expect.stringContaining('--port takes 0-65535'),
     });
   });
 
-  it('unknown commands and options: one line saying so, one line of help, exit 1', () => {
-    expect(baton('frobnicate')).toEqual({
+  it('unknown commands and options: one line saying so, one line of help, exit 1', async () => {
+    expect(await baton('frobnicate')).toEqual({
       code: 1,
       out: '',
       err: "baton: unknown command 'frobnicate'\nrun baton --help for the commands\n",
     });
-    expect(baton('validate', '--strict')).toEqual({
+    expect(await baton('validate', '--strict')).toEqual({
       code: 1,
       out: '',
       err: "baton: unknown option '--strict'\nrun baton validate --help for its usage\n",
     });
-    expect(baton('graph', 'cart-recovery', '--formats', 'svg')).toMatchObject({
+    expect(await baton('graph', 'cart-recovery', '--formats', 'svg')).toMatchObject({
       code: 1,
       err: "baton: unknown option '--formats' (Did you mean --format?)\nrun baton graph --help for its usage\n",
     });
   });
 
-  it('every command answers --help with its own usage; baton --version prints the version', () => {
+  it('every command answers --help with its own usage; baton --version prints the version', async () => {
     for (const command of ['validate', 'compile', 'graph', 'simulate', 'dev', 'schema']) {
-      const r = baton(command, '--help');
+      const r = await baton(command, '--help');
       expect(r).toMatchObject({ code: 0, err: '' });
       expect(r.out).toMatch(new RegExp(`^Usage: baton ${command} `));
       if (command === 'dev') expect(r.out).toContain('--reset-clock');
     }
-    expect(baton('--help').out).toMatch(/^Usage: baton \[options\] \[command\]/);
-    expect(baton('--version')).toEqual({ code: 0, out: `${version}\n`, err: '' });
+    expect((await baton('--help')).out).toMatch(/^Usage: baton \[options\] \[command\]/);
+    expect(await baton('--version')).toEqual({ code: 0, out: `${version}\n`, err: '' });
+  });
+});
+
+describe('the baton process (bin/baton.cjs)', () => {
+  it('prints what the in-process command prints, on stdout, and exits 0', async () => {
+    const args = ['simulate', 'workflows/cart-recovery.json', '--events', 'samples/cart-events.jsonl'];
+    const inProcess = await baton(...args, '--profiles', 'samples/profiles.json');
+    expect(spawnBaton(...args, '--profiles', 'samples/profiles.json')).toEqual({ ...inProcess, code: 0 });
+  });
+
+  it('exits with the code of a failed command, its message on stderr', async () => {
+    expect(spawnBaton('simulate', 'workflows/cart-recovery.json')).toEqual({
+      code: 2,
+      out: '',
+      err: 'baton: --events is required: only audience journeys run without events\nrun baton simulate --help for its usage\n',
+    });
+    const { file } = journeyInTempDir(simpleJourney({ start: 'nope' }));
+    expect(spawnBaton('validate', file)).toEqual({ ...(await baton('validate', file)), code: 1 });
   });
 });
 

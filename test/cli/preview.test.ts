@@ -3,19 +3,12 @@
  * the profile read from --profiles or from baton dev's data dir, and each variable that renders
  * empty listed with its file and line (exit 3) instead of left silently blank.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLocalStore } from '../../lib/store/local-store';
 import { putProfile } from '../../lib/store/profiles';
-import { ROOT } from '../helpers';
-
-const BATON = join(ROOT, 'bin', 'baton.cjs');
-function baton(...args: string[]) {
-  const r = spawnSync(process.execPath, [BATON, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { baton, spawnBaton } from './run-baton';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-preview-'));
 const profiles = join(dir, 'profiles.json');
@@ -40,9 +33,12 @@ writeFileSync(
 );
 
 describe('baton preview', () => {
-  it('flags each variable that renders empty with its file, line and column, and exits 3', () => {
-    const r = baton('preview', 'cart-recovery', '--customer', 'c-bo', '--profiles', profiles, '--step', 'nudge');
+  it('flags each variable that renders empty with its file, line and column, and exits 3', async () => {
+    const args = ['preview', 'cart-recovery', '--customer', 'c-bo', '--profiles', profiles, '--step', 'nudge'];
+    const r = await baton(...args);
     expect(r.code).toBe(3);
+    // A code that is no failure reaches the process too: bin/baton.ts sets it and lets the output drain.
+    expect(spawnBaton(...args)).toEqual(r);
     const email = r.out.split(/\n\n(?===)/).find((m) => m.includes('· email'));
     // A variable with a default ("there") is not missing; the cart id and the value, with no trigger given, are.
     expect(email).toBe(
@@ -63,8 +59,8 @@ describe('baton preview', () => {
     expect(r.out).toContain('== cart-recovery · nudge · sms for c-bo (templates/cart-nudge.sms.liquid)');
   });
 
-  it('renders with a trigger event and exits 0 when nothing is missing', () => {
-    const r = baton(
+  it('renders with a trigger event and exits 0 when nothing is missing', async () => {
+    const r = await baton(
       'preview',
       'cart-recovery',
       '--customer',
@@ -98,7 +94,7 @@ describe('baton preview', () => {
       Date.now(),
     );
     await store.close();
-    const r = baton(
+    const r = await baton(
       'preview',
       'cart-recovery',
       '--customer',
@@ -126,19 +122,21 @@ describe('baton preview', () => {
     });
   });
 
-  it('says what is wrong with a step, a customer or a data dir', () => {
+  it('says what is wrong with a step, a customer or a data dir', async () => {
     expect(
-      baton('preview', 'cart-recovery', '--customer', 'c-ana', '--profiles', profiles, '--step', 'wait-1h'),
+      await baton('preview', 'cart-recovery', '--customer', 'c-ana', '--profiles', profiles, '--step', 'wait-1h'),
     ).toEqual({
       code: 2,
       out: '',
       err: 'baton: --step: step must be a send step of cart-recovery: nudge, sms-last-call, thanks; found "wait-1h"\nrun baton preview --help for its usage\n',
     });
-    expect(baton('preview', 'cart-recovery', '--customer', 'c-zed', '--profiles', profiles)).toMatchObject({
+    expect(await baton('preview', 'cart-recovery', '--customer', 'c-zed', '--profiles', profiles)).toMatchObject({
       code: 1,
       err: `baton: no profile for customer c-zed in ${profiles}\n`,
     });
-    expect(baton('preview', 'cart-recovery', '--customer', 'c-ana', '--data-dir', join(dir, 'nope'))).toMatchObject({
+    expect(
+      await baton('preview', 'cart-recovery', '--customer', 'c-ana', '--data-dir', join(dir, 'nope')),
+    ).toMatchObject({
       code: 2,
       err: expect.stringContaining(
         `no data dir ${join(dir, 'nope')}: give --profiles FILE, or --data-dir DIR of baton dev`,

@@ -1,9 +1,5 @@
-/** `baton simulate --report`: the text funnel, or (`--report json`) one last line of results (SPEC §7). */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT } from '../helpers';
+import { baton } from './run-baton';
 
-const BATON = join(ROOT, 'bin', 'baton.cjs');
 const SIMULATE = [
   'simulate',
   'workflows/cart-recovery.json',
@@ -13,13 +9,8 @@ const SIMULATE = [
   'samples/profiles.json',
 ];
 
-function baton(...args: string[]) {
-  const r = spawnSync(process.execPath, [BATON, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-it('--report json ends with one report line: the counters agree with the lines printed before it', () => {
-  const r = baton(...SIMULATE, '--report', 'json');
+it('--report json ends with one report line: the counters agree with the lines printed before it', async () => {
+  const r = await baton(...SIMULATE, '--report', 'json');
   expect(r.code).toBe(0);
   const rows = r.out
     .trim()
@@ -75,12 +66,12 @@ it('--report json ends with one report line: the counters agree with the lines p
   ]);
 });
 
-it('--report alone stays the text funnel; another format is a usage error', () => {
-  const text = baton(...SIMULATE, '--report');
+it('--report alone stays the text funnel; another format is a usage error', async () => {
+  const text = await baton(...SIMULATE, '--report');
   expect(text.code).toBe(0);
   expect(text.out).toContain('\njourney cart-recovery: entered ');
   expect(text.out).not.toContain('"kind":"report"');
-  expect(baton(...SIMULATE, '--report', 'xml')).toEqual({
+  expect(await baton(...SIMULATE, '--report', 'xml')).toEqual({
     code: 2,
     out: '',
     err: "baton: option '--report [format]' argument 'xml' is invalid. Allowed choices are text, json.\nrun baton simulate --help for its usage\n",

@@ -8,7 +8,6 @@
  * that asl-validator accepts. The CLI prints file:/pointer: message and exits 1, and a reload of
  * a folder with a broken file still publishes the good journeys beside it.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,10 +18,9 @@ import { journeyFiles, loadJourneyFile } from '../../lib/journey/load';
 import { show } from '../../lib/journey/schema';
 import { reloadJourneys } from '../../lib/local/reload';
 import { localSubstitutions } from '../../lib/local/runtime';
+import { aslValidator } from '../asl-validator';
+import { baton } from '../cli/run-baton';
 import { ROOT } from '../helpers';
-
-// asl-validator ships no types; it mutates its argument, so it always gets a fresh parse.
-const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[] };
 
 const SEED = 20260808;
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -337,7 +335,7 @@ describe('fuzzed journey files', () => {
     );
   });
 
-  it('baton validate exits 1 and prints file:/pointer: message for each broken file, with the good ones beside', () => {
+  it('baton validate exits 1 and prints file:/pointer: message for each broken file, with the good ones beside', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-fuzz-cli-'));
     mkdirSync(join(dir, 'templates'));
     cpSync(join(ROOT, 'workflows', 'templates'), join(dir, 'templates'), { recursive: true });
@@ -348,18 +346,15 @@ describe('fuzzed journey files', () => {
     writeFileSync(join(dir, 'deep.json'), `{"id":"deep","name":${'['.repeat(50000)}${']'.repeat(50000)}}`);
     writeFileSync(join(dir, 'garbage.json'), '\u0000\u00ff{"id": "x",');
 
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'baton.cjs'), 'validate', dir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(
+    const r = await baton('validate', dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
       `${join(dir, 'dangling.json')}:/steps/wait-1h/next: next names step "nowhere", which does not exist`,
     );
-    expect(r.stderr).toMatch(/deep\.json:\/name(\/0)+: the journey nests more than 64 levels deep/);
-    expect(r.stderr).toContain(`${join(dir, 'garbage.json')}:/: not valid JSON`);
-    expect(r.stderr).not.toContain('cart-recovery.json:');
-    expect(r.stderr).not.toMatch(/RangeError|at .*\.ts:\d+/);
+    expect(r.err).toMatch(/deep\.json:\/name(\/0)+: the journey nests more than 64 levels deep/);
+    expect(r.err).toContain(`${join(dir, 'garbage.json')}:/: not valid JSON`);
+    expect(r.err).not.toContain('cart-recovery.json:');
+    expect(r.err).not.toMatch(/RangeError|at .*\.ts:\d+/);
   });
 
   it('a reload with a broken file beside good ones publishes the good ones and names the broken file', async () => {

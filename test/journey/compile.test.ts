@@ -4,10 +4,8 @@ import { journeyFiles } from '../../lib/journey/load';
 import type { Journey } from '../../lib/journey/schema';
 import { validateJourney } from '../../lib/journey/validate';
 import { localSubstitutions } from '../../lib/local/runtime';
+import { aslValidator } from '../asl-validator';
 import { loadValid, simpleJourney } from '../helpers';
-
-// asl-validator ships no types; it mutates its argument, so it always gets a fresh parse.
-const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[] };
 
 const AWS_SUBSTITUTIONS = {
   SendFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:baton-send',

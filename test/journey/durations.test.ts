@@ -8,9 +8,9 @@ import fc from 'fast-check';
 import { compileJourney, renderAsl, substitute } from '../../lib/journey/compile';
 import { validateJourney } from '../../lib/journey/validate';
 import { localSubstitutions } from '../../lib/local/runtime';
+import { aslValidator } from '../asl-validator';
 import { simpleJourney } from '../helpers';
 
-const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[] };
 const everyTemplate = { templateExists: () => true };
 
 /** One duration in every place that becomes a number of seconds in the ASL. */

@@ -9,9 +9,8 @@ import { compileJourney, renderAsl, substitute } from '../../lib/journey/compile
 import { validateJourney } from '../../lib/journey/validate';
 import { localSubstitutions } from '../../lib/local/runtime';
 import { simulate } from '../../lib/local/simulate';
+import { aslValidator } from '../asl-validator';
 import { journeyInTempDir, loadValid } from '../helpers';
-
-const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[] };
 
 const TEMPLATES = {
   'hello.email.liquid': 'Subject: Hi {{ profile.attributes.firstName }}\nHello',

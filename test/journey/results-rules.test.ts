@@ -5,10 +5,9 @@
  */
 import { compileJourney, renderAsl, substitute } from '../../lib/journey/compile';
 import { validateJourney } from '../../lib/journey/validate';
+import { aslValidator } from '../asl-validator';
 import { simpleJourney } from '../helpers';
 
-// asl-validator ships no types; it mutates its argument, so it always gets a fresh parse.
-const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[] };
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:baton';
 const AWS = { SendFunctionArn: LAMBDA, ParkFunctionArn: LAMBDA, StepFunctionArn: LAMBDA, DispatchFunctionArn: LAMBDA };
 

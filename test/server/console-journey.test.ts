@@ -106,7 +106,8 @@ const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}/${name}.p
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(10_000);
+    // Generous: npm test runs two jest workers and tsc on 2 cores, and Chromium renders on what is left.
+    page.setDefaultTimeout(30_000);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,21 +1,13 @@
 /** `baton import pinpoint` as users run it (SPEC §8): its help, and exit 0, 3 and 1 with what it prints. */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../helpers';
+import { baton } from '../../cli/run-baton';
 import { FIXTURES } from './helpers';
 
-const BATON = join(ROOT, 'bin', 'baton.cjs');
-
-function baton(...args: string[]) {
-  const r = spawnSync(process.execPath, [BATON, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
 describe('baton import pinpoint', () => {
-  it('--help gives its usage, options and exit codes', () => {
-    const r = baton('import', 'pinpoint', '--help');
+  it('--help gives its usage, options and exit codes', async () => {
+    const r = await baton('import', 'pinpoint', '--help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('Usage: baton import pinpoint [options] <files...>');
     for (const text of [
@@ -27,15 +19,15 @@ describe('baton import pinpoint', () => {
     ])
       expect(r.out).toContain(text);
     // Used wrongly: one line that says why, and the help to read (exit 2).
-    expect(baton('import', 'pinpoint')).toMatchObject({
+    expect(await baton('import', 'pinpoint')).toMatchObject({
       code: 2,
       err: "baton: missing required argument 'files'\nrun baton import pinpoint --help for its usage\n",
     });
   });
 
-  it('exit 0 when everything mapped: the journey and its converted templates are written, and listed', () => {
+  it('exit 0 when everything mapped: the journey and its converted templates are written, and listed', async () => {
     const out = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
-    const r = baton(
+    const r = await baton(
       'import',
       'pinpoint',
       join(FIXTURES, 'welcome-series.json'),
@@ -52,12 +44,12 @@ describe('baton import pinpoint', () => {
     expect(r.out).toContain('  step sendwelcome <- activity SendWelcome (EMAIL) "Welcome email"');
     expect(r.out).toContain(`${join(out, 'templates', 'welcome-v2.email.liquid')}: written`);
     expect(r.out).toMatch(/1 journey imported; 0 to finish by hand, \d+ notes\n$/);
-    expect(baton('validate', out).code).toBe(0);
+    expect((await baton('validate', out)).code).toBe(0);
   });
 
-  it('exit 3 when something is left to finish by hand, each listed with its pointer (--json: the same as data)', () => {
+  it('exit 3 when something is left to finish by hand, each listed with its pointer (--json: the same as data)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
-    const r = baton('import', 'pinpoint', join(FIXTURES, 'every-activity.json'), '--out', out, '--json');
+    const r = await baton('import', 'pinpoint', join(FIXTURES, 'every-activity.json'), '--out', out, '--json');
     expect(r.code).toBe(3);
     const summary = JSON.parse(r.out);
     expect(summary.exitCode).toBe(3);
@@ -71,9 +63,9 @@ describe('baton import pinpoint', () => {
     expect(existsSync(join(out, 'order-follow-up.json'))).toBe(true);
   });
 
-  it('exit 1 on unreadable input, each problem as file:/pointer: message on stderr', () => {
+  it('exit 1 on unreadable input, each problem as file:/pointer: message on stderr', async () => {
     const out = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
-    const r = baton('import', 'pinpoint', join(FIXTURES, 'broken.json'), '--out', out);
+    const r = await baton('import', 'pinpoint', join(FIXTURES, 'broken.json'), '--out', out);
     expect(r.code).toBe(1);
     expect(r.err).toContain(
       `${join(FIXTURES, 'broken.json')}:/JourneyResponse/StartActivity: StartActivity is missing`,
