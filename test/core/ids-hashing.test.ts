@@ -4,19 +4,13 @@
  * much). The values are SHA-256's own: instances, messages and tokens keep their names.
  */
 import * as crypto from 'node:crypto';
-
-jest.mock('node:crypto', () => {
-  const actual = jest.requireActual('node:crypto');
-  return { ...actual, createHash: jest.fn(actual.createHash) };
-});
-
 import { instanceId, messageId } from '../../lib/core/ids';
 import { pendingEventRecord } from '../../lib/core/pending-events';
 import { splitBucket } from '../../lib/results/split';
 
 it('derives ids, shards and buckets without a Hash object per value', () => {
-  const createHash = crypto.createHash as jest.Mock;
-  createHash.mockClear();
+  // The module object itself (the code under test reads its exports through it at each call).
+  const createHash = jest.spyOn(require('node:crypto') as typeof crypto, 'createHash');
 
   const instance = instanceId('cart-recovery', 'c-123', ['k-1']);
   const message = messageId(instance, 'nudge', '2026-11-20T19:05:00.000Z');
@@ -27,6 +21,7 @@ it('derives ids, shards and buckets without a Hash object per value', () => {
   );
 
   expect(createHash).not.toHaveBeenCalled();
+  createHash.mockRestore();
   // SHA-256 itself, checked by an independent computation.
   const sha = (s: string) => crypto.createHash('sha256').update(s).digest();
   expect(instance).toBe(
