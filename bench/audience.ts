@@ -1,18 +1,17 @@
 /**
  * Audience: `baton simulate` of an audience of N customers (BENCH_AUDIENCE, default 100,000), each
- * sent one email: the run lists them from the profile index into a member file, and its
- * Distributed Map enters them in batches of 100 on the local engine, every transition
- * checkpointed in the memory store. The baseline is the same N customers entering the same
- * one-send journey through N trigger events, in the same run.
+ * sent one email, as a user runs it: the CLI in a process of its own, the profiles read from a
+ * JSONL file, every line written to a file. The run lists them from the profile index into a
+ * member file, and its Distributed Map enters them in batches of 100 on the local engine, every
+ * transition checkpointed in the memory store. The baseline is the same N customers entering the
+ * same one-send journey through N trigger events (an events file), in the same run.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Envelope } from '../lib/core/envelope';
 import type { Profile } from '../lib/core/profile';
-import { checkTemplate } from '../lib/core/templates';
-import { type LoadedJourney, loadJourneyFile } from '../lib/journey/load';
-import { simulate } from '../lib/local/simulate';
+import { measured } from './backtest';
 import type { Figure } from './engine-throughput';
 
 const AT = '2026-12-03T16:00:00Z';
@@ -21,8 +20,8 @@ const STEPS = {
   done: { type: 'end' },
 };
 
-/** The one-send journey, started by an audience or by an event. */
-function journeys(dir: string): { audience: LoadedJourney; triggered: LoadedJourney } {
+/** The one-send journey, started by an audience or by an event: the files of each. */
+function journeys(dir: string): { audience: string; triggered: string } {
   mkdirSync(join(dir, 'templates'));
   writeFileSync(
     join(dir, 'templates', 'issue.email.liquid'),
@@ -37,14 +36,12 @@ function journeys(dir: string): { audience: LoadedJourney; triggered: LoadedJour
     },
     triggered: { ...base, id: 'issue-triggered', trigger: { event: 'issue.due' } },
   };
-  const load = (name: keyof typeof docs) => {
+  const write = (name: keyof typeof docs) => {
     const file = join(dir, `${name}.json`);
     writeFileSync(file, JSON.stringify(docs[name]));
-    const r = loadJourneyFile(file, { checkTemplate });
-    if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.problems)}`);
-    return r.loaded;
+    return file;
   };
-  return { audience: load('audience'), triggered: load('triggered') };
+  return { audience: write('audience'), triggered: write('triggered') };
 }
 
 function profiles(n: number): Profile[] {
@@ -56,15 +53,24 @@ function profiles(n: number): Profile[] {
   }));
 }
 
-async function timed(run: () => ReturnType<typeof simulate>) {
-  const t = performance.now();
-  const { lines } = await run();
-  return {
-    seconds: (performance.now() - t) / 1000,
-    entered: lines.filter((l) => l.kind === 'entered').length,
-    sent: lines.filter((l) => l.kind === 'sent').length,
-  };
+/** `baton simulate` in a process of its own; its output lines counted by kind. */
+async function timed(dir: string, name: string, args: string[]) {
+  const run = await measured(
+    [join(__dirname, '..', 'bin', 'baton.cjs'), 'simulate', ...args],
+    join(dir, `${name}.out`),
+    dir,
+    name,
+  );
+  const kinds = new Map<string, number>();
+  for (const line of readFileSync(run.stdout, 'utf8').split('\n')) {
+    const kind = line.startsWith('{') ? (JSON.parse(line) as { kind: string }).kind : undefined;
+    if (kind) kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const lines = [...kinds.values()].reduce((a, b) => a + b, 0);
+  return { ...run, lines, entered: kinds.get('entered') ?? 0, sent: kinds.get('sent') ?? 0 };
 }
+
+const jsonl = (records: unknown[]) => `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
 
 /** Run both and return the table row. */
 export async function audienceRun(n: number): Promise<Figure[]> {
@@ -72,7 +78,8 @@ export async function audienceRun(n: number): Promise<Figure[]> {
   try {
     const j = journeys(dir);
     const people = profiles(n);
-    const a = await timed(() => simulate({ journeys: [j.audience], events: [], profiles: people }));
+    const profilesFile = join(dir, 'profiles.jsonl');
+    writeFileSync(profilesFile, jsonl(people));
     const events: Envelope[] = people.map((p, i) => ({
       id: `e-${i}`,
       type: 'issue.due',
@@ -80,7 +87,10 @@ export async function audienceRun(n: number): Promise<Figure[]> {
       channel: 'web',
       time: AT,
     }));
-    const b = await timed(() => simulate({ journeys: [j.triggered], events, profiles: people }));
+    const eventsFile = join(dir, 'events.jsonl');
+    writeFileSync(eventsFile, jsonl(events));
+    const a = await timed(dir, 'audience', [j.audience, '--profiles', profilesFile]);
+    const b = await timed(dir, 'triggered', [j.triggered, '--events', eventsFile, '--profiles', profilesFile]);
     if (a.sent !== n || b.sent !== n)
       throw new Error(`sent ${a.sent} (audience) and ${b.sent} (events), not ${n} each`);
     const count = n.toLocaleString('en-US');
@@ -89,7 +99,7 @@ export async function audienceRun(n: number): Promise<Figure[]> {
         name: `simulate: an audience of ${count}, one send each`,
         value: `${a.seconds.toFixed(1)} s (${Math.round(n / a.seconds).toLocaleString('en-US')} entries/s)`,
         baseline: `${b.seconds.toFixed(1)} s`,
-        note: `${a.entered.toLocaleString('en-US')} entered and sent, listed from the profile index, entered by the run's Distributed Map in batches of 100; baseline: the same customers entering by ${count} trigger events`,
+        note: `\`baton simulate\` in its own process, profiles from JSONL, ${a.lines.toLocaleString('en-US')} lines written; ${a.entered.toLocaleString('en-US')} entered and sent, listed from the profile index, entered by the run's Distributed Map in batches of 100; peak ${a.peakMb.toFixed(0)} MB resident; baseline: the same customers entering by ${count} trigger events (peak ${b.peakMb.toFixed(0)} MB)`,
       },
     ];
   } finally {

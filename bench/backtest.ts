@@ -27,7 +27,7 @@ interface Measured {
 }
 
 /** Run `node args` with the memory probe loaded; stdout goes to `out`. */
-async function measured(args: string[], out: string, dir: string, name: string): Promise<Measured> {
+export async function measured(args: string[], out: string, dir: string, name: string): Promise<Measured> {
   const rssFile = join(dir, `${name}.rss.jsonl`);
   const t = performance.now();
   const child = spawn(process.execPath, ['-r', PEAK_RSS, ...args], {
