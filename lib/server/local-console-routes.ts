@@ -24,7 +24,10 @@ function cursorParam(query: URLSearchParams): Checked<string | undefined> {
 function lineFilter(query: URLSearchParams, journey: string, steps: string[]): Checked<LineFilter> {
   const kind = query.get('kind');
   if (kind === null || !(SIMULATE_KINDS as readonly string[]).includes(kind))
-    return bad('bad-kind', `kind must be one of ${SIMULATE_KINDS.join(', ')}, found ${show(kind ?? undefined)}`);
+    return bad(
+      'bad-kind',
+      `kind must be one of ${SIMULATE_KINDS.join(', ')}, ${kind === null ? 'and is missing' : `found ${show(kind)}`}`,
+    );
   const step = query.get('step') ?? undefined;
   if (step !== undefined && !steps.includes(step))
     return bad('bad-step', `step must be a step of ${journey}: ${steps.join(', ')}; found ${show(step)}`);

@@ -131,7 +131,7 @@ describe('GET /journeys/{id}/customers (local only)', () => {
       '?step=hello',
       400,
       'bad-kind',
-      'kind must be one of entered, ignored, sent, suppressed, handoff, action, escalated, optimized, exited, found undefined',
+      'kind must be one of entered, ignored, sent, suppressed, handoff, action, escalated, optimized, exited, and is missing',
     ],
     [
       '?kind=visited',
