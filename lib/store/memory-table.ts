@@ -18,6 +18,7 @@
  *   retention rounds expiries to the hour, so a few lists hold millions of items), with no key
  *   string built per item; the sweep checks each listed item's expiry as it stands then.
  */
+import { BinaryHeap } from '../core/binary-heap';
 import { compareUtf8 } from './conditions';
 import { keys } from './keys';
 import { copy, type IndexWrite, indexKey, inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
@@ -253,8 +254,8 @@ export class MemoryTable extends KvTable {
 class Expiries {
   /** By expiry (seconds): the keys written with it, as pk, sk, pk, sk, … */
   private readonly byTime = new Map<number, string[]>();
-  /** The expiries listed, a binary min-heap. */
-  private readonly times: number[] = [];
+  /** The expiries listed, earliest first. */
+  private readonly times = new BinaryHeap<number>((a, b) => a < b);
 
   add(at: number, pk: string, sk: string): void {
     const listed = this.byTime.get(at);
@@ -263,44 +264,17 @@ class Expiries {
       return;
     }
     this.byTime.set(at, [pk, sk]);
-    const h = this.times;
-    h.push(at);
-    for (let i = h.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (h[p] <= h[i]) break;
-      [h[i], h[p]] = [h[p], h[i]];
-      i = p;
-    }
+    this.times.push(at);
   }
 
   /** Hand each key listed under an expiry at or before `cutoff` to `due`, earliest expiry first, and forget them. */
   takeDue(cutoff: number, due: (pk: string, sk: string) => void): void {
-    while (this.times.length && this.times[0] <= cutoff) {
-      const at = this.popTime();
+    while (this.times.size && this.times.peek()! <= cutoff) {
+      const at = this.times.pop();
       const listed = this.byTime.get(at)!;
       this.byTime.delete(at);
       for (let i = 0; i < listed.length; i += 2) due(listed[i], listed[i + 1]);
     }
-  }
-
-  private popTime(): number {
-    const h = this.times;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length) {
-      h[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && h[l] < h[m]) m = l;
-        if (r < h.length && h[r] < h[m]) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
   }
 }
 
