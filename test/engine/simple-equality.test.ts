@@ -6,20 +6,11 @@
 import fc from 'fast-check';
 import { compiled } from '../../lib/core/jsonata';
 import { type Scope, simpleEquality } from '../../lib/engine/jsonata-fields';
+import { jsonValues } from './json-values';
 
-const name = fc.constantFrom('a', 'b', 'input', 'outcome');
-const json = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    fc.constant(null),
-    fc.boolean(),
-    fc.integer({ min: -3, max: 3 }),
-    fc.constantFrom(2.5, -1, 0),
-    fc.constantFrom('', 'deferred', 'sent', '0', 'true', 'null'),
-    fc.array(tie('value'), { maxLength: 2 }),
-    fc.dictionary(name, tie('value'), { maxKeys: 2 }),
-  ),
-})).value;
+const names = ['a', 'b', 'input', 'outcome'];
+const name = fc.constantFrom(...names);
+const json = jsonValues(names, [2.5, -1, 0], ['', 'deferred', 'sent', '0', 'true', 'null']);
 const literal = fc.constantFrom(
   '0',
   '1',

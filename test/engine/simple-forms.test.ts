@@ -8,20 +8,11 @@ import fc from 'fast-check';
 import * as jsonata from '../../lib/core/jsonata';
 import { evalField, type Scope } from '../../lib/engine/jsonata-fields';
 import { simpleForm } from '../../lib/engine/simple-forms';
+import { jsonValues } from './json-values';
 
-const name = fc.constantFrom('a', 'b', 'passed', 'Name');
-const json = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    fc.constant(null),
-    fc.boolean(),
-    fc.integer({ min: -3, max: 3 }),
-    fc.constantFrom(2.5, 1e21, 0.1),
-    fc.constantFrom('', 'week|', '|a|', '0', 'x#y', 'null'),
-    fc.array(tie('value'), { maxLength: 2 }),
-    fc.dictionary(name, tie('value'), { maxKeys: 2 }),
-  ),
-})).value;
+const names = ['a', 'b', 'passed', 'Name'];
+const name = fc.constantFrom(...names);
+const json = jsonValues(names, [2.5, 1e21, 0.1], ['', 'week|', '|a|', '0', 'x#y', 'null']);
 const path = fc
   .tuple(fc.constantFrom('a', 'b', 'passed', 'states', 'unbound'), fc.array(name, { maxLength: 2 }))
   .map(([root, steps]) => `$${[root, ...steps].join('.')}`);
