@@ -35,6 +35,7 @@ import { openLocalStore } from '../store/local-store';
 import type { Table } from '../store/port';
 import { AUDIENCE_SUBSTITUTION, LOCAL_AUDIENCE_FUNCTION, type LocalAudience, localAudience } from './audience-runtime';
 import { type RetentionRule, retaining } from './backtest-retention';
+import { BufferedCounters } from './buffered-counters';
 import { EventQueue, type EventQueueOptions } from './event-queue';
 
 const ACCOUNT = '000000000000';
@@ -109,6 +110,8 @@ export interface LocalRuntimeOptions {
   eventQueue?: EventQueueOptions;
   /** Records kept only for a while (simulate's backtests); everything is kept when absent. */
   retention?: readonly RetentionRule[];
+  /** Hold adds to results counters in memory until something reads them (simulate in memory: nothing outlives the run). */
+  bufferCounters?: boolean;
 }
 
 /** Locally, configured webhooks are called (when allowed); everything else lands in the dispatch log. */
@@ -152,7 +155,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   // figures), and one for what exists only locally: the engine's checkpoints, outbox, dispatch log.
   const view = opts.tableView ?? ((t: Table) => t);
   const now = () => opts.clock.now();
-  const table = new CountingTable(retaining(view(store.table), opts.retention ?? [], now));
+  const kept = retaining(view(store.table), opts.retention ?? [], now);
+  const counters = opts.bufferCounters ? new BufferedCounters(kept) : undefined;
+  const table = new CountingTable(counters ?? kept);
   const localTable = new CountingTable(retaining(view(store.localTable), opts.retention ?? [], now));
   const purge = async () => {
     await store.purge();
@@ -250,6 +255,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     runs: audience.starter,
     close: async () => {
       await events.close();
+      await counters?.flush();
       await store.close();
       audience?.close();
     },

@@ -81,6 +81,8 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     clock,
     concurrency: 1,
     retention: opts.retention ?? BACKTEST_RETENTION,
+    // A run in memory leaves nothing behind: its counters' adds are summed before they are written.
+    bufferCounters: opts.dataDir === undefined,
     dataDir: opts.dataDir,
     log: opts.log,
     onTimeline: (e) => {

@@ -28,6 +28,11 @@ export const journeyPartition = (journey: string, version: number) => `${JOURNEY
 /** The partition of channel effectiveness (every journey's sends). */
 export const CHANNEL_PARTITION = 'RC';
 
+/** Whether a partition holds results counters (a journey version's, or channel effectiveness). */
+export function isResultsPartition(pk: string): boolean {
+  return pk.startsWith(JOURNEY_RESULTS_PREFIX) || pk === CHANNEL_PARTITION;
+}
+
 /** The UTC day of an instant, as the counters' sort keys begin: yyyy-mm-dd. */
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
