@@ -114,13 +114,17 @@ export class BufferedCounters implements Table {
     });
   }
 
+  // Most requests are of partitions with no counter: straight to the store, without a closure.
   get(pk: string, sk: string): Promise<Item | undefined> {
+    if (!this.counters.has(pk)) return this.inner.get(pk, sk);
     return this.flushedThen(pk, () => this.inner.get(pk, sk));
   }
   put(item: Item, opts?: { ifAbsent?: boolean; if?: Cond }): Promise<boolean> {
+    if (!this.counters.has(item.pk)) return this.inner.put(item, opts);
     return this.forgetThen(item.pk, item.sk, () => this.inner.put(item, opts));
   }
   delete(pk: string, sk: string, opts?: { if?: Cond }): Promise<boolean> {
+    if (!this.counters.has(pk)) return this.inner.delete(pk, sk, opts);
     return this.forgetThen(pk, sk, () => this.inner.delete(pk, sk, opts));
   }
   write(ops: WriteOp[]): Promise<void> {
