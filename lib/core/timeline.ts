@@ -2,7 +2,10 @@
 import { countLine } from '../results/lines';
 import { keys } from '../store/keys';
 import type { Table } from '../store/port';
+import { iso } from './iso-time';
 import type { Deps } from './ports';
+
+export { iso };
 
 export type TimelineKind =
   | 'entered'
@@ -162,9 +165,4 @@ export async function recordNote(
     { at, kind: 'note', journey, version, customerId, instance, step, reason: note },
     `${instance}#${step}#note#${at}`,
   );
-}
-
-/** ISO 8601 in UTC with milliseconds: sorts as it reads. */
-export function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }

@@ -10,6 +10,7 @@
  *   pk R#<journey>#<version>   sk <yyyy-mm-dd>#<metric>#<shard>                    n: 12
  *   pk RC                      sk <yyyy-mm-dd>#<channel>#<event>#<hour>#<shard>    sent: 3, delivered: 2, engaged: 1
  */
+import { iso } from '../core/iso-time';
 import type { Item, Table } from '../store/port';
 
 /** How many items share one day's counts. */
@@ -35,7 +36,7 @@ export function isResultsPartition(pk: string): boolean {
 
 /** The UTC day of an instant, as the counters' sort keys begin: yyyy-mm-dd. */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return iso(ms).slice(0, 10);
 }
 
 /**
