@@ -1,7 +1,7 @@
 /** Instances of a customer: listing the active ones and ending one exactly once. */
 
 import { keys } from '../store/keys';
-import { when } from '../store/port';
+import { type Cond, type Item, when } from '../store/port';
 import type { InstanceRecord } from './entry';
 import type { Deps } from './ports';
 import { iso, record } from './timeline';
@@ -65,18 +65,22 @@ export async function endInstance(
   journey: string,
   instance: string,
   reason: ExitReason,
-  where: { step?: string; error?: string } = {},
+  where: {
+    step?: string;
+    error?: string;
+    /** Make the end's write of the instance record (its changes and condition) together with another, if it can (countVisitsWith). */
+    together?: (write: { set: Record<string, unknown>; if: Cond }) => Promise<Item | undefined>;
+  } = {},
 ): Promise<boolean> {
   const { step, error } = where;
   const pk = keys.customer(customerId);
   const at = iso(deps.clock.now());
   const sk = keys.instance(journey, instance);
-  let ended = await deps.table.update(
-    pk,
-    sk,
-    { set: { status: 'ended', endedAt: at, reason, ...(step ? { endStep: step } : {}) } },
-    { if: when.in('status', ['starting', 'active']) },
-  );
+  const end = {
+    set: { status: 'ended', endedAt: at, reason, ...(step ? { endStep: step } : {}) },
+    if: when.in('status', ['starting', 'active']),
+  };
+  let ended = (await where.together?.(end)) ?? (await deps.table.update(pk, sk, { set: end.set }, { if: end.if }));
   let first = true;
   if (!ended) {
     // Ended already. If that was by this same step (a retry after a crash between the writes

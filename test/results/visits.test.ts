@@ -111,3 +111,35 @@ it('keeps the counts of a day in that day', async () => {
   // c-1 enters on the 20th and reaches the branch on the 21st; c-2 a day later each.
   expect(byDay).toEqual([1, 1, 1, 1]);
 });
+
+it('counts a finishing call and ends the instance in one write of its record, and a retry neither counts nor ends twice', async () => {
+  const clock = new VirtualClock(T0);
+  const rt = await startLocalRuntime({ journeys: [nudges], clock });
+  try {
+    await putProfile(rt.table, customer('c-1'), T0);
+    const lines: TimelineEntry[] = [];
+    rt.deps.onTimeline = (e) => lines.push(e);
+    await ingest(rt.deps, event('cart.left', 'c-1', T0, { value: 50 }));
+    const { instance } = lines.find((l) => l.kind === 'entered')!;
+    const finishing: StepInput = {
+      journey: 'nudges',
+      version: 1,
+      customerId: 'c-1',
+      instance,
+      step: 'done',
+      op: 'finish',
+      reason: 'completed',
+      counted: { state: 'done', entered: '2026-11-20T10:00:00.000Z', passed: '|small|', self: 'done' },
+    };
+    const update = jest.spyOn(rt.deps.table, 'update');
+    expect(await runStep(rt.deps, finishing)).toEqual({ ended: true });
+    expect(update.mock.calls.filter(([, sk]) => sk.startsWith('I#'))).toHaveLength(1);
+    expect(await runStep(rt.deps, finishing)).toEqual({ ended: false }); // a Retry of the same call
+    update.mockRestore();
+    const r = await journeyResults(rt.deps, 'nudges', 1, {});
+    expect(r.steps).toEqual({ small: { visits: 1 }, done: { visits: 1 }, 'wait-1h': { visits: 1 } });
+    expect(lines.filter((l) => l.kind === 'exited').map((l) => [l.reason, l.step])).toEqual([['completed', 'done']]);
+  } finally {
+    await rt.close();
+  }
+});
