@@ -104,11 +104,37 @@ export class MemoryTable extends KvTable {
     if (part === undefined) return [];
     if (!(part instanceof Partition)) return r.limit > 0 && inRange(keys.single, r) ? [this.decode(part)!] : [];
     part.sorted ??= [...part.items.keys()].sort(compareUtf8);
-    const keysInOrder = r.reverse ? [...part.sorted].reverse() : part.sorted;
+    const sorted = part.sorted;
     const out: Item[] = [];
-    for (const sk of keysInOrder) {
-      if (out.length >= r.limit) break;
+    const take = (sk: string) => {
       if (inRange(sk, r)) out.push(this.decode(part.items.get(sk))!);
+    };
+    // From the first key the range can hold (found by halving): a query reads what it returns, not
+    // the whole partition (a customer's holds their timeline, sessions, caps and instances).
+    if (!r.reverse) {
+      let i = 0;
+      if (r.from !== undefined) i = Math.max(i, firstAbove(sorted, r.from, false));
+      if (r.after !== undefined) i = Math.max(i, firstAbove(sorted, r.after, true));
+      if (r.prefix !== undefined) i = Math.max(i, firstAbove(sorted, r.prefix, false));
+      for (; i < sorted.length && out.length < r.limit; i++) {
+        const sk = sorted[i];
+        if (r.to !== undefined && compareUtf8(sk, r.to) > 0) break;
+        if (r.before !== undefined && compareUtf8(sk, r.before) >= 0) break;
+        // Keys with a prefix are next to each other in order: past them, nothing more is.
+        if (r.prefix !== undefined && !sk.startsWith(r.prefix)) break;
+        take(sk);
+      }
+      return out;
+    }
+    let i = sorted.length;
+    if (r.to !== undefined) i = Math.min(i, firstAbove(sorted, r.to, true));
+    if (r.before !== undefined) i = Math.min(i, firstAbove(sorted, r.before, false));
+    for (i--; i >= 0 && out.length < r.limit; i--) {
+      const sk = sorted[i];
+      if (r.from !== undefined && compareUtf8(sk, r.from) < 0) break;
+      if (r.after !== undefined && compareUtf8(sk, r.after) <= 0) break;
+      if (r.prefix !== undefined && !sk.startsWith(r.prefix) && compareUtf8(sk, r.prefix) < 0) break;
+      take(sk);
     }
     return out;
   }
@@ -300,6 +326,19 @@ function cold(item: Item): string | Cold {
 /** An item from its JSON text. */
 function parsed(stored: string | Cold): Item {
   return JSON.parse(typeof stored === 'string' ? stored : stored.text) as Item;
+}
+
+/** The index of the first sort key above `key` (`strictly`), or at or above it, in sort keys in UTF-8 order. */
+function firstAbove(sorted: string[], key: string, strictly: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compareUtf8(sorted[mid], key);
+    if (c < 0 || (strictly && c === 0)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Where `sk` is in sort keys in UTF-8 order (it is there). */

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { compareUtf8 } from '../../lib/store/conditions';
 import { HOT_ITEMS, MemoryTable, SWEEP_AFTER_MS } from '../../lib/store/memory-table';
 import { INDEX_PK, INDEX_SK, type Item } from '../../lib/store/port';
 
@@ -85,5 +87,49 @@ describe('the memory table keeps the items written last as objects', () => {
     const read = await view.get('X#a', '_');
     expect(read).not.toBe(a);
     expect(read).toEqual(a);
+  });
+});
+
+describe('the memory table reads a range from its first key on (found by halving)', () => {
+  // Sort keys over an alphabet where UTF-16 order and UTF-8 order differ (a surrogate pair, U+E000).
+  const sortKey = fc
+    .array(fc.constantFrom('A', 'B', '#', 'a', '\u00e9', '\ue000', '\ud83d\ude00'), { minLength: 1, maxLength: 4 })
+    .map((parts) => parts.join(''));
+  const bound = fc.option(sortKey, { nil: undefined });
+
+  it('returns what a read of every key in order returns, both ways, with every bound and page', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(sortKey, { maxLength: 30 }),
+        fc.record({ prefix: bound, from: bound, to: bound, start: bound }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 40 }),
+        async (sks, r, newestFirst, limit) => {
+          const table = new MemoryTable(() => 0);
+          for (const sk of sks) await table.put({ pk: 'P', sk, v: sk });
+          const page = await table.query('P', {
+            ...(r.prefix !== undefined ? { prefix: r.prefix } : {}),
+            ...(r.from !== undefined ? { from: r.from } : {}),
+            ...(r.to !== undefined ? { to: r.to } : {}),
+            ...(r.start !== undefined ? { startKey: { pk: 'P', sk: r.start } } : {}),
+            newestFirst,
+            limit,
+          });
+          const ordered = [...sks].sort(compareUtf8);
+          if (newestFirst) ordered.reverse();
+          const expected = ordered
+            .filter(
+              (sk) =>
+                (r.prefix === undefined || sk.startsWith(r.prefix)) &&
+                (r.from === undefined || compareUtf8(sk, r.from) >= 0) &&
+                (r.to === undefined || compareUtf8(sk, r.to) <= 0) &&
+                (r.start === undefined || (newestFirst ? compareUtf8(sk, r.start) < 0 : compareUtf8(sk, r.start) > 0)),
+            )
+            .slice(0, limit);
+          expect(page.items.map((i) => i.sk)).toEqual(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
