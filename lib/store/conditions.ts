@@ -87,9 +87,13 @@ export function applyUpdate(prev: Item | undefined, pk: string, sk: string, chan
 
 /** The attributes an update removes (`remove`, or `set` to undefined), if any. */
 function removed(changes: Update): Set<string> | undefined {
-  const gone = new Set<string>(changes.remove);
-  for (const k in changes.set) if (changes.set[k] === undefined) gone.add(k);
-  return gone.size ? gone : undefined;
+  let gone = changes.remove?.length ? new Set<string>(changes.remove) : undefined;
+  for (const k in changes.set) {
+    if (changes.set[k] !== undefined) continue;
+    gone ??= new Set();
+    gone.add(k);
+  }
+  return gone;
 }
 
 /** A copy of an item's attributes but some. */

@@ -101,8 +101,11 @@ export abstract class KvTable implements Table {
   protected abstract range(pk: string, range: SkRange): Item[];
   /** Items whose partition key starts with `prefix`, from after `afterPk`/`afterSk`, at most `limit`. */
   protected abstract scan(prefix: string, after: { pk: string; sk: string } | undefined, limit: number): Item[];
-  /** Apply writes and their index changes (visible to reads at once); resolve once they are durable. */
-  protected abstract commit(writes: KvWrite[], index: IndexWrite[]): Promise<void>;
+  /**
+   * Apply writes and their index changes (visible to reads at once); resolve once they are durable
+   * (an adapter with nothing to wait for returns nothing: no promise to make and await per write).
+   */
+  protected abstract commit(writes: KvWrite[], index: IndexWrite[]): Promise<void> | undefined;
   /** The item keys of one index partition, in index order, as committed. */
   protected abstract indexRefs(ipk: string): { pk: string; sk: string }[];
   /** Resolve once every write issued so far is committed (index reads see committed data only). */
@@ -122,7 +125,7 @@ export abstract class KvTable implements Table {
   }
 
   /** Commit writes with the index changes they make (what each key held before is read here). */
-  private write1(writes: KvWrite[]): Promise<void> {
+  private write1(writes: KvWrite[]): Promise<void> | undefined {
     const index: IndexWrite[] = [];
     for (const w of writes) {
       const old = this.indexedAt(w.pk, w.sk);
@@ -160,7 +163,8 @@ export abstract class KvTable implements Table {
     const checked = this.checked(item);
     const cond = opts.ifAbsent ? ({ itemAbsent: true } as Cond) : opts.if;
     if (cond && !holds(cond, this.peek(item.pk, item.sk))) return false;
-    await this.write1([{ pk: item.pk, sk: item.sk, item: checked }]);
+    const committing = this.write1([{ pk: item.pk, sk: item.sk, item: checked }]);
+    if (committing) await committing;
     return true;
   }
 
@@ -171,7 +175,8 @@ export abstract class KvTable implements Table {
     const prev = this.peek(pk, sk);
     if (opts.if && !holds(opts.if, prev)) return undefined;
     const next = this.checked(applyUpdate(prev, pk, sk, changes));
-    await this.write1([{ pk, sk, item: next }]);
+    const committing = this.write1([{ pk, sk, item: next }]);
+    if (committing) await committing;
     return this.written(next);
   }
 
@@ -180,7 +185,8 @@ export abstract class KvTable implements Table {
     this.usage.writes++;
     checkKey(pk, sk);
     if (opts.if && !holds(opts.if, this.peek(pk, sk))) return false;
-    await this.write1([{ pk, sk, item: null }]);
+    const committing = this.write1([{ pk, sk, item: null }]);
+    if (committing) await committing;
     return true;
   }
 

@@ -161,13 +161,15 @@ export class MemoryTable extends KvTable {
     return [...part.keys()].sort(compareUtf8).map((k) => part.get(k)!);
   }
 
-  protected async commit(writes: KvWrite[], index: IndexWrite[]): Promise<void> {
+  /** Applied at once, and nothing to wait for: no promise. */
+  protected commit(writes: KvWrite[], index: IndexWrite[]): undefined {
     this.sweep();
     this.applyIndex(index);
     for (const w of writes) {
       if (w.item === null) this.remove(w.pk, w.sk);
       else this.store(w.item);
     }
+    return undefined;
   }
 
   private applyIndex(index: IndexWrite[]): void {
