@@ -233,6 +233,59 @@ const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}/${name}.p
     expect(await panel.getByLabel('Customer').inputValue()).toBe('c-ana');
   });
 
+  it('keeps what is typed in the preview form, not yet submitted, when the page is drawn again', async () => {
+    await page.goto(`${base}/#journey/win-back`);
+    await page.locator('.journey-page[data-journey="win-back"]').waitFor();
+    const panel = page.getByRole('region', { name: 'Preview', exact: true });
+    await panel.getByLabel('Customer').fill('c-typed');
+    await page.locator('#status').evaluate((s) => {
+      s.textContent = '';
+    });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('#status').filter({ hasText: 'Updated' }).waitFor();
+    expect(await panel.getByLabel('Customer').inputValue()).toBe('c-typed');
+    expect(await panel.locator('article').count()).toBe(0);
+  });
+
+  it('never lets an older, slower drawing of a view replace the one the reader went to since', async () => {
+    await page.goto(`${base}/#outbox`);
+    await page.getByRole('heading', { name: 'Outbox' }).first().waitFor();
+    // Each view put on the page, in order, by its heading.
+    await page.evaluate(`
+      window.drawnViews = [];
+      const view = document.getElementById('view');
+      new MutationObserver(() => window.drawnViews.push(view.querySelector('h2')?.textContent ?? '')).observe(view, {
+        childList: true,
+      });
+    `);
+    // The outbox is slow to answer: a refresh of it is still loading when the reader follows a link.
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route('**/outbox**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.evaluate(`location.hash = '#journey/cart-recovery'`);
+    // Held until the journey is drawn: it never is first with draws taking turns, so that wait has
+    // a bound (without turns it is drawn within it, and the outbox's answer then came after it).
+    await Promise.race([
+      page.getByRole('region', { name: 'Preview', exact: true }).waitFor(),
+      page.waitForTimeout(1500),
+    ]);
+    release();
+    const drawn = await page.waitForFunction(() => {
+      const views = (globalThis as unknown as { drawnViews: string[] }).drawnViews;
+      return views.length >= 2 && views;
+    });
+    await page.unroute('**/outbox**');
+    const views = (await drawn.jsonValue()) as string[];
+    expect(views[0]).toMatch(/^Outbox/);
+    expect(views.at(-1)).toMatch(/^Abandoned cart recovery/);
+  });
+
   it('lists every customer, with or without a profile', async () => {
     await page.getByRole('link', { name: 'Customers', exact: true }).click();
     await page.getByRole('heading', { name: 'Customers', exact: true }).waitFor();

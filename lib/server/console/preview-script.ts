@@ -10,9 +10,12 @@ export const PREVIEW_SCRIPT = String.raw`
 'use strict';
 /** The preview chosen on this journey's page: { journey, customer, step }. */
 let previewChoice;
+/** What is in the form, submitted or not: { journey, customer, step }. */
+let previewDraft;
 
 function previewForm(j) {
-  const kept = previewChoice && previewChoice.journey === j.id ? previewChoice : { customer: '', step: '' };
+  const kept = previewDraft && previewDraft.journey === j.id ? previewDraft
+    : previewChoice && previewChoice.journey === j.id ? previewChoice : { customer: '', step: '' };
   const input = el('input', { id: 'preview-customer', name: 'customer', value: kept.customer, placeholder: 'c-ana', required: '' });
   const sends = j.steps.filter((s) => s.type === 'send');
   const select = el('select', { id: 'preview-step', name: 'step' },
@@ -22,6 +25,12 @@ function previewForm(j) {
     el('label', { for: 'preview-customer' }, 'Customer'), input,
     el('label', { for: 'preview-step' }, 'Step'), select,
     el('button', { type: 'submit' }, 'Preview'));
+  // What is typed is kept too, before it is submitted: a refresh draws the form again.
+  const keep = () => {
+    previewDraft = { journey: j.id, customer: input.value, step: select.value };
+  };
+  input.addEventListener('input', keep);
+  select.addEventListener('change', keep);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     previewChoice = { journey: j.id, customer: input.value.trim(), step: select.value };

@@ -203,9 +203,19 @@ async function readClock() {
 setInterval(showClock, 1000);
 setInterval(readClock, 10000);
 
-/** The view named by the address's #fragment, so the back button and reloads work. */
+/**
+ * Draw the view named by the address's #fragment, so the back button and reloads work. Draws
+ * take turns: a draw started while another is under way (a refresh still loading when the reader
+ * follows a link) starts once it is done, so a slower, older draw never replaces a newer one.
+ */
+let drawn = Promise.resolve();
+function render(opts) {
+  const next = drawn.then(() => drawView(opts));
+  drawn = next.catch(() => {});
+  return next;
+}
 let rendering = 0;
-async function render(opts) {
+async function drawView(opts) {
   const quiet = Boolean(opts && opts.quiet);
   const mine = ++rendering;
   const hash = location.hash.slice(1);
