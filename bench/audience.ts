@@ -70,8 +70,13 @@ async function timed(dir: string, name: string, args: string[]) {
   return { ...run, lines, entered: kinds.get('entered') ?? 0, sent: kinds.get('sent') ?? 0 };
 }
 
-/** How many times each run is made (BENCH_AUDIENCE_ROUNDS, default 3). */
-const ROUNDS = Number(process.env.BENCH_AUDIENCE_ROUNDS ?? 3);
+/** How many times each run is made: BENCH_AUDIENCE_ROUNDS, default 3 (read when the part runs). */
+function rounds(text: string | undefined): number {
+  const n = Number(text ?? 3);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`BENCH_AUDIENCE_ROUNDS is ${JSON.stringify(text)}: a whole number of rounds, 1 or more`);
+  return n;
+}
 
 /** The run of median time. */
 function median<T extends { seconds: number }>(runs: T[]): T {
@@ -82,6 +87,7 @@ const jsonl = (records: unknown[]) => `${records.map((r) => JSON.stringify(r)).j
 
 /** Run both and return the table row. */
 export async function audienceRun(n: number): Promise<Figure[]> {
+  const times = rounds(process.env.BENCH_AUDIENCE_ROUNDS);
   const dir = mkdtempSync(join(tmpdir(), 'baton-bench-audience-'));
   try {
     const j = journeys(dir);
@@ -98,16 +104,18 @@ export async function audienceRun(n: number): Promise<Figure[]> {
     const eventsFile = join(dir, 'events.jsonl');
     writeFileSync(eventsFile, jsonl(events));
     // This machine's speed moves by a third from minute to minute (the same run took 64 s and
-    // 106 s within half an hour): the two runs take turns, ROUNDS times, and the medians are compared.
+    // 106 s within half an hour): the two runs take turns, `times` times, and the medians are compared.
     const audience: Awaited<ReturnType<typeof timed>>[] = [];
     const triggered: Awaited<ReturnType<typeof timed>>[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < times; round++) {
       audience.push(await timed(dir, 'audience', [j.audience, '--profiles', profilesFile]));
       triggered.push(await timed(dir, 'triggered', [j.triggered, '--events', eventsFile, '--profiles', profilesFile]));
     }
-    for (const [a, b] of audience.map((a, i) => [a, triggered[i]] as const))
-      if (a.sent !== n || b.sent !== n)
-        throw new Error(`sent ${a.sent} (audience) and ${b.sent} (events), not ${n} each`);
+    for (const [name, runs] of [
+      ['audience', audience],
+      ['events', triggered],
+    ] as const)
+      for (const r of runs) if (r.sent !== n) throw new Error(`sent ${r.sent} (${name}), not ${n}`);
     const a = median(audience);
     const b = median(triggered);
     const spread = (runs: { seconds: number }[]) => runs.map((r) => r.seconds.toFixed(1)).join(', ');
@@ -117,7 +125,7 @@ export async function audienceRun(n: number): Promise<Figure[]> {
         name: `simulate: an audience of ${count}, one send each`,
         value: `${a.seconds.toFixed(1)} s (${Math.round(n / a.seconds).toLocaleString('en-US')} entries/s)`,
         baseline: `${b.seconds.toFixed(1)} s`,
-        note: `median of ${ROUNDS} runs taking turns with the baseline's (${spread(audience)} s; baseline ${spread(triggered)} s); \`baton simulate\` in its own process, profiles from JSONL, ${a.lines.toLocaleString('en-US')} lines written; ${a.entered.toLocaleString('en-US')} entered and sent, listed from the profile index, entered by the run's Distributed Map in batches of 100; peak ${a.peakMb.toFixed(0)} MB resident; baseline: the same customers entering by ${count} trigger events (peak ${b.peakMb.toFixed(0)} MB)`,
+        note: `${times === 1 ? 'one run, then the baseline' : `median of ${times} runs taking turns with the baseline's`} (${spread(audience)} s; baseline ${spread(triggered)} s); \`baton simulate\` in its own process, profiles from JSONL, ${a.lines.toLocaleString('en-US')} lines written; ${a.entered.toLocaleString('en-US')} entered and sent, listed from the profile index, entered by the run's Distributed Map in batches of 100; peak ${a.peakMb.toFixed(0)} MB resident; baseline: the same customers entering by ${count} trigger events (peak ${b.peakMb.toFixed(0)} MB)`,
       },
     ];
   } finally {

@@ -81,8 +81,8 @@ export class BufferedCounters implements Table {
 
   /** Write what is held of a partition's counters (of every partition when pk is undefined). */
   async flush(pk?: string): Promise<void> {
-    const parts =
-      pk === undefined ? [...this.counters] : this.counters.has(pk) ? [[pk, this.counters.get(pk)!] as const] : [];
+    const one = pk === undefined ? undefined : this.counters.get(pk);
+    const parts = pk === undefined ? this.counters : new Map(one ? [[pk, one]] : []);
     const writes: Promise<unknown>[] = [];
     for (const [p, part] of parts)
       for (const [sk, counter] of part) {

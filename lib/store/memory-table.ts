@@ -257,7 +257,7 @@ export class MemoryTable extends KvTable {
     }
     if (!part.items.delete(sk)) return;
     if (!part.items.size) this.partitions.delete(pk);
-    else if (part.sorted) part.sorted.splice(sortedIndex(part.sorted, sk), 1);
+    else if (part.sorted) part.sorted.splice(firstAbove(part.sorted, sk, false), 1);
   }
 
   /** Delete the items (and their index entries) that expired more than SWEEP_AFTER_MS ago. */
@@ -338,18 +338,6 @@ function firstAbove(sorted: string[], key: string, strictly: boolean): number {
     const mid = (lo + hi) >> 1;
     const c = compareUtf8(sorted[mid], key);
     if (c < 0 || (strictly && c === 0)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Where `sk` is in sort keys in UTF-8 order (it is there). */
-function sortedIndex(sorted: string[], sk: string): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareUtf8(sorted[mid], sk) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -58,15 +58,20 @@ it('counts every visit of every step, also of a wait an instance was stopped in'
   expect(visits).toEqual({ 'wait-1h': 4, nudge: 3, cool: 3, check: 2, big: 1, small: 1, done: 2 });
 });
 
+/** A runtime where c-1 has just entered `nudges` (a cart of 50), with the lines it has printed. */
+async function enteredNudges() {
+  const rt = await startLocalRuntime({ journeys: [nudges], clock: new VirtualClock(T0) });
+  await putProfile(rt.table, customer('c-1'), T0);
+  const lines: TimelineEntry[] = [];
+  rt.deps.onTimeline = (e) => lines.push(e);
+  await ingest(rt.deps, event('cart.left', 'c-1', T0, { value: 50 }));
+  const { instance } = lines.find((l) => l.kind === 'entered')!;
+  return { rt, lines, instance };
+}
+
 it('counts a handler call once, retried or followed by the failure of its state', async () => {
-  const clock = new VirtualClock(T0);
-  const rt = await startLocalRuntime({ journeys: [nudges], clock });
+  const { rt, instance } = await enteredNudges();
   try {
-    await putProfile(rt.table, customer('c-1'), T0);
-    const lines: TimelineEntry[] = [];
-    rt.deps.onTimeline = (e) => lines.push(e);
-    await ingest(rt.deps, event('cart.left', 'c-1', T0, { value: 50 }));
-    const { instance } = lines.find((l) => l.kind === 'entered')!;
     const base = { journey: 'nudges', version: 1, customerId: 'c-1', instance, step: 'nudge' };
     const note = (key: string): StepInput => ({
       ...base,
@@ -113,14 +118,8 @@ it('keeps the counts of a day in that day', async () => {
 });
 
 it('counts a finishing call and ends the instance in one write of its record, and a retry neither counts nor ends twice', async () => {
-  const clock = new VirtualClock(T0);
-  const rt = await startLocalRuntime({ journeys: [nudges], clock });
+  const { rt, lines, instance } = await enteredNudges();
   try {
-    await putProfile(rt.table, customer('c-1'), T0);
-    const lines: TimelineEntry[] = [];
-    rt.deps.onTimeline = (e) => lines.push(e);
-    await ingest(rt.deps, event('cart.left', 'c-1', T0, { value: 50 }));
-    const { instance } = lines.find((l) => l.kind === 'entered')!;
     const finishing: StepInput = {
       journey: 'nudges',
       version: 1,

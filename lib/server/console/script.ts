@@ -214,10 +214,8 @@ function render(opts) {
   drawn = next.catch(() => {});
   return next;
 }
-let rendering = 0;
 async function drawView(opts) {
   const quiet = Boolean(opts && opts.quiet);
-  const mine = ++rendering;
   const hash = location.hash.slice(1);
   const [view, ...rest] = hash.split('/');
   const arg = rest.length ? decodeURIComponent(rest.join('/')) : '';
@@ -238,7 +236,7 @@ async function drawView(opts) {
     else if (view === 'behind') await showBehind(decodeURIComponent(rest[0] || ''), rest.slice(1).join('/'));
     else await showJourneys();
     if (quiet) window.scrollTo(x, y);
-    if (mine === rendering) statusLine.textContent = 'Updated ' + new Date().toLocaleTimeString();
+    statusLine.textContent = 'Updated ' + new Date().toLocaleTimeString();
   } catch (err) {
     statusLine.textContent = 'Could not load: ' + err.message;
   }
