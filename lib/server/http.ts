@@ -17,15 +17,24 @@ const MAX_BODY_BYTES = 20 * 1024 * 1024;
 async function readBody(
   req: IncomingMessage,
 ): Promise<{ ok: true; text: string } | { ok: false; response: ApiResponse }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES)
-      return { ok: false, response: errorBody(413, 'too-large', `the body is larger than ${MAX_BODY_BYTES} bytes`) };
-    chunks.push(chunk as Buffer);
-  }
-  return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
+  // Listeners, not `for await`: an async iterator costs a promise per chunk, on every event posted.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      // Not read on: the answer (413) closes the connection.
+      req.off('data', onData).off('end', onEnd).off('error', reject).pause();
+      resolve({ ok: false, response: errorBody(413, 'too-large', `the body is larger than ${MAX_BODY_BYTES} bytes`) });
+    };
+    const onEnd = () => resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
+    // A client gone before the end makes the request emit an error: the read fails, as `for await`'s did.
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
 /**

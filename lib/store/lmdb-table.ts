@@ -50,7 +50,12 @@ function pkKey(pk: string): Buffer {
 }
 
 function keyOf(pk: string, sk = ''): Buffer {
-  return Buffer.concat([pkKey(pk), NUL, Buffer.from(sk, 'utf8')]);
+  const p = pkKey(pk);
+  const key = Buffer.allocUnsafe(p.length + 1 + Buffer.byteLength(sk, 'utf8'));
+  p.copy(key);
+  key[p.length] = 0;
+  key.write(sk, p.length + 1, 'utf8');
+  return key;
 }
 
 /**

@@ -3,6 +3,7 @@
  * when their client has already given up: an event is never cut short by a shutdown.
  */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { VirtualClock } from '../../lib/engine/clock';
 import { startLocalRuntime } from '../../lib/local/runtime';
 import { listen } from '../../lib/server/http';
@@ -41,5 +42,27 @@ it('finishes a batch whose client went away before closing the store', async () 
   // Every event of the batch was processed to the end before close returned.
   const done = (await rt.table.scanPrefix(keys.event(''))).filter((i) => i.status === 'done');
   expect(done).toHaveLength(200);
+  await rt.close();
+});
+
+it('lets go of a request whose client went away half-way through its body', async () => {
+  const rt = await startLocalRuntime({ journeys: [helloJourney()], clock: new VirtualClock(T0) });
+  const local = await listen(rt.deps, 0);
+  const warned: string[] = [];
+  const warn = jest.spyOn(rt.deps.log, 'warn').mockImplementation((message) => {
+    warned.push(message);
+  });
+  const received = new Promise((resolve) => local.server.once('request', resolve));
+  const socket = connect(local.port, '127.0.0.1');
+  socket.write(
+    'POST /events HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n[{"id":',
+  );
+  await received;
+  socket.destroy();
+  // close() waits for every request in progress: a read still waiting for the rest would hang it.
+  await local.close();
+  expect(warned).toEqual(['request abandoned']);
+  expect(await rt.table.scanPrefix(keys.event(''))).toEqual([]);
+  warn.mockRestore();
   await rt.close();
 });
