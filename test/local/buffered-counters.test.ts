@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { BufferedCounters } from '../../lib/local/buffered-counters';
+import { simulate } from '../../lib/local/simulate';
+import { isResultsPartition } from '../../lib/results/counters';
 import { CountingTable } from '../../lib/store/counting-table';
 import { MemoryTable } from '../../lib/store/memory-table';
 import type { Table } from '../../lib/store/port';
+import { audienceDoc, loadAudience } from '../audience/fixtures';
 
 /** What a use case may do to a results partition (and one other), as an operation on a table. */
 type Op =
@@ -106,5 +109,39 @@ describe('results counters held in memory (baton simulate)', () => {
     second!.sent = 99;
     expect(await buffered.update('RC', 'k', { add: { sent: 1 } })).toEqual({ pk: 'RC', sk: 'k', sent: 6, engaged: 1 });
     expect(first).toEqual({ pk: 'RC', sk: 'k', sent: 2 });
+  });
+});
+
+describe('baton simulate', () => {
+  /** An audience of `members` sent one message each; the adds to results counters that reached the store. */
+  async function audienceRun(members: number) {
+    const update = jest.spyOn(MemoryTable.prototype, 'update');
+    try {
+      const result = await simulate({
+        journeys: [loadAudience(audienceDoc())],
+        events: [],
+        profiles: Array.from({ length: members }, (_, i) => ({
+          customerId: `c-${i}`,
+          email: `c-${i}@example.com`,
+          consent: { email: 'opted_in' as const },
+          attributes: { plan: 'pro' },
+        })),
+      });
+      const adds = update.mock.calls.filter(([pk]) => isResultsPartition(pk)).length;
+      return { adds, sent: result.lines.filter((l) => l.kind === 'sent').length, store: result.usage.store };
+    } finally {
+      update.mockRestore();
+    }
+  }
+
+  it('sums the counters of a run in memory: each counter is written once, however many members add to it', async () => {
+    const small = await audienceRun(20);
+    const large = await audienceRun(200);
+    expect([small.sent, large.sent]).toEqual([20, 200]);
+    // A few counters (entered, visits, sent, exited; by day and shard), written at the end.
+    expect(large.adds).toBeGreaterThan(0);
+    expect(large.adds).toBe(small.adds);
+    // The usage still counts every add, as DynamoDB would bill them.
+    expect(large.store.writes - small.store.writes).toBeGreaterThan(180 * 20);
   });
 });
