@@ -60,6 +60,12 @@ export interface InstanceRecord {
   reason?: string;
   /** Events that end the instance (goal, exitOn), with match values resolved at entry. */
   stops: StopRule[];
+  /**
+   * Whether the instance has a live mark (instances.ts markLive): false when no event can stop it
+   * (no stops), so that nothing is written for it. Absent on a record from before this was decided
+   * per instance: every instance had one then.
+   */
+  liveMark?: boolean;
   /** Escalation rules that fired (each once per instance), with the pause visit that fired them. */
   escalated?: Record<string, string>;
   /** While starting: the execution input, so that an entry cut short by a crash can be finished by anyone. */
@@ -152,6 +158,7 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
     stateMachineArn: entry.stateMachineArn,
     startedAt: at,
     stops,
+    liveMark: stops.length > 0,
     input,
     ...(journey.goal
       ? {
@@ -204,7 +211,7 @@ async function completeEntry(deps: Deps, customerId: string, rec: InstanceRecord
     });
   }
   // Live before it starts, so that an event arriving once it runs can stop it (goal, exitOn).
-  await markLive(deps, customerId, rec);
+  if (rec.liveMark !== false) await markLive(deps, customerId, rec);
   let executionArn = executionArnOf(stateMachineArn, instance);
   try {
     ({ executionArn } = await deps.sfn.startExecution({ stateMachineArn, name: instance, input: rec.input }));

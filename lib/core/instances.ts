@@ -35,6 +35,9 @@ export async function activeInstances(deps: Pick<Deps, 'table'>, customerId: str
 /** What an event needs of a running instance to stop it: written at entry, removed when it ends. */
 export type LiveInstance = Pick<InstanceRecord, 'journey' | 'instance' | 'stateMachineArn' | 'stops'>;
 
+/** Whether an instance record's instance was marked live (InstanceRecord.liveMark; records without it all were). */
+const hasLiveMark = (record: Item) => record.liveMark !== false;
+
 /** Mark an instance live (idempotent: the same content on every retry). */
 export async function markLive(deps: Pick<Deps, 'table'>, customerId: string, live: LiveInstance): Promise<void> {
   const { journey, instance, stateMachineArn, stops } = live;
@@ -87,14 +90,15 @@ export async function endInstance(
     // below), finish the job with the recorded time: the same keys make it a no-op otherwise.
     const current = await deps.table.get(pk, sk);
     // Ended for another reason: only make sure it no longer reads as live (a crash may have left it).
-    if (current?.status === 'ended') await deps.table.delete(pk, keys.liveInstance(journey, instance));
+    if (current?.status === 'ended' && hasLiveMark(current))
+      await deps.table.delete(pk, keys.liveInstance(journey, instance));
     if (current?.status !== 'ended' || current.reason !== reason || (current.endStep as string | undefined) !== step)
       return false;
     ended = current;
     first = false;
   }
   await deps.table.delete(pk, keys.activeLock(journey), { if: when.equals('instance', instance) });
-  if (first) await deps.table.delete(pk, keys.liveInstance(journey, instance));
+  if (first && hasLiveMark(ended)) await deps.table.delete(pk, keys.liveInstance(journey, instance));
   await record(
     deps,
     {

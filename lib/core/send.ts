@@ -7,12 +7,14 @@
 
 import { AUDIENCE_RUN_EVENT } from '../audience/run-identity';
 import { SendRefusedError, SendRejectedError, SendThrottledError } from '../channels/errors';
+import { messageReads } from '../journey/reads';
 import { countChannel } from '../results/channels';
 import { countVisits, withPassed } from '../results/visits';
 import { keys } from '../store/keys';
 import type { Item } from '../store/port';
 import { when } from '../store/port';
 import { getProfile } from '../store/profiles';
+import type { CatalogEntry } from './catalog';
 import { chooseChannel, resolveChannels, type SuppressionReason } from './eligibility';
 import { bestHour, getEngagement } from './engagement';
 import { capAllows, reserveSend } from './frequency-cap';
@@ -269,11 +271,29 @@ async function recordSuppressed(deps: Deps, ledger: Item): Promise<void> {
 }
 
 /** The step visit a message belongs to. */
-type StepRef = Pick<SendInput, 'customerId' | 'instance' | 'step'>;
+type StepRef = Pick<SendInput, 'customerId' | 'instance' | 'step' | 'journey' | 'version'>;
+
+const messageReadsOf = new WeakMap<CatalogEntry, Set<string>>();
 
 /**
- * Keep messages.<step>.* pointing at the step's latest message. With `keepFeedback`, a pointer
- * already at this message is left alone: feedback may have moved its status on since.
+ * Whether the journey reads a step's message (`messages.<step>.*` in a branch, action or update):
+ * its pointer is written only then. A version other than the one deployed here is taken to read it.
+ */
+function readsMessage(deps: Deps, ref: StepRef): boolean {
+  const entry = deps.catalog.get(ref.journey);
+  if (!entry || entry.journey.version !== ref.version) return true;
+  let reads = messageReadsOf.get(entry);
+  if (!reads) {
+    reads = messageReads(entry.journey);
+    messageReadsOf.set(entry, reads);
+  }
+  return reads.has(ref.step);
+}
+
+/**
+ * Keep messages.<step>.* pointing at the step's latest message, when the journey reads it. With
+ * `keepFeedback`, a pointer already at this message is left alone: feedback may have moved its
+ * status on since.
  */
 async function pointStep(
   deps: Deps,
@@ -283,6 +303,7 @@ async function pointStep(
   channel?: string,
   opts: { keepFeedback?: boolean } = {},
 ) {
+  if (!readsMessage(deps, ref)) return;
   await deps.table.put(
     {
       pk: keys.customer(ref.customerId),

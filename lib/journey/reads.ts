@@ -69,6 +69,11 @@ export function runReads(journey: Journey): Read[] {
   return reads;
 }
 
+/** The send steps whose message a running instance reads (`messages.<step>.*`): only those keep a pointer to it. */
+export function messageReads(journey: Journey): Set<string> {
+  return new Set(runReads(journey).flatMap((r) => (r.root === 'messages' ? [r.segments[0]] : [])));
+}
+
 /**
  * What to keep of the event a waitFor step receives: the fields of `events.<step>` the journey
  * reads; undefined when it reads the event whole. An `exists` test of the event itself needs

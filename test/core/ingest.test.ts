@@ -36,7 +36,13 @@ beforeAll(async () => {
           next: 'hello',
           onTimeout: 'done',
         },
-        hello: { type: 'send', channel: 'sms', template: 'hello', next: 'done' },
+        hello: { type: 'send', channel: 'sms', template: 'hello', next: 'check' },
+        // Reads the message: its step pointer is kept, and feedback moves its status.
+        check: {
+          type: 'branch',
+          cases: [{ if: { path: 'messages.hello.status', eq: "'sent'" }, next: 'done' }],
+          default: 'done',
+        },
         done: { type: 'end' },
       },
     }),

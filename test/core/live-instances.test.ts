@@ -4,7 +4,9 @@
  * customer's past instances.
  */
 import type { Envelope } from '../../lib/core/envelope';
-import { liveInstances } from '../../lib/core/instances';
+import { endInstance, liveInstances } from '../../lib/core/instances';
+import { VirtualClock } from '../../lib/engine/clock';
+import { startLocalRuntime } from '../../lib/local/runtime';
 import { simulate } from '../../lib/local/simulate';
 import { helloJourney } from '../helpers';
 
@@ -55,4 +57,66 @@ it('keeps one live marker per running instance, and none once it ended', async (
   const waiting = lines.filter((l) => l.kind === 'entered' && !exits.some((x) => x.instance === l.instance));
   expect(waiting).toHaveLength(1);
   expect(live).toEqual([waiting[0].instance]);
+});
+
+describe('an instance that no event can stop (no goal, no exitOn)', () => {
+  const waiting = helloJourney({
+    id: 'plain',
+    start: 'wait',
+    steps: {
+      wait: { type: 'wait', for: 'PT1H', next: 'hello' },
+      hello: { type: 'send', channel: 'email', template: 'hello', next: 'done' },
+      done: { type: 'end' },
+    },
+  });
+
+  it('is never marked live: no write at entry, none at its end', async () => {
+    const writes: string[] = [];
+    let marks: unknown[] = [];
+    const { lines } = await simulate({
+      journeys: [waiting],
+      events: [event('x-1', 'x.happened', 'k-1', '2026-11-20T10:00:00Z')],
+      profiles: [{ customerId: 'c-1', email: 'c-1@example.com', consent: { email: 'opted_in' } }],
+      until: Date.parse('2026-11-20T10:30:00Z'),
+      inspect: async (rt) => {
+        marks = await rt.table.queryAll('C#c-1', { prefix: 'IL#' });
+        const record = (await rt.table.queryAll('C#c-1', { prefix: 'I#' }))[0];
+        expect(record).toMatchObject({ status: 'active', stops: [], liveMark: false });
+        // Its end (here, by hand) deletes no live mark either.
+        const del = jest.spyOn(rt.table, 'delete').mockImplementation(async (pk, sk) => {
+          writes.push(`${pk} ${sk}`);
+          return true;
+        });
+        expect(await endInstance(rt.deps, 'c-1', 'plain', record.instance as string, 'completed')).toBe(true);
+        del.mockRestore();
+      },
+    });
+    expect(lines.map((l) => l.kind)).toEqual(['entered', 'exited']);
+    expect(marks).toEqual([]);
+    expect(writes.filter((w) => w.includes('IL#'))).toEqual([]);
+  });
+
+  it('still has its mark removed at the end when its record is from before marks were decided per instance', async () => {
+    const rt = await startLocalRuntime({
+      journeys: [waiting],
+      clock: new VirtualClock(Date.parse('2026-11-20T10:00:00Z')),
+    });
+    try {
+      // Written by the previous release: every instance was marked, and its record says nothing of it.
+      await rt.table.put({
+        pk: 'C#c-1',
+        sk: 'I#plain#i-old',
+        journey: 'plain',
+        version: 1,
+        instance: 'i-old',
+        status: 'active',
+        stops: [],
+      });
+      await rt.table.put({ pk: 'C#c-1', sk: 'IL#plain#i-old', journey: 'plain', instance: 'i-old', stops: [] });
+      expect(await endInstance(rt.deps, 'c-1', 'plain', 'i-old', 'completed')).toBe(true);
+      expect(await liveInstances(rt.deps, 'c-1')).toEqual([]);
+    } finally {
+      await rt.close();
+    }
+  });
 });

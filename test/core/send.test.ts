@@ -31,11 +31,25 @@ const ana: Profile = {
   attributes: { firstName: 'Ana' },
 };
 
+/** The journey of most tests: a branch after the send reads messages.hello.status, so its pointer is kept. */
+const readsHello = simpleJourney({
+  steps: {
+    hello: { type: 'send', channel: 'email', template: 'hello', next: 'check' },
+    check: {
+      type: 'branch',
+      cases: [{ if: { path: 'messages.hello.status', eq: "'sent'" }, next: 'done' }],
+      default: 'done',
+    },
+    done: { type: 'end' },
+  },
+});
+
 beforeAll(async () => {
-  const { file } = journeyInTempDir(simpleJourney(), HELLO_TEMPLATES);
+  const { file } = journeyInTempDir(readsHello, HELLO_TEMPLATES);
+  const unread = journeyInTempDir(simpleJourney({ id: 'unread' }), HELLO_TEMPLATES).file;
   clock = new VirtualClock(T0);
   rt = await startLocalRuntime({
-    journeys: [loadValid(file)],
+    journeys: [loadValid(file), loadValid(unread)],
     clock,
     concurrency: 1,
     onTimeline: (e) => lines.push(e),
@@ -224,6 +238,22 @@ describe('send', () => {
     expect(ledger).toMatchObject({ status: 'sent', instance: 'i-pointer', step: 'hello' });
     const pointer = await rt.table.get(keys.customer('c-ana'), keys.stepMessage('i-pointer', 'hello'));
     expect(pointer).toMatchObject({ messageId: out.messageId, status: 'sent', channel: 'email' });
+  });
+
+  it('keeps no step pointer when no step of the journey reads the message, unless the version is not the one deployed', async () => {
+    const unread = (o: Partial<SendInput>) => input({ journey: 'unread', instance: 'i-unread', ...o });
+    const first = unread({});
+    const sent = (await send(rt.deps, first)) as { messageId: string };
+    expect(await rt.table.get(keys.message(sent.messageId), keys.single)).toMatchObject({ status: 'sent' });
+    expect(await rt.table.get(keys.customer('c-ana'), keys.stepMessage('i-unread', 'hello'))).toBeUndefined();
+    // A retry finds the ledger settled and writes none either.
+    await expect(send(rt.deps, first)).resolves.toMatchObject({ outcome: 'sent', messageId: sent.messageId });
+    expect(await rt.table.queryAll(keys.customer('c-ana'), { prefix: keys.stepMessagePrefix('i-unread') })).toEqual([]);
+    // An instance of an earlier version (its document is not here to say what it reads) keeps one.
+    await send(rt.deps, unread({ instance: 'i-unread-v0', version: 0 }));
+    expect(await rt.table.get(keys.customer('c-ana'), keys.stepMessage('i-unread-v0', 'hello'))).toMatchObject({
+      status: 'sent',
+    });
   });
 
   it('sends on the best channel: the one this customer engaged with most, else the preferred one', async () => {

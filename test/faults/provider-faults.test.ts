@@ -87,7 +87,13 @@ const journeyDoc = (channel: Channel) =>
     id: `faults-${channel}`,
     trigger: { event: `${channel}.requested` },
     steps: {
-      hello: { type: 'send', channel, template: 'hello', purpose: 'transactional', next: 'done' },
+      hello: { type: 'send', channel, template: 'hello', purpose: 'transactional', next: 'check' },
+      // Reads the message, so the step pointer is kept (send.ts readsMessage), and checked below.
+      check: {
+        type: 'branch',
+        cases: [{ if: { path: 'messages.hello.status', eq: "'sent'" }, next: 'done' }],
+        default: 'done',
+      },
       done: { type: 'end' },
     },
   });
