@@ -56,6 +56,11 @@ export class MemoryTable extends KvTable {
   private readonly index = new Map<string, Map<string, { pk: string; sk: string }>>();
   /** Where each indexed item stands in the index, by partition and sort key (few items are: pending events). */
   private readonly indexed = new Map<string, Map<string, { ipk: string; isk: string }>>();
+  /**
+   * The sort keys any indexed item was written under (a few: a profile's, an event's): a write under
+   * another needs no look-up in `indexed`, a map as large as the customers.
+   */
+  private readonly indexedSks = new Set<string>();
   /** The items written with an expiry, by that expiry. */
   private readonly expiries = new Expiries();
   /**
@@ -96,7 +101,7 @@ export class MemoryTable extends KvTable {
   }
 
   protected override indexedAt(pk: string, sk: string): { ipk: string; isk: string } | undefined {
-    return this.indexed.size ? this.indexed.get(pk)?.get(sk) : undefined;
+    return this.indexedSks.has(sk) ? this.indexed.get(pk)?.get(sk) : undefined;
   }
 
   protected range(pk: string, r: SkRange): Item[] {
@@ -200,11 +205,20 @@ export class MemoryTable extends KvTable {
     ring.items[ring.next] = item;
     ring.next = (ring.next + 1) % ring.items.length;
     // Written that long ago, and neither rewritten nor deleted since: kept as text from now on.
-    if (oldest && this.stored(oldest.pk, oldest.sk) === oldest) this.place(oldest.pk, oldest.sk, cold(oldest));
+    if (oldest) this.coolIfUnchanged(oldest);
+  }
+
+  /** Keep an item as text in place of the object, if the object is still what its keys hold. */
+  private coolIfUnchanged(item: Item): void {
+    const part = this.partitions.get(item.pk);
+    if (part instanceof Partition) {
+      if (part.items.get(item.sk) === item) part.items.set(item.sk, cold(item));
+    } else if (part === item) this.partitions.set(item.pk, cold(item));
   }
 
   private setIndexed(pk: string, sk: string, at: { ipk: string; isk: string } | undefined): void {
-    if (!at && !this.indexed.size) return;
+    if (!at && !this.indexedSks.has(sk)) return;
+    if (at) this.indexedSks.add(sk);
     let part = this.indexed.get(pk);
     if (!at) {
       if (part?.delete(sk) && !part.size) this.indexed.delete(pk);
