@@ -1,4 +1,6 @@
 /** The local outbox: where `baton dev` and `baton simulate` deliver messages instead of SNS/SES. */
+
+import { iso } from '../core/iso-time';
 import type { ChannelSender, Clock, OutgoingMessage } from '../core/ports';
 import { keys } from '../store/keys';
 import type { Table } from '../store/port';
@@ -12,7 +14,7 @@ export function outboxSender(table: Table, clock: Clock): ChannelSender {
   return {
     async send(msg) {
       await table.put(
-        { pk: keys.outbox, sk: msg.messageId, message: { ...msg, at: new Date(clock.now()).toISOString() } },
+        { pk: keys.outbox, sk: msg.messageId, message: { ...msg, at: iso(clock.now()) } },
         { ifAbsent: true },
       );
       return { providerMessageId: `outbox-${msg.messageId}` };

@@ -6,6 +6,7 @@
  * idempotent per state visit, so a re-run state repeats no side effect.
  */
 
+import { iso } from '../core/iso-time';
 import { KeyedSchedule } from '../core/keyed-schedule';
 import type { Clock, Logger, StepFunctionsPort } from '../core/ports';
 import { silentLogger } from '../core/ports';
@@ -217,10 +218,10 @@ export class LocalEngine implements StepFunctionsPort {
       name: p.name,
       status: 'RUNNING',
       input: p.input,
-      startedAt: new Date(now).toISOString(),
+      startedAt: iso(now),
       state: machine.StartAt,
       stateInput: input,
-      enteredAt: new Date(now).toISOString(),
+      enteredAt: iso(now),
       phase: 'ready',
       retryCounts: [],
       deadline: now + timeoutMs,
@@ -280,7 +281,7 @@ export class LocalEngine implements StepFunctionsPort {
         ...ex,
         ...closedChild(ex),
         status: 'ABORTED',
-        stoppedAt: new Date(now).toISOString(),
+        stoppedAt: iso(now),
         error: p.error,
         cause: p.cause,
         events: eventsOf(ex) + 1, // ExecutionAborted
@@ -453,7 +454,7 @@ export class LocalEngine implements StepFunctionsPort {
       const deadline = deadlineOf(ex);
       if (now >= deadline) {
         // https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html: past a year, States.Timeout.
-        const timedOut = this.ended(ex, 'TIMED_OUT', new Date(now).toISOString(), {
+        const timedOut = this.ended(ex, 'TIMED_OUT', iso(now), {
           error: 'States.Timeout',
           cause:
             deadline >= Date.parse(ex.startedAt) + MAX_EXECUTION_MS
@@ -564,10 +565,10 @@ export class LocalEngine implements StepFunctionsPort {
 
   /** The execution after a step; `history` holds the events the step wrote. */
   private apply(ex: Execution, step: Step, now: number, history: History): Execution {
-    const iso = new Date(now).toISOString();
+    const at = iso(now);
     switch (step.kind) {
       case 'next': {
-        const failed = this.tooBig(ex, step.input, iso, history);
+        const failed = this.tooBig(ex, step.input, at, history);
         if (failed) return failed;
         this.counters.transitions++;
         this.countEntered(step.state);
@@ -582,7 +583,7 @@ export class LocalEngine implements StepFunctionsPort {
           state: step.state,
           stateInput: step.input,
           vars: step.vars,
-          enteredAt: iso,
+          enteredAt: at,
           phase: 'ready',
           retryCounts: [],
           transitions: ex.transitions + 1,
@@ -603,15 +604,15 @@ export class LocalEngine implements StepFunctionsPort {
         };
       case 'succeed':
         return (
-          this.tooBig(ex, step.output, iso, history) ??
-          this.ended(cleared(ex), 'SUCCEEDED', iso, {
+          this.tooBig(ex, step.output, at, history) ??
+          this.ended(cleared(ex), 'SUCCEEDED', at, {
             output: JSON.stringify(step.output ?? null),
             events: history.close(),
           })
         );
       case 'fail':
         this.log.warn('local execution failed', { executionArn: ex.executionArn, state: ex.state, error: step.error });
-        return this.ended(cleared(ex), 'FAILED', iso, {
+        return this.ended(cleared(ex), 'FAILED', at, {
           error: step.error,
           cause: step.cause,
           events: history.close(),

@@ -5,6 +5,7 @@
  * may race a consent change is a compare-and-set on the item's version, retried on conflict.
  */
 import { hash } from 'node:crypto';
+import { iso } from '../core/iso-time';
 import type { ConsentStatus, Profile } from '../core/profile';
 import { keys } from './keys';
 import { type Table, when } from './port';
@@ -105,7 +106,7 @@ export async function putProfile(table: Table, profile: Profile, nowMs: number):
     pk,
     sk: keys.profile,
     profile,
-    updatedAt: new Date(nowMs).toISOString(),
+    updatedAt: iso(nowMs),
     v: v + 1,
     ...profileIndexEntry(profile.customerId),
   });
@@ -205,7 +206,7 @@ export async function savePreferences(
   nowMs: number,
 ): Promise<{ profile: Profile; version: number; changes: ConsentHistoryChange[] }> {
   let changes: ConsentHistoryChange[] = [];
-  const at = new Date(nowMs).toISOString();
+  const at = iso(nowMs);
   const stored = await updateProfileItem(
     table,
     profile.customerId,
@@ -246,7 +247,7 @@ export async function setAttributes(
     table,
     customerId,
     (current, consentAt) => ({ profile: { ...current, attributes: { ...current.attributes, ...values } }, consentAt }),
-    new Date(nowMs).toISOString(),
+    iso(nowMs),
   );
 }
 
