@@ -10,6 +10,8 @@
  *   pk R#<journey>#<version>   sk <yyyy-mm-dd>#<metric>#<shard>                    n: 12
  *   pk RC                      sk <yyyy-mm-dd>#<channel>#<event>#<hour>#<shard>    sent: 3, delivered: 2, engaged: 1
  */
+
+import { fnv1a } from '../core/fnv';
 import { iso } from '../core/iso-time';
 import type { Item, Table } from '../store/port';
 
@@ -44,9 +46,7 @@ export function utcDay(ms: number): string {
  * item. FNV-1a: spread is all it needs, and it is taken for every count.
  */
 export function shardOf(seed: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % SHARDS;
+  return fnv1a(seed) % SHARDS;
 }
 
 /** Where one fact is counted. */
