@@ -54,7 +54,7 @@ export class MemoryTable extends KvTable {
   private readonly partitions = new Map<string, Partition | Stored>();
   /** The sparse index: by index partition, entry keys to the item keys they point at. */
   private readonly index = new Map<string, Map<string, { pk: string; sk: string }>>();
-  /** Where each indexed item stands in the index, by partition and sort key (few items are: pending events). */
+  /** Where each indexed item stands in the index, by partition and sort key (profiles and pending events). */
   private readonly indexed = new Map<string, Map<string, { ipk: string; isk: string }>>();
   /**
    * The sort keys any indexed item was written under (a few: a profile's, an event's): a write under
