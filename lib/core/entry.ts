@@ -66,6 +66,8 @@ export interface InstanceRecord {
    * per instance: every instance had one then.
    */
   liveMark?: boolean;
+  /** False when the journey takes no active lock (`concurrent: multiple`); absent on records from before this was kept. */
+  locked?: boolean;
   /** Escalation rules that fired (each once per instance), with the pause visit that fired them. */
   escalated?: Record<string, string>;
   /** While starting: the execution input, so that an entry cut short by a crash can be finished by anyone. */
@@ -159,6 +161,7 @@ export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envel
     startedAt: at,
     stops,
     liveMark: stops.length > 0,
+    locked: single,
     input,
     ...(journey.goal
       ? {

@@ -97,7 +97,9 @@ export async function endInstance(
     ended = current;
     first = false;
   }
-  await deps.table.delete(pk, keys.activeLock(journey), { if: when.equals('instance', instance) });
+  // The lock is released if the journey took one (a record from before `locked` may have).
+  if (ended.locked !== false)
+    await deps.table.delete(pk, keys.activeLock(journey), { if: when.equals('instance', instance) });
   if (first && hasLiveMark(ended)) await deps.table.delete(pk, keys.liveInstance(journey, instance));
   await record(
     deps,

@@ -4,6 +4,7 @@
  * customer's past instances.
  */
 import type { Envelope } from '../../lib/core/envelope';
+import { ingest } from '../../lib/core/ingest';
 import { endInstance, liveInstances } from '../../lib/core/instances';
 import { VirtualClock } from '../../lib/engine/clock';
 import { startLocalRuntime } from '../../lib/local/runtime';
@@ -118,5 +119,59 @@ describe('an instance that no event can stop (no goal, no exitOn)', () => {
     } finally {
       await rt.close();
     }
+  });
+});
+
+describe('the active lock at the end of an instance', () => {
+  const ending = (concurrent: 'single' | 'multiple') =>
+    helloJourney({
+      id: `lock-${concurrent}`,
+      entry: { concurrent },
+      start: 'wait',
+      steps: {
+        wait: { type: 'wait', for: 'PT1H', next: 'done' },
+        done: { type: 'end' },
+      },
+    });
+
+  /** The deletes of the A# lock that ending the customer's one instance makes, with what the lock was then. */
+  async function lockDeletes(concurrent: 'single' | 'multiple', options: { fromBefore?: boolean } = {}) {
+    const journey = ending(concurrent);
+    const rt = await startLocalRuntime({
+      journeys: [journey],
+      clock: new VirtualClock(Date.parse('2026-11-20T10:00:00Z')),
+    });
+    try {
+      await ingest(rt.deps, event('x-1', 'x.happened', 'k-1', '2026-11-20T10:00:00Z'));
+      await rt.engine.idle();
+      const record = (await rt.table.queryAll('C#c-1', { prefix: 'I#' }))[0];
+      // A record the previous release wrote says nothing of the lock: its end releases it, as then.
+      if (options.fromBefore) await rt.table.update('C#c-1', record.sk as string, { remove: ['locked'] });
+      const deletes: string[] = [];
+      const del = jest.spyOn(rt.table, 'delete').mockImplementation(async (_pk, sk) => {
+        deletes.push(sk);
+        return true;
+      });
+      await endInstance(rt.deps, 'c-1', journey.journey.id, record.instance as string, 'completed');
+      del.mockRestore();
+      return { locked: record.locked, deletes: deletes.filter((sk) => sk.startsWith('A#')) };
+    } finally {
+      await rt.close();
+    }
+  }
+
+  it('is released by an instance of a concurrent: single journey', async () => {
+    expect(await lockDeletes('single')).toEqual({ locked: true, deletes: ['A#lock-single'] });
+  });
+
+  it('is not touched by an instance of a concurrent: multiple journey, which took none', async () => {
+    expect(await lockDeletes('multiple')).toEqual({ locked: false, deletes: [] });
+  });
+
+  it('is released by an instance whose record is from before the record said whether it took one', async () => {
+    expect(await lockDeletes('multiple', { fromBefore: true })).toEqual({
+      locked: false,
+      deletes: ['A#lock-multiple'],
+    });
   });
 });
