@@ -44,6 +44,18 @@ export function simpleJourney(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/**
+ * A branch step that reads `messages.<step>.status` and goes on to `next` either way: a journey
+ * with it keeps that send step's pointer (send.ts writes one only for a step whose message is read).
+ */
+export function readsMessageOf(step: string, next: string) {
+  return {
+    type: 'branch',
+    cases: [{ if: { path: `messages.${step}.status`, eq: "'sent'" }, next }],
+    default: next,
+  };
+}
+
 export const HELLO_TEMPLATES = {
   'hello.email.liquid': 'Subject: Hello {{ profile.attributes.firstName }}\nHi {{ profile.attributes.firstName }}!',
   'hello.sms.liquid': 'Hi {{ profile.attributes.firstName }}!',

@@ -14,7 +14,6 @@ import { keys } from '../store/keys';
 import type { Item } from '../store/port';
 import { when } from '../store/port';
 import { getProfile } from '../store/profiles';
-import type { CatalogEntry } from './catalog';
 import { chooseChannel, resolveChannels, type SuppressionReason } from './eligibility';
 import { bestHour, getEngagement } from './engagement';
 import { capAllows, reserveSend } from './frequency-cap';
@@ -273,21 +272,13 @@ async function recordSuppressed(deps: Deps, ledger: Item): Promise<void> {
 /** The step visit a message belongs to. */
 type StepRef = Pick<SendInput, 'customerId' | 'instance' | 'step' | 'journey' | 'version'>;
 
-const messageReadsOf = new WeakMap<CatalogEntry, Set<string>>();
-
 /**
  * Whether the journey reads a step's message (`messages.<step>.*` in a branch, action or update):
  * its pointer is written only then. A version other than the one deployed here is taken to read it.
  */
 function readsMessage(deps: Deps, ref: StepRef): boolean {
   const entry = deps.catalog.get(ref.journey);
-  if (!entry || entry.journey.version !== ref.version) return true;
-  let reads = messageReadsOf.get(entry);
-  if (!reads) {
-    reads = messageReads(entry.journey);
-    messageReadsOf.set(entry, reads);
-  }
-  return reads.has(ref.step);
+  return !entry || entry.journey.version !== ref.version || messageReads(entry.journey).has(ref.step);
 }
 
 /**

@@ -69,9 +69,19 @@ export function runReads(journey: Journey): Read[] {
   return reads;
 }
 
-/** The send steps whose message a running instance reads (`messages.<step>.*`): only those keep a pointer to it. */
+const messageReadsOf = new WeakMap<Journey, Set<string>>();
+
+/**
+ * The send steps whose message a running instance reads (`messages.<step>.*`): only those keep a
+ * pointer to it. Worked out once per journey document: every send asks.
+ */
 export function messageReads(journey: Journey): Set<string> {
-  return new Set(runReads(journey).flatMap((r) => (r.root === 'messages' ? [r.segments[0]] : [])));
+  let reads = messageReadsOf.get(journey);
+  if (!reads) {
+    reads = new Set(runReads(journey).flatMap((r) => (r.root === 'messages' ? [r.segments[0]] : [])));
+    messageReadsOf.set(journey, reads);
+  }
+  return reads;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { TimelineEntry } from '../../lib/core/timeline';
 import { VirtualClock } from '../../lib/engine/clock';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import { getProfile, putProfile } from '../../lib/store/profiles';
-import { HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+import { HELLO_TEMPLATES, journeyInTempDir, loadValid, readsMessageOf, simpleJourney } from '../helpers';
 
 const T0 = Date.parse('2026-11-20T15:00:00Z');
 let rt: LocalRuntime;
@@ -38,11 +38,7 @@ beforeAll(async () => {
         },
         hello: { type: 'send', channel: 'sms', template: 'hello', next: 'check' },
         // Reads the message: its step pointer is kept, and feedback moves its status.
-        check: {
-          type: 'branch',
-          cases: [{ if: { path: 'messages.hello.status', eq: "'sent'" }, next: 'done' }],
-          default: 'done',
-        },
+        check: readsMessageOf('hello', 'done'),
         done: { type: 'end' },
       },
     }),

@@ -15,7 +15,7 @@ import { VirtualClock } from '../../lib/engine/clock';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
 import { putProfile } from '../../lib/store/profiles';
-import { HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+import { HELLO_TEMPLATES, journeyInTempDir, loadValid, readsMessageOf, simpleJourney } from '../helpers';
 
 const T0 = Date.parse('2026-03-07T20:00:00Z'); // Saturday; US DST starts the next night
 let rt: LocalRuntime;
@@ -35,11 +35,7 @@ const ana: Profile = {
 const readsHello = simpleJourney({
   steps: {
     hello: { type: 'send', channel: 'email', template: 'hello', next: 'check' },
-    check: {
-      type: 'branch',
-      cases: [{ if: { path: 'messages.hello.status', eq: "'sent'" }, next: 'done' }],
-      default: 'done',
-    },
+    check: readsMessageOf('hello', 'done'),
     done: { type: 'end' },
   },
 });

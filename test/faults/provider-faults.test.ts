@@ -35,7 +35,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime';
 import { keys } from '../../lib/store/keys';
 import type { Table } from '../../lib/store/port';
 import { putProfile } from '../../lib/store/profiles';
-import { advanceTo, HELLO_TEMPLATES, journeyInTempDir, loadValid, simpleJourney } from '../helpers';
+import { advanceTo, HELLO_TEMPLATES, journeyInTempDir, loadValid, readsMessageOf, simpleJourney } from '../helpers';
 
 type Channel = 'sms' | 'email';
 /** What the provider does with one request. */
@@ -89,11 +89,7 @@ const journeyDoc = (channel: Channel) =>
     steps: {
       hello: { type: 'send', channel, template: 'hello', purpose: 'transactional', next: 'check' },
       // Reads the message, so the step pointer is kept (send.ts readsMessage), and checked below.
-      check: {
-        type: 'branch',
-        cases: [{ if: { path: 'messages.hello.status', eq: "'sent'" }, next: 'done' }],
-        default: 'done',
-      },
+      check: readsMessageOf('hello', 'done'),
       done: { type: 'end' },
     },
   });
