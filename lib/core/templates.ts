@@ -102,7 +102,8 @@ export async function render(
 ): Promise<Rendered> {
   let text: string;
   try {
-    text = String(await liquid.render(load(dir, template, channel), data)).trim();
+    // Synchronously: no tag or filter of ours waits on anything, and the async form costs a promise per node.
+    text = String(liquid.renderSync(load(dir, template, channel), data)).trim();
   } catch (err) {
     if (err instanceof TemplateMissingError || err instanceof TemplateError) throw err;
     throw templateError(`${template}.${channel}.liquid`, err);

@@ -5,6 +5,10 @@
  * instant an instance entered, a message went out, an instance ended), and the run's clock only
  * moves forward: once the clock is at T, every line still to come has an `at` of T or later, so
  * the held lines up to T can go, in order.
+ *
+ * A line of the clock's own instant with nothing held at or before it is final the moment it is
+ * recorded (nothing still to come can sort before it), so it goes on at once: an audience run's
+ * hundred thousand lines of one instant are written as they come, not held to its end.
  */
 import type { TimelineEntry } from '../core/timeline';
 
@@ -26,13 +30,26 @@ export class LineOrder {
    * a step recorded a line with the time of an earlier attempt, which a run in memory never retries.
    */
   late = 0;
+  /** The earliest time of a held line (infinity when none is held). */
+  private earliestHeld = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly emit: (line: TimelineEntry) => void) {}
+  /** `now`: the run's clock, when lines of its instant may go on as they are recorded. */
+  constructor(
+    private readonly emit: (line: TimelineEntry) => void,
+    private readonly now?: () => number,
+  ) {}
 
   add(line: TimelineEntry): void {
     const at = Date.parse(line.at);
     if (at < this.lastAt) this.late++;
+    if (this.now !== undefined && at === this.now() && at < this.earliestHeld && at >= this.lastAt) {
+      this.seq++;
+      this.lastAt = at;
+      this.emit(line);
+      return;
+    }
     this.held.push({ line, at, seq: this.seq++ });
+    if (at < this.earliestHeld) this.earliestHeld = at;
   }
 
   /** Hand on every held line at or before `now`, in order. */
@@ -41,6 +58,7 @@ export class LineOrder {
     const due = this.held.filter((h) => h.at <= now);
     if (!due.length) return;
     this.held = due.length === this.held.length ? [] : this.held.filter((h) => h.at > now);
+    this.earliestHeld = this.held.reduce((min, h) => Math.min(min, h.at), Number.POSITIVE_INFINITY);
     due.sort((a, b) => a.at - b.at || a.seq - b.seq);
     for (const h of due) this.emit(h.line);
     this.lastAt = Math.max(this.lastAt, due[due.length - 1].at);

@@ -75,7 +75,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   const start = earliest(firstEvent, firstRunAt(journeys)) ?? Date.now();
   const clock = new VirtualClock(start);
   const lines: TimelineEntry[] = [];
-  const order = new LineOrder(opts.onLine ?? ((l) => lines.push(l)));
+  const order = new LineOrder(opts.onLine ?? ((l) => lines.push(l)), () => clock.now());
   const rt = await startLocalRuntime({
     journeys: opts.journeys,
     clock,

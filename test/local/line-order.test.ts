@@ -42,3 +42,32 @@ test('counts a line recorded with a time before one already handed on, and still
   expect(out).toEqual(['seven', 'six']);
   expect(order.late).toBe(1);
 });
+
+test("with the run's clock, hands on a line of the clock's instant as it is recorded, unless an earlier one is held", () => {
+  const out: string[] = [];
+  let now = Date.parse(at(5));
+  const order = new LineOrder(
+    (l) => out.push(l.instance),
+    () => now,
+  );
+  order.add(line(5, 'five-a'));
+  order.add(line(9, 'nine'));
+  order.add(line(5, 'five-b'));
+  // Nothing released yet: the lines of the instant went on as they came, the later one is held.
+  expect(out).toEqual(['five-a', 'five-b']);
+  // A line from before the clock is held, and the instant's lines after it wait behind it.
+  order.add(line(4, 'four'));
+  order.add(line(5, 'five-c'));
+  expect(out).toEqual(['five-a', 'five-b']);
+  order.release(now);
+  expect(out).toEqual(['five-a', 'five-b', 'four', 'five-c']);
+  expect(order.late).toBe(1);
+  now = Date.parse(at(9));
+  order.add(line(9, 'nine-b'));
+  // The held line of 9 was recorded first: the new one waits for the release that hands both on.
+  expect(out).toHaveLength(4);
+  order.release(now);
+  expect(out.slice(4)).toEqual(['nine', 'nine-b']);
+  order.add(line(9, 'nine-c'));
+  expect(out.at(-1)).toBe('nine-c');
+});
