@@ -8,7 +8,9 @@ import type { Profile } from '../../lib/core/profile';
 import type { TimelineEntry } from '../../lib/core/timeline';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { EventsOutOfOrderError, simulate } from '../../lib/local/simulate';
-import { loadValid } from '../helpers';
+import { listOutbox } from '../../lib/channels/outbox';
+import { keys } from '../../lib/store/keys';
+import { helloJourney, loadValid } from '../helpers';
 
 const DAYS = 30;
 const CUSTOMERS = 10;
@@ -157,4 +159,44 @@ test('a stream whose times go back is refused, naming the event', async () => {
   await expect(simulate({ journeys, events: stream([e('a', 5), e('b', 3)], { n: 0 }), profiles: [] })).rejects.toThrow(
     /event b \(2026-11-01T10:03:00.000Z\) comes after one at 2026-11-01T10:05:00.000Z/,
   );
+});
+
+test('a backtest that forgets its outbox writes none: the message is sent and its ledger has the provider id a kept outbox gives', async () => {
+  const hello = helloJourney();
+  const event: Envelope = {
+    id: 'e-1',
+    type: 'x.happened',
+    customerId: 'c-1',
+    channel: 'web',
+    time: '2026-11-02T10:20:00Z',
+  };
+  const customer: Profile = { customerId: 'c-1', email: 'c1@example.com', consent: { email: 'opted_in' } };
+  const run = async (retention?: []) => {
+    let outbox: unknown[] = [];
+    let ledger: Record<string, unknown>[] = [];
+    const { lines } = await simulate({
+      journeys: [hello],
+      events: [event],
+      profiles: [customer],
+      ...(retention ? { retention } : {}),
+      // At the run's last instant: nothing is swept yet, so what is missing was never written.
+      inspect: async (rt) => {
+        outbox = await listOutbox(rt.table);
+        const messageIds = (await rt.table.query(keys.customer('c-1'), { prefix: keys.messageIndex('') })).items;
+        ledger = await Promise.all(
+          messageIds.map(async (i) => (await rt.table.get(keys.message(i.messageId as string), keys.single))!),
+        );
+      },
+    });
+    return { sent: lines.filter((l) => l.kind === 'sent').length, outbox, ledger };
+  };
+  const backtest = await run();
+  const keeping = await run([]);
+  expect(backtest.sent).toBe(1);
+  expect(keeping.sent).toBe(1);
+  expect(keeping.outbox).toHaveLength(1);
+  expect(backtest.outbox).toEqual([]);
+  const messageId = keeping.ledger[0].messageId as string;
+  for (const r of [backtest, keeping])
+    expect(r.ledger).toEqual([expect.objectContaining({ status: 'sent', providerMessageId: `outbox-${messageId}` })]);
 });
