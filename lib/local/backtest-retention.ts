@@ -20,6 +20,7 @@ import {
   TTL_ATTRIBUTE,
   type Update,
   type WriteOp,
+  when,
 } from '../store/port';
 
 /** A kind of record a backtest keeps only for a while after it is written. */
@@ -30,7 +31,12 @@ export interface RetentionRule {
   pkPrefix: string;
   /** Whether a write is of this kind: its sort key and the attributes it writes (all of a put, those an update sets). */
   matches(sk: string, attributes: Record<string, unknown>): boolean;
-  /** How long after it is written the record is kept, in seconds. */
+  /**
+   * How long after it is written the record is kept, in seconds. 0: not kept at all. A put of it
+   * is made as a delete under the put's condition (absent, for a put only if absent), so its
+   * caller gets the answer the put would have given and nothing is stored: an earlier version of
+   * the record goes, as the put would have replaced it. An update still writes, with an expiry.
+   */
   keepSeconds: number;
 }
 
@@ -108,34 +114,45 @@ class RetainingTable implements Table {
     return this.inner.usage;
   }
 
-  /**
-   * The expiry a write gets, unless it sets one of its own: at the end of the hour its time is up
-   * in, so that a record rewritten often (a session at each touchpoint) keeps one expiry an hour.
-   */
-  private expiry(pk: string, sk: string, attributes: Record<string, unknown>): number | undefined {
+  /** The rule a write falls under, unless it sets an expiry of its own. */
+  private ruleOf(pk: string, sk: string, attributes: Record<string, unknown>): RetentionRule | undefined {
     if (typeof attributes[TTL_ATTRIBUTE] === 'number') return undefined;
-    for (const rule of this.rules) {
-      if (pk.startsWith(rule.pkPrefix) && rule.matches(sk, attributes))
-        return Math.ceil((this.now() / 1000 + rule.keepSeconds) / HOUR) * HOUR;
-    }
+    for (const rule of this.rules) if (pk.startsWith(rule.pkPrefix) && rule.matches(sk, attributes)) return rule;
     return undefined;
   }
 
-  private withExpiry(item: Item): Item {
-    const at = this.expiry(item.pk, item.sk, item);
-    return at === undefined ? item : { ...item, [TTL_ATTRIBUTE]: at };
+  /**
+   * The expiry a rule gives a write: at the end of the hour its time is up in, so that a record
+   * rewritten often (a session at each touchpoint) keeps one expiry an hour.
+   */
+  private expiry(rule: RetentionRule): number {
+    return Math.ceil((this.now() / 1000 + rule.keepSeconds) / HOUR) * HOUR;
   }
 
   put(item: Item, opts?: { ifAbsent?: boolean; if?: Cond }): Promise<boolean> {
-    return this.inner.put(this.withExpiry(item), opts);
+    const rule = this.ruleOf(item.pk, item.sk, item);
+    if (rule === undefined) return this.inner.put(item, opts);
+    if (rule.keepSeconds === 0)
+      return this.inner.delete(item.pk, item.sk, { if: opts?.ifAbsent ? when.itemAbsent : opts?.if });
+    return this.inner.put({ ...item, [TTL_ATTRIBUTE]: this.expiry(rule) }, opts);
   }
   update(pk: string, sk: string, changes: Update, opts?: { if?: Cond }): Promise<Item | undefined> {
-    const at = this.expiry(pk, sk, changes.set ?? {});
-    const withAt = at === undefined ? changes : { ...changes, set: { ...changes.set, [TTL_ATTRIBUTE]: at } };
+    const rule = this.ruleOf(pk, sk, changes.set ?? {});
+    const withAt =
+      rule === undefined ? changes : { ...changes, set: { ...changes.set, [TTL_ATTRIBUTE]: this.expiry(rule) } };
     return this.inner.update(pk, sk, withAt, opts);
   }
   write(ops: WriteOp[]): Promise<void> {
-    return this.inner.write(ops.map((op) => ('put' in op ? { put: this.withExpiry(op.put) } : op)));
+    return this.inner.write(
+      ops.map((op) => {
+        if (!('put' in op)) return op;
+        const { pk, sk } = op.put;
+        const rule = this.ruleOf(pk, sk, op.put);
+        if (rule === undefined) return op;
+        if (rule.keepSeconds === 0) return { delete: { pk, sk } };
+        return { put: { ...op.put, [TTL_ATTRIBUTE]: this.expiry(rule) } };
+      }),
+    );
   }
   get(pk: string, sk: string): Promise<Item | undefined> {
     return this.inner.get(pk, sk);
