@@ -3,12 +3,13 @@
  * its store forgets what no line can depend on any more — with the same lines as a run that
  * reads everything at once and keeps everything.
  */
+
+import { listOutbox } from '../../lib/channels/outbox';
 import type { Envelope } from '../../lib/core/envelope';
 import type { Profile } from '../../lib/core/profile';
 import type { TimelineEntry } from '../../lib/core/timeline';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { EventsOutOfOrderError, simulate } from '../../lib/local/simulate';
-import { listOutbox } from '../../lib/channels/outbox';
 import { keys } from '../../lib/store/keys';
 import { helloJourney, loadValid } from '../helpers';
 
