@@ -17,25 +17,9 @@ export function outboxSender(table: Table, clock: Clock): ChannelSender {
         { pk: keys.outbox, sk: msg.messageId, message: { ...msg, at: iso(clock.now()) } },
         { ifAbsent: true },
       );
-      return { providerMessageId: outboxMessageId(msg.messageId) };
+      return { providerMessageId: `outbox-${msg.messageId}` };
     },
   };
-}
-
-/**
- * A sender that keeps nothing, for a backtest that forgets its outbox as it writes it: its
- * messages are its `sent` lines. The ledger records the same provider message id as the outbox's.
- */
-export function forgettingSender(): ChannelSender {
-  return {
-    async send(msg) {
-      return { providerMessageId: outboxMessageId(msg.messageId) };
-    },
-  };
-}
-
-function outboxMessageId(messageId: string): string {
-  return `outbox-${messageId}`;
 }
 
 /** Messages in the outbox, newest first. */

@@ -59,7 +59,7 @@ export const BACKTEST_RETENTION: readonly RetentionRule[] = [
     keepSeconds: DAY,
   },
   {
-    what: 'a message in the local outbox: a backtest prints lines, nobody reads these (a run with this rule writes no outbox at all: lib/local/runtime.ts)',
+    what: 'a message in the local outbox: a backtest prints lines, nobody reads these',
     pkPrefix: keys.outbox,
     matches: always,
     keepSeconds: 0,

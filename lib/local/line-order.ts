@@ -43,7 +43,6 @@ export class LineOrder {
     const at = Date.parse(line.at);
     if (at < this.lastAt) this.late++;
     if (this.now !== undefined && at === this.now() && at < this.earliestHeld && at >= this.lastAt) {
-      this.seq++;
       this.lastAt = at;
       this.emit(line);
       return;

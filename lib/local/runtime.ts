@@ -16,7 +16,7 @@ import {
   webhookDestination,
 } from '../channels/destinations';
 import { dispatchLog, listDispatches } from '../channels/dispatch-log';
-import { forgettingSender, listOutbox, outboxSender } from '../channels/outbox';
+import { listOutbox, outboxSender } from '../channels/outbox';
 import { JourneyCatalog } from '../core/catalog';
 import { executionClosed } from '../core/closed';
 import { runDispatch } from '../core/dispatch';
@@ -212,10 +212,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     catalog.set(entry);
   };
   for (const l of opts.journeys) await publish(l);
-  // A backtest that forgets its outbox at once (BACKTEST_RETENTION) writes none: nothing reads it,
-  // and each message would cost a write and its place in memory until the sweep.
-  const forgetsOutbox = (opts.retention ?? []).some((r) => r.pkPrefix === keys.outbox && r.keepSeconds === 0);
-  const outbox = forgetsOutbox ? forgettingSender() : outboxSender(localTable, opts.clock);
+  const outbox = outboxSender(localTable, opts.clock);
   const deps: Deps = {
     table,
     clock: opts.clock,
