@@ -14,8 +14,8 @@
  * - Items past their `expiresAt` are swept as the clock passes them, as DynamoDB's TTL deletes them
  *   (ARCHITECTURE.md decision 3): not at once, so that a condition still finds an item that has
  *   just expired (as on DynamoDB), but SWEEP_AFTER_MS later, deterministically by the engine clock.
- *   Items are listed by the expiry they were written with, in one list per expiry (a backtest's
- *   retention rounds expiries to the hour, so a few lists hold millions of items), with no key
+ *   Items are listed by the expiry they were written with, in one listing per hour (a week's
+ *   backtest has a few hundred, however many distinct seconds its expiries fall on), with no key
  *   string built per item; the sweep checks each listed item's expiry as it stands then.
  */
 import { BinaryHeap } from '../core/binary-heap';
@@ -82,6 +82,11 @@ export class MemoryTable extends KvTable {
     let n = 0;
     for (const p of this.partitions.values()) n += p instanceof Partition ? p.items.size : 1;
     return n;
+  }
+
+  /** How many entries the listing of expiries holds (stale ones included): what it keeps in memory. */
+  get listedExpiries(): number {
+    return this.expiries.size;
   }
 
   protected read(pk: string, sk: string): Item | undefined {
@@ -171,8 +176,9 @@ export class MemoryTable extends KvTable {
     this.sweep();
     this.applyIndex(index);
     for (const w of writes) {
-      if (w.item === null) this.remove(w.pk, w.sk);
-      else this.store(w.item);
+      if (w.item === null) {
+        if (expiryOf(this.remove(w.pk, w.sk)) !== undefined) this.expiries.forgot();
+      } else this.store(w.item);
     }
     return undefined;
   }
@@ -198,7 +204,11 @@ export class MemoryTable extends KvTable {
     const ring = this.hot;
     const prev = this.place(pk, sk, ring.items.length ? item : cold(item));
     const expiresAt = item[TTL_ATTRIBUTE];
-    if (typeof expiresAt === 'number' && expiresAt !== expiryOf(prev)) this.expiries.add(expiresAt, pk, sk);
+    const before = expiryOf(prev);
+    if (expiresAt !== before) {
+      if (typeof expiresAt === 'number') this.expiries.add(expiresAt, pk, sk);
+      if (before !== undefined) this.expiries.forgot();
+    }
     this.setIndexed(pk, sk, indexKey(item));
     if (!ring.items.length) return;
     const oldest = ring.items[ring.next];
@@ -262,16 +272,21 @@ export class MemoryTable extends KvTable {
     return undefined;
   }
 
-  private remove(pk: string, sk: string): void {
+  /** Delete an item; what was kept of it, if anything. */
+  private remove(pk: string, sk: string): Stored | undefined {
     this.setIndexed(pk, sk, undefined);
     const part = this.partitions.get(pk);
     if (!(part instanceof Partition)) {
-      if (part !== undefined && sk === keys.single) this.partitions.delete(pk);
-      return;
+      if (part === undefined || sk !== keys.single) return undefined;
+      this.partitions.delete(pk);
+      return part;
     }
-    if (!part.items.delete(sk)) return;
+    const gone = part.items.get(sk);
+    if (gone === undefined) return undefined;
+    part.items.delete(sk);
     if (!part.items.size) this.partitions.delete(pk);
     else if (part.sorted) part.sorted.splice(firstAbove(part.sorted, sk, false), 1);
+    return gone;
   }
 
   /** Delete the items (and their index entries) that expired more than SWEEP_AFTER_MS ago. */
@@ -286,37 +301,151 @@ export class MemoryTable extends KvTable {
       if (indexed) this.applyIndex([{ ...indexed, ref: null }]);
       this.remove(pk, sk);
     });
+    this.expiries.dropStale((pk, sk) => expiryOf(this.stored(pk, sk)));
   }
 }
 
+/** The width of a listing of expiries, in seconds: a backtest of weeks has a few hundred listings, not one per second. */
+const LISTING_SECONDS = 3600;
+
 /**
- * Items by the expiry they were written with, earliest first. An item is listed under each expiry
- * it was written with (once per change of expiry); the sweep checks the expiry it has now.
+ * Items by the expiry they were written with, listed by the hour it falls in. An item is listed
+ * under each expiry it was written with (once per change of expiry); the sweep checks the expiry it
+ * has now. An hour wholly past the cutoff is handed over as listed; the hour the cutoff is in is
+ * sorted by expiry (once, and again only if an item is listed in it after that) and handed over up
+ * to the cutoff, so each item is swept exactly as soon as its expiry is due, earliest first.
+ * Entries of items since rewritten with another expiry or deleted (stale: an event's record gets a
+ * day's expiry in place of its two weeks) are dropped once they are as many as the live ones.
  */
 class Expiries {
-  /** By expiry (seconds): the keys written with it, as pk, sk, pk, sk, … */
-  private readonly byTime = new Map<number, string[]>();
-  /** The expiries listed, earliest first. */
-  private readonly times = new BinaryHeap<number>((a, b) => a < b);
+  private readonly byHour = new Map<number, Listing>();
+  /** The hours listed, earliest first. */
+  private readonly hours = new BinaryHeap<number>((a, b) => a < b);
+  /** Entries listed and not yet handed over. */
+  private listed = 0;
+  /** Of those, how many are known to be stale. */
+  private stale = 0;
 
-  add(at: number, pk: string, sk: string): void {
-    const listed = this.byTime.get(at);
-    if (listed) {
-      listed.push(pk, sk);
-      return;
-    }
-    this.byTime.set(at, [pk, sk]);
-    this.times.push(at);
+  get size(): number {
+    return this.listed;
   }
 
-  /** Hand each key listed under an expiry at or before `cutoff` to `due`, earliest expiry first, and forget them. */
-  takeDue(cutoff: number, due: (pk: string, sk: string) => void): void {
-    while (this.times.size && this.times.peek()! <= cutoff) {
-      const at = this.times.pop();
-      const listed = this.byTime.get(at)!;
-      this.byTime.delete(at);
-      for (let i = 0; i < listed.length; i += 2) due(listed[i], listed[i + 1]);
+  add(at: number, pk: string, sk: string): void {
+    const hour = Math.floor(at / LISTING_SECONDS);
+    let listing = this.byHour.get(hour);
+    if (listing === undefined) {
+      listing = new Listing(hour * LISTING_SECONDS);
+      this.byHour.set(hour, listing);
+      this.hours.push(hour);
     }
+    listing.add(at, pk, sk);
+    this.listed++;
+  }
+
+  /** An item listed under the expiry it had is no longer, or no longer with that expiry. */
+  forgot(): void {
+    this.stale++;
+  }
+
+  /** Hand each key listed under an expiry at or before `cutoff` to `due`, earliest first, and forget them. */
+  takeDue(cutoff: number, due: (pk: string, sk: string) => void): void {
+    while (this.hours.size) {
+      const hour = this.hours.peek()!;
+      const listing = this.byHour.get(hour)!;
+      if (listing.start > cutoff) return;
+      const whole = listing.start + LISTING_SECONDS <= cutoff;
+      this.listed -= listing.take(whole ? Number.POSITIVE_INFINITY : cutoff, due);
+      if (!whole) return;
+      this.hours.pop();
+      this.byHour.delete(hour);
+    }
+  }
+
+  /**
+   * Drop the stale entries once they are as many as the others (`expiryNow`: the expiry the item
+   * under a key has now, if any), so that keys of items long gone are not held until their old
+   * expiry. Amortized, it costs a constant per entry listed.
+   */
+  dropStale(expiryNow: (pk: string, sk: string) => number | undefined): void {
+    if (this.stale < STALE_AFTER || this.stale * 2 < this.listed) return;
+    this.listed = 0;
+    for (const listing of this.byHour.values()) this.listed += listing.keepIf(expiryNow);
+    this.stale = 0;
+  }
+}
+
+/** How many stale entries there must be before they are dropped (a small table never bothers). */
+const STALE_AFTER = 65_536;
+
+/** The items of one hour's expiries: keys and expiries side by side, in the order listed or, once swept into, by expiry. */
+class Listing {
+  private pks: string[] = [];
+  private sks: string[] = [];
+  private ats: number[] = [];
+  /** Entries before this one are handed over. */
+  private taken = 0;
+  /** Whether the entries not handed over are in order of expiry. */
+  private sorted = false;
+
+  constructor(readonly start: number) {}
+
+  add(at: number, pk: string, sk: string): void {
+    this.pks.push(pk);
+    this.sks.push(sk);
+    this.ats.push(at - this.start);
+    this.sorted = false;
+  }
+
+  /** Hand over the entries with an expiry at or before `cutoff`; how many. */
+  take(cutoff: number, due: (pk: string, sk: string) => void): number {
+    const from = this.taken;
+    if (cutoff === Number.POSITIVE_INFINITY) {
+      for (let i = from; i < this.pks.length; i++) due(this.pks[i], this.sks[i]);
+      this.taken = this.pks.length;
+      return this.taken - from;
+    }
+    if (!this.sorted) this.sortRest();
+    const until = cutoff - this.start;
+    let i = from;
+    for (; i < this.ats.length && this.ats[i] <= until; i++) due(this.pks[i], this.sks[i]);
+    this.taken = i;
+    // What is handed over is let go of once it is most of the listing.
+    if (i > 1024 && i * 2 > this.pks.length) this.keep((j) => j >= i);
+    return i - from;
+  }
+
+  /** Keep the entries not handed over whose item still has the expiry they were listed with; how many. */
+  keepIf(expiryNow: (pk: string, sk: string) => number | undefined): number {
+    this.keep((j) => j >= this.taken && expiryNow(this.pks[j], this.sks[j]) === this.start + this.ats[j]);
+    return this.pks.length;
+  }
+
+  /** Put the entries not handed over in order of expiry (listing order among equal ones). */
+  private sortRest(): void {
+    const order: number[] = [];
+    for (let j = this.taken; j < this.pks.length; j++) order.push(j);
+    order.sort((a, b) => this.ats[a] - this.ats[b] || a - b);
+    this.pks = [...this.pks.slice(0, this.taken), ...order.map((j) => this.pks[j])];
+    this.sks = [...this.sks.slice(0, this.taken), ...order.map((j) => this.sks[j])];
+    this.ats = [...this.ats.slice(0, this.taken), ...order.map((j) => this.ats[j])];
+    this.sorted = true;
+  }
+
+  /** Keep only the entries `kept` says so of (in their order); nothing is handed over after. */
+  private keep(kept: (j: number) => boolean): void {
+    const pks: string[] = [];
+    const sks: string[] = [];
+    const ats: number[] = [];
+    for (let j = 0; j < this.pks.length; j++) {
+      if (!kept(j)) continue;
+      pks.push(this.pks[j]);
+      sks.push(this.sks[j]);
+      ats.push(this.ats[j]);
+    }
+    this.pks = pks;
+    this.sks = sks;
+    this.ats = ats;
+    this.taken = 0;
   }
 }
 

@@ -58,6 +58,63 @@ describe.each([
     expect(await f.sizeAfterSweep()).toBe(2);
   });
 
+  it('sweeps each item as soon as its own expiry is due, among rewrites and deletes over hours (model)', async () => {
+    const key = fc.constantFrom('A', 'B', 'C', 'D', 'E');
+    const op = fc.oneof(
+      // Whole minutes make an expiry fall exactly on a sweep's cutoff often; milliseconds anywhere else.
+      fc.record({
+        put: key,
+        expiresIn: fc.option(
+          fc.oneof(
+            fc.integer({ min: -120, max: 180 }).map((m) => m * 60_000),
+            fc.integer({ min: -7_200_000, max: 10_800_000 }),
+          ),
+          { nil: undefined },
+        ),
+      }),
+      fc.record({ del: key }),
+      fc.record({
+        advance: fc.oneof(
+          fc.integer({ min: 0, max: 90 }).map((m) => m * 60_000),
+          fc.integer({ min: 0, max: 5_400_000 }),
+        ),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        const f = fixture(hotItems);
+        let now = f.seconds() * 1000;
+        const model = new Map<string, number | undefined>();
+        // What a write does first: sweep what expired SWEEP_AFTER_MS ago or more.
+        const sweep = () => {
+          for (const [k, at] of model) if (at !== undefined && at <= (now - SWEEP_AFTER_MS) / 1000) model.delete(k);
+        };
+        for (const o of ops) {
+          if ('advance' in o) {
+            f.advance(o.advance);
+            now += o.advance;
+            continue;
+          }
+          sweep();
+          if ('del' in o) {
+            await f.table.delete(o.del, '_');
+            model.delete(o.del);
+            expect(f.table.size).toBe(model.size);
+            continue;
+          }
+          const expiresAt = o.expiresIn === undefined ? undefined : (now + o.expiresIn) / 1000;
+          await f.table.put({ pk: o.put, sk: '_', ...(expiresAt === undefined ? {} : { expiresAt }) });
+          model.set(o.put, expiresAt);
+          expect(f.table.size).toBe(model.size);
+        }
+        sweep();
+        model.set('TICK', undefined);
+        expect(await f.sizeAfterSweep()).toBe(model.size);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('removes a swept item from the index', async () => {
     const f = fixture(hotItems);
     const item: Item = { pk: 'E#1', sk: '_', [INDEX_PK]: 'EP#0', [INDEX_SK]: 'a', expiresAt: f.seconds() };
@@ -70,6 +127,23 @@ describe.each([
     const { expiresAt: _expired, ...kept } = item;
     await f.table.put(kept);
     expect((await f.table.queryIndexAll('EP#0')).map((i) => i.pk)).toEqual(['E#1', 'E#2']);
+  });
+});
+
+describe('the memory table lets go of the expiries items no longer have', () => {
+  it('drops the listing of an expiry an item was rewritten from, once such entries are many', async () => {
+    let now = Date.parse('2026-11-02T00:00:00Z');
+    const table = new MemoryTable(() => now, { hotItems: 0 });
+    const n = 70_000;
+    // An event's record as first written (kept two weeks), then as done (kept a day).
+    for (let i = 0; i < n; i++) await table.put({ pk: `E#${i}`, sk: '_', expiresAt: now / 1000 + 14 * 86_400 });
+    for (let i = 0; i < n; i++) await table.put({ pk: `E#${i}`, sk: '_', expiresAt: now / 1000 + 86_400 });
+    expect(table.listedExpiries).toBe(2 * n);
+    now += 86_400_000 + SWEEP_AFTER_MS + 1000;
+    await table.put({ pk: 'TICK', sk: '_' });
+    expect(table.size).toBe(1);
+    // Nothing is left listed: the two weeks' entries went with the items they were for.
+    expect(table.listedExpiries).toBe(0);
   });
 });
 
