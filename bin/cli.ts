@@ -480,6 +480,18 @@ export async function main(argv: string[], io: CliIo): Promise<CliExit> {
   }
 }
 
+/** What the file system refused of a file a command was given (a missing --events file), said in a line. */
+function fileProblem(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException | undefined;
+  const why = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EISDIR: 'a directory, not a file',
+    ENOTDIR: 'not a directory',
+  }[e?.code ?? ''];
+  return why && e?.path ? `cannot read ${e.path}: ${why}` : undefined;
+}
+
 /** What an error ending a command prints, and its exit code. */
 function failure(io: CliIo, argv: string[], err: unknown): number {
   if (err instanceof CommanderError) {
@@ -499,6 +511,11 @@ function failure(io: CliIo, argv: string[], err: unknown): number {
   }
   if (err instanceof UsageError) {
     io.err(`baton: ${err.message}\n${helpHint(program(io), argv)}\n`);
+    return 2;
+  }
+  const unreadable = fileProblem(err);
+  if (unreadable) {
+    io.err(`baton: ${unreadable}\n${helpHint(program(io), argv)}\n`);
     return 2;
   }
   if (err instanceof DataDirInUseError || err instanceof PortInUseError || err instanceof LegacyStoreError) {

@@ -40,6 +40,10 @@ export function isJsonArrayFile(file: string): boolean {
       if (first !== -1) return buf[first] === 0x5b;
       offset += n;
     }
+  } catch (err) {
+    // A read (of a directory: EISDIR) names no file; say which.
+    (err as NodeJS.ErrnoException).path ??= file;
+    throw err;
   } finally {
     closeSync(fd);
   }

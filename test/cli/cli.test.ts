@@ -134,6 +134,18 @@ describe('baton CLI', () => {
       out: '',
       err: 'baton: --events is required: only audience journeys run without events\nrun baton simulate --help for its usage\n',
     });
+    // A file given that cannot be read: its path and why, no stack.
+    expect(await baton('simulate', 'workflows/cart-recovery.json', '--events', 'no-such-events.jsonl')).toEqual({
+      code: 2,
+      out: '',
+      err: 'baton: cannot read no-such-events.jsonl: no such file\nrun baton simulate --help for its usage\n',
+    });
+    expect(
+      await baton('simulate', 'workflows/cart-recovery.json', '--events', 'workflows', '--profiles', 'x.jsonl'),
+    ).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^baton: cannot read workflows: a directory, not a file\n/),
+    });
     expect(await baton('dev', '--port', 'x')).toMatchObject({
       code: 2,
       err: expect.stringContaining('--port takes 0-65535'),
