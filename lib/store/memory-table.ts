@@ -54,13 +54,13 @@ export class MemoryTable extends KvTable {
   private readonly partitions = new Map<string, Partition | Stored>();
   /** The sparse index: by index partition, entry keys to the item keys they point at. */
   private readonly index = new Map<string, Map<string, { pk: string; sk: string }>>();
-  /** Where each indexed item stands in the index, by partition and sort key (profiles and pending events). */
-  private readonly indexed = new Map<string, Map<string, { ipk: string; isk: string }>>();
   /**
-   * The sort keys any indexed item was written under (a few: a profile's, an event's): a write under
-   * another needs no look-up in `indexed`, a map as large as the customers.
+   * Where each indexed item stands in the index, by sort key and partition (profiles and pending
+   * events). By sort key first: indexed items are written under a few (a profile's, an event's),
+   * so a write under another is answered by a small map, and each indexed item costs one entry of
+   * a large one, not a map of its own.
    */
-  private readonly indexedSks = new Set<string>();
+  private readonly indexed = new Map<string, Map<string, { ipk: string; isk: string }>>();
   /** The items written with an expiry, by that expiry. */
   private readonly expiries = new Expiries();
   /**
@@ -106,7 +106,7 @@ export class MemoryTable extends KvTable {
   }
 
   protected override indexedAt(pk: string, sk: string): { ipk: string; isk: string } | undefined {
-    return this.indexedSks.has(sk) ? this.indexed.get(pk)?.get(sk) : undefined;
+    return this.indexed.get(sk)?.get(pk);
   }
 
   protected range(pk: string, r: SkRange): Item[] {
@@ -227,18 +227,16 @@ export class MemoryTable extends KvTable {
   }
 
   private setIndexed(pk: string, sk: string, at: { ipk: string; isk: string } | undefined): void {
-    if (!at && !this.indexedSks.has(sk)) return;
-    if (at) this.indexedSks.add(sk);
-    let part = this.indexed.get(pk);
+    let bySk = this.indexed.get(sk);
     if (!at) {
-      if (part?.delete(sk) && !part.size) this.indexed.delete(pk);
+      bySk?.delete(pk);
       return;
     }
-    if (!part) {
-      part = new Map();
-      this.indexed.set(pk, part);
+    if (!bySk) {
+      bySk = new Map();
+      this.indexed.set(sk, bySk);
     }
-    part.set(sk, at);
+    bySk.set(pk, at);
   }
 
   private stored(pk: string, sk: string): Stored | undefined {
