@@ -480,7 +480,7 @@ export async function main(argv: string[], io: CliIo): Promise<CliExit> {
   }
 }
 
-/** What the file system refused of a file a command was given (a missing --events file), said in a line. */
+/** What the file system refused of a path (a missing --events file, a data dir it may not write), said in a line. */
 function fileProblem(err: unknown): string | undefined {
   const e = err as NodeJS.ErrnoException | undefined;
   const why = {
@@ -489,7 +489,8 @@ function fileProblem(err: unknown): string | undefined {
     EISDIR: 'a directory, not a file',
     ENOTDIR: 'not a directory',
   }[e?.code ?? ''];
-  return why && e?.path ? `cannot read ${e.path}: ${why}` : undefined;
+  // As Unix tools say it (`cat: x: No such file or directory`): the same words whether it was read or written.
+  return why && e?.path ? `${e.path}: ${why}` : undefined;
 }
 
 /** What an error ending a command prints, and its exit code. */

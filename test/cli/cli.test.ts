@@ -138,13 +138,13 @@ describe('baton CLI', () => {
     expect(await baton('simulate', 'workflows/cart-recovery.json', '--events', 'no-such-events.jsonl')).toEqual({
       code: 2,
       out: '',
-      err: 'baton: cannot read no-such-events.jsonl: no such file\nrun baton simulate --help for its usage\n',
+      err: 'baton: no-such-events.jsonl: no such file\nrun baton simulate --help for its usage\n',
     });
     expect(
       await baton('simulate', 'workflows/cart-recovery.json', '--events', 'workflows', '--profiles', 'x.jsonl'),
     ).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/^baton: cannot read workflows: a directory, not a file\n/),
+      err: expect.stringMatching(/^baton: workflows: a directory, not a file\n/),
     });
     expect(await baton('dev', '--port', 'x')).toMatchObject({
       code: 2,
