@@ -486,6 +486,8 @@ function fileProblem(err: unknown): string | undefined {
   const why = {
     ENOENT: 'no such file',
     EACCES: 'permission denied',
+    EPERM: 'not permitted',
+    EROFS: 'a read-only file system',
     EISDIR: 'a directory, not a file',
     ENOTDIR: 'not a directory',
   }[e?.code ?? ''];
