@@ -9,6 +9,8 @@ export interface CatalogEntry {
 
 export class JourneyCatalog {
   private byIdMap = new Map<string, CatalogEntry>();
+  /** What every event asks of the journeys (derived once, until a journey is set). */
+  private memo = new Map<string, unknown>();
 
   constructor(entries: CatalogEntry[]) {
     for (const e of entries) this.byIdMap.set(e.journey.id, e);
@@ -17,6 +19,15 @@ export class JourneyCatalog {
   /** Add a journey, or replace it with a newer version (new entries start the newer one). */
   set(entry: CatalogEntry): void {
     this.byIdMap.set(entry.journey.id, entry);
+    this.memo.clear();
+  }
+
+  /** A value derived from the journeys, computed once until the catalog changes (callers must not change it). */
+  derived<T>(key: string, compute: (journeys: Journey[]) => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = compute(this.all().map((e) => e.journey));
+    this.memo.set(key, value);
+    return value;
   }
 
   /** The journey whose state machine (any version of it) this is. */
@@ -36,7 +47,13 @@ export class JourneyCatalog {
   }
 
   /** Journeys started by events of this type (never an audience journey: its runs start it). */
-  triggeredBy(type: string): CatalogEntry[] {
-    return this.all().filter((e) => e.journey.trigger?.event === type);
+  triggeredBy(type: string): readonly CatalogEntry[] {
+    const key = `triggeredBy\u0000${type}`;
+    if (!this.memo.has(key))
+      this.memo.set(
+        key,
+        this.all().filter((e) => e.journey.trigger?.event === type),
+      );
+    return this.memo.get(key) as CatalogEntry[];
   }
 }

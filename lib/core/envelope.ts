@@ -17,11 +17,15 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)
 function isRfc3339(text: string): boolean {
   const m = RFC3339.exec(text);
   if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
   return days !== undefined && day >= 1 && day <= days && !Number.isNaN(Date.parse(text));
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** The id rule as a schema: required, a string, and ID_PATTERN. */
 export const idSchema = (what: string) =>
   z
@@ -123,14 +127,15 @@ export function parseEnvelope(
   };
 }
 
+const EARLIEST_ISO = new Date(EARLIEST_EVENT_TIME).toISOString();
+
 /** A well-formed time outside the range the engine accepts (a malformed one is the schema's to report). */
 function timeErrors(time: unknown, now: EngineNow): FieldError[] {
   if (typeof time !== 'string' || !isRfc3339(time)) return [];
   const at = Date.parse(time);
-  const earliest = new Date(EARLIEST_EVENT_TIME).toISOString();
   if (now === 'replay') {
     return at < EARLIEST_EVENT_TIME
-      ? [{ path: '/time', message: `time must be ${earliest} or later, found ${show(time)}` }]
+      ? [{ path: '/time', message: `time must be ${EARLIEST_ISO} or later, found ${show(time)}` }]
       : [];
   }
   if (at >= EARLIEST_EVENT_TIME && at <= now + MAX_AHEAD_MS) return [];
@@ -138,7 +143,7 @@ function timeErrors(time: unknown, now: EngineNow): FieldError[] {
   return [
     {
       path: '/time',
-      message: `time must be between ${earliest} and ${latest} (24 hours after the engine clock), found ${show(time)}`,
+      message: `time must be between ${EARLIEST_ISO} and ${latest} (24 hours after the engine clock), found ${show(time)}`,
     },
   ];
 }

@@ -53,7 +53,7 @@ export async function processEvent(deps: Deps, event: Envelope): Promise<void> {
   await applyReserved(deps, event);
   const touchpoint = await recordTouchpoint(deps.table, event, {
     now: deps.clock.now(),
-    timeouts: sessionTimeoutsOf(deps.catalog.all().map((e) => e.journey)),
+    timeouts: deps.catalog.derived('sessionTimeouts', sessionTimeoutsOf),
   });
   if (touchpoint) await wakeEscalations(deps, event.customerId);
   const resumed = await resumeWaits(deps, event);

@@ -15,7 +15,6 @@ import {
   type Item,
   type Page,
   type QueryOptions,
-  queryEvery,
   type Table,
   TTL_ATTRIBUTE,
   type Update,
@@ -164,7 +163,7 @@ class RetainingTable implements Table {
     return this.inner.query(pk, opts);
   }
   queryAll(pk: string, opts?: Omit<QueryOptions, 'startKey' | 'limit'>): Promise<Item[]> {
-    return queryEvery(this, pk, opts);
+    return this.inner.queryAll(pk, opts);
   }
   queryIndexAll(gsi1pk: string): Promise<Item[]> {
     return this.inner.queryIndexAll(gsi1pk);

@@ -16,7 +16,6 @@
 import { isResultsPartition } from '../results/counters';
 import { copy } from '../store/kv-table';
 import type { Cond, Item, Page, QueryOptions, Table, Update, WriteOp } from '../store/port';
-import { queryEvery } from '../store/port';
 
 /** A counter item as this table knows it. */
 interface Counter {
@@ -139,10 +138,12 @@ export class BufferedCounters implements Table {
     });
   }
   query(pk: string, opts?: QueryOptions): Promise<Page> {
+    if (!this.counters.has(pk)) return this.inner.query(pk, opts);
     return this.flushedThen(pk, () => this.inner.query(pk, opts));
   }
   queryAll(pk: string, opts?: Omit<QueryOptions, 'startKey' | 'limit'>): Promise<Item[]> {
-    return queryEvery(this, pk, opts);
+    if (!this.counters.has(pk)) return this.inner.queryAll(pk, opts);
+    return this.flushedThen(pk, () => this.inner.queryAll(pk, opts));
   }
   queryIndexAll(gsi1pk: string): Promise<Item[]> {
     return this.flushedThen(undefined, () => this.inner.queryIndexAll(gsi1pk));

@@ -116,9 +116,6 @@ export class MemoryTable extends KvTable {
     part.sorted ??= [...part.items.keys()].sort(compareUtf8);
     const sorted = part.sorted;
     const out: Item[] = [];
-    const take = (sk: string) => {
-      if (inRange(sk, r)) out.push(this.decode(part.items.get(sk))!);
-    };
     // From the first key the range can hold (found by halving): a query reads what it returns, not
     // the whole partition (a customer's holds their timeline, sessions, caps and instances).
     if (!r.reverse) {
@@ -132,7 +129,7 @@ export class MemoryTable extends KvTable {
         if (r.before !== undefined && compareUtf8(sk, r.before) >= 0) break;
         // Keys with a prefix are next to each other in order: past them, nothing more is.
         if (r.prefix !== undefined && !sk.startsWith(r.prefix)) break;
-        take(sk);
+        if (inRange(sk, r)) out.push(this.decode(part.items.get(sk))!);
       }
       return out;
     }
@@ -144,7 +141,7 @@ export class MemoryTable extends KvTable {
       if (r.from !== undefined && compareUtf8(sk, r.from) < 0) break;
       if (r.after !== undefined && compareUtf8(sk, r.after) <= 0) break;
       if (r.prefix !== undefined && !sk.startsWith(r.prefix) && compareUtf8(sk, r.prefix) < 0) break;
-      take(sk);
+      if (inRange(sk, r)) out.push(this.decode(part.items.get(sk))!);
     }
     return out;
   }
@@ -291,6 +288,8 @@ export class MemoryTable extends KvTable {
   private sweep(): void {
     // Expiries are in seconds (DynamoDB's TTL attribute).
     const cutoff = (this.now() - SWEEP_AFTER_MS) / 1000;
+    // Most writes find nothing due and nothing stale: no callbacks made for them.
+    if (!this.expiries.anyDue(cutoff) && !this.expiries.staleToDrop()) return;
     this.expiries.takeDue(cutoff, (pk, sk) => {
       // Rewritten since with a later expiry (then listed under it too), or none, or deleted: not due.
       const at = expiryOf(this.stored(pk, sk));
@@ -345,6 +344,19 @@ class Expiries {
     this.stale++;
   }
 
+  /** Whether an entry is listed under an expiry at or before `cutoff`. */
+  anyDue(cutoff: number): boolean {
+    if (!this.hours.size) return false;
+    const listing = this.byHour.get(this.hours.peek()!)!;
+    if (listing.start > cutoff) return false;
+    return listing.start + LISTING_SECONDS <= cutoff || listing.firstAt() <= cutoff;
+  }
+
+  /** Whether dropStale has entries to drop. */
+  staleToDrop(): boolean {
+    return this.stale >= STALE_AFTER && this.stale * 2 >= this.listed;
+  }
+
   /** Hand each key listed under an expiry at or before `cutoff` to `due`, earliest first, and forget them. */
   takeDue(cutoff: number, due: (pk: string, sk: string) => void): void {
     while (this.hours.size) {
@@ -365,7 +377,7 @@ class Expiries {
    * expiry. Amortized, it costs a constant per entry listed.
    */
   dropStale(expiryNow: (pk: string, sk: string) => number | undefined): void {
-    if (this.stale < STALE_AFTER || this.stale * 2 < this.listed) return;
+    if (!this.staleToDrop()) return;
     this.listed = 0;
     for (const listing of this.byHour.values()) this.listed += listing.keepIf(expiryNow);
     this.stale = 0;
@@ -392,6 +404,12 @@ class Listing {
     this.sks.push(sk);
     this.ats.push(at - this.start);
     this.sorted = false;
+  }
+
+  /** The earliest expiry not handed over (infinity when every entry is). */
+  firstAt(): number {
+    if (!this.sorted) this.sortRest();
+    return this.taken < this.ats.length ? this.start + this.ats[this.taken] : Number.POSITIVE_INFINITY;
   }
 
   /** Hand over the entries with an expiry at or before `cutoff`; how many. */
