@@ -622,6 +622,9 @@ export class LocalEngine implements StepFunctionsPort {
 
   /** A state's output (or the execution's) over 256 KiB is terminal, caught by nothing: the failed execution, if so. */
   private tooBig(ex: Execution, output: unknown, iso: string, history: History): Execution | undefined {
+    // The state's own input, passed on unchanged (a Choice, a state without Output): measured when
+    // it came in (every state input is, and an execution's at its start), so not again.
+    if (output === ex.stateInput && output !== undefined) return undefined;
     const size = utf8Bytes(JSON.stringify(output ?? null));
     if (size <= MAX_PAYLOAD_BYTES) return undefined;
     return this.ended(cleared(ex), 'FAILED', iso, {
