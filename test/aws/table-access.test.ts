@@ -60,7 +60,7 @@ function as<A extends unknown[], R>(r: FunctionRole, fn: (...a: A) => Promise<R>
 beforeAll(() => {
   // The local runtime reaches the store through CountingTable views (the use cases' one among them).
   const table = CountingTable.prototype;
-  const spyTable = <K extends 'get' | 'put' | 'update' | 'delete' | 'query'>(
+  const spyTable = <K extends 'get' | 'put' | 'update' | 'delete' | 'query' | 'queryAll'>(
     method: K,
     action: TableAction,
     pkOf: (...args: Parameters<Table[K]>) => string,
@@ -76,6 +76,8 @@ beforeAll(() => {
   spyTable('update', 'UpdateItem', (pk) => pk);
   spyTable('delete', 'DeleteItem', (pk) => pk);
   spyTable('query', 'Query', (pk) => pk);
+  // A query of every match is one Query locally (on DynamoDB, one per page).
+  spyTable('queryAll', 'Query', (pk) => pk);
   const queryIndex = table.queryIndexAll;
   jest.spyOn(table, 'queryIndexAll').mockImplementation(function (this: Table, gsi1pk: string) {
     note(this, 'QueryIndex', gsi1pk);
