@@ -75,6 +75,45 @@ export const envelopeSchema = z
 
 export type Envelope = z.infer<typeof envelopeSchema>;
 
+const ENVELOPE_FIELDS = new Set(['id', 'type', 'customerId', 'channel', 'time', 'sessionId', 'data']);
+
+/**
+ * What `envelopeSchema.safeParse` makes of an envelope it accepts, worked out without it: its
+ * rules checked directly and the fields copied in the schema's order. Undefined for anything
+ * else (an unknown field, a wrong value, an unusual object), which the schema then reports field
+ * by field. Every event is checked, and most are valid: the schema took about a tenth of a
+ * backtest's reading of its file. A property test holds the two to the same answers.
+ */
+export function validEnvelope(input: Record<string, unknown>): Envelope | undefined {
+  if (Object.getPrototypeOf(input) !== Object.prototype) return undefined;
+  for (const k in input) if (!ENVELOPE_FIELDS.has(k)) return undefined;
+  const { id, type, customerId, channel, time } = input;
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) return undefined;
+  if (typeof type !== 'string' || type.length > MAX_TYPE_LENGTH || !EVENT_TYPE_PATTERN.test(type)) return undefined;
+  if (typeof customerId !== 'string' || !ID_PATTERN.test(customerId)) return undefined;
+  if (typeof channel !== 'string' || !CHANNEL_PATTERN.test(channel)) return undefined;
+  if (typeof time !== 'string' || !isRfc3339(time)) return undefined;
+  const event: Envelope = { id, type, customerId, channel, time };
+  if ('sessionId' in input) {
+    const sessionId = input.sessionId;
+    if (sessionId !== undefined && (typeof sessionId !== 'string' || !ID_PATTERN.test(sessionId))) return undefined;
+    event.sessionId = sessionId;
+  }
+  if ('data' in input) {
+    const data = input.data;
+    if (data !== undefined && !isPlainRecord(data)) return undefined;
+    event.data = data === undefined ? undefined : { ...data };
+  }
+  return event;
+}
+
+/** An object as JSON makes them: no prototype but Object's, no symbol keys, no own `__proto__`. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return !Object.hasOwn(value, '__proto__') && Object.getOwnPropertySymbols(value).length === 0;
+}
+
 export interface FieldError {
   path: string;
   message: string;
@@ -110,7 +149,8 @@ export function parseEnvelope(
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, errors: [{ path: '', message: `an event must be a JSON object, found ${show(input)}` }] };
   }
-  const r = envelopeSchema.safeParse(input);
+  const valid = validEnvelope(input as Record<string, unknown>);
+  const r = valid ? ({ success: true, data: valid } as const) : envelopeSchema.safeParse(input);
   const { data, time } = input as { data?: unknown; time?: unknown };
   const dataProblems = data && typeof data === 'object' && !Array.isArray(data) ? dataErrors(data) : [];
   const reservedProblems = r.success && !dataProblems.length ? reservedDataErrors(r.data.type, r.data.data) : [];
