@@ -27,7 +27,10 @@ const validData = fc.dictionary(fc.string({ maxLength: 8 }), json, { maxKeys: 5 
 
 /** A value for a field: mostly valid, sometimes anything at all. */
 function field<T>(valid: fc.Arbitrary<T>, wrong: fc.Arbitrary<unknown>[]): fc.Arbitrary<unknown> {
-  return fc.oneof({ weight: 3 * wrong.length, arbitrary: valid }, ...wrong.map((arbitrary) => ({ weight: 1, arbitrary })));
+  return fc.oneof(
+    { weight: 3 * wrong.length, arbitrary: valid },
+    ...wrong.map((arbitrary) => ({ weight: 1, arbitrary })),
+  );
 }
 
 const wrongString = [
