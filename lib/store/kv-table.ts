@@ -206,21 +206,10 @@ export abstract class KvTable implements Table {
     if (this.gate) await this.gate;
     this.usage.reads++;
     const limit = opts.limit ?? Number.POSITIVE_INFINITY;
-    const reverse = opts.newestFirst ?? false;
-    const start = opts.startKey?.sk as string | undefined;
-    const rows = this.range(pk, {
-      prefix: opts.prefix,
-      from: opts.from,
-      to: opts.to,
-      after: reverse ? undefined : start,
-      before: reverse ? start : undefined,
-      reverse,
-      limit,
-    });
-    const now = this.now();
+    const rows = this.rows(pk, opts);
     const last = rows.at(-1);
     return {
-      items: rows.filter((i) => !isExpired(i, now)).map((i) => this.out(i)),
+      items: this.live(rows),
       // As DynamoDB: a page cut by the limit has a next key, even when nothing follows it.
       ...(rows.length >= limit && last ? { nextKey: { pk: last.pk, sk: last.sk } } : {}),
     };
@@ -230,13 +219,26 @@ export abstract class KvTable implements Table {
   async queryAll(pk: string, opts: Omit<QueryOptions, 'startKey' | 'limit'> = {}): Promise<Item[]> {
     if (this.gate) await this.gate;
     this.usage.reads++;
-    const rows = this.range(pk, {
+    return this.live(this.rows(pk, opts));
+  }
+
+  /** The items of a partition a query asks for (expired ones included), from its start key, up to its limit. */
+  private rows(pk: string, opts: QueryOptions): Item[] {
+    const reverse = opts.newestFirst ?? false;
+    const start = opts.startKey?.sk as string | undefined;
+    return this.range(pk, {
       prefix: opts.prefix,
       from: opts.from,
       to: opts.to,
-      reverse: opts.newestFirst ?? false,
-      limit: Number.POSITIVE_INFINITY,
+      after: reverse ? undefined : start,
+      before: reverse ? start : undefined,
+      reverse,
+      limit: opts.limit ?? Number.POSITIVE_INFINITY,
     });
+  }
+
+  /** What a read hands out of the rows it found: those not expired now. */
+  private live(rows: Item[]): Item[] {
     const now = this.now();
     const items: Item[] = [];
     for (const i of rows) if (!isExpired(i, now)) items.push(this.out(i));
@@ -255,8 +257,7 @@ export abstract class KvTable implements Table {
       if (this.gate) await this.gate;
       this.usage.reads++;
       const rows = this.scan(prefix, after, SCAN_PAGE);
-      const now = this.now();
-      yield rows.filter((i) => !isExpired(i, now)).map((i) => this.out(i));
+      yield this.live(rows);
       if (rows.length < SCAN_PAGE) return;
       const last = rows[rows.length - 1];
       after = { pk: last.pk, sk: last.sk };
