@@ -4,13 +4,13 @@
  * key). Nothing survives the process; everything else behaves as the durable adapters do.
  *
  * Built to hold a backtest of a million events in a modest amount of memory:
- * - Items are kept as JSON text: a string costs about its length, where an object costs several
- *   times that, and the garbage collector never walks inside one. A read parses a fresh copy, as
- *   LMDB decodes one. A ring of the items written last can keep those as the objects they were
- *   written as (`hotItems`), which saves their encoding when they are read or written again soon;
- *   by default it is empty (HOT_ITEMS), because measured it cost more than it saved: every object
- *   it holds outlives the young generation, so the collector copies it twice and then marks it,
- *   and a backtest's items are mostly written once or twice.
+ * - Items are kept as JSON text from their first write: a string costs about its length, where an
+ *   object costs several times that, and the garbage collector never walks inside one. A read
+ *   parses a fresh copy, as LMDB decodes one. (Keeping the 20,000 items written last as objects
+ *   was measured on the week's backtest, the two at once: 410 s, 425 s of CPU and a peak of 949 MB
+ *   against 390 s, 364 s and 896 MB as text, the outputs identical. Every object held that way
+ *   outlives the young generation, so the collector copies it twice and then marks it, and most
+ *   items are written once or twice.)
  * - Most partitions hold one item under the sort key `_` (an event's record, a message's ledger,
  *   an execution): such a partition is that item alone, without a map of its own.
  * - Items past their `expiresAt` are swept as the clock passes them, as DynamoDB's TTL deletes them
@@ -23,11 +23,11 @@
 import { BinaryHeap } from '../core/binary-heap';
 import { compareUtf8 } from './conditions';
 import { keys } from './keys';
-import { copy, type IndexWrite, indexKey, inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
+import { type IndexWrite, indexKey, inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
 import { type Item, TTL_ATTRIBUTE } from './port';
 
-/** An item as kept: the object written (the ring's, if it has one), or its JSON text ({@link Cold} when it has an expiry). */
-type Stored = Item | string | Cold;
+/** An item as kept: its JSON text ({@link Cold} when it has an expiry). */
+type Stored = string | Cold;
 
 /** The JSON text of an item with an expiry, and that expiry: the sweep checks it without parsing the text. */
 class Cold {
@@ -47,14 +47,6 @@ class Partition {
 /** How long after its expiry an item is swept (DynamoDB deletes expired items within days). */
 export const SWEEP_AFTER_MS = 3_600_000;
 
-/**
- * How many of the items written last are kept as objects: none. Measured on the week's backtest
- * (1,000,000 events), the two at once, one per core: 0 took 390 s and 364 s of CPU, peak 896 MB;
- * 20,000 took 410 s and 425 s of CPU, peak 949 MB; the outputs identical. An audience of 50,000
- * and the engine bench's 3,000 customers ran about as fast either way (within ±5%, run to run).
- */
-export const HOT_ITEMS = 0;
-
 /** A table in this process's memory. */
 export class MemoryTable extends KvTable {
   /** A partition, or its only item when that item's sort key is `_`. */
@@ -70,18 +62,10 @@ export class MemoryTable extends KvTable {
   private readonly indexed = new Map<string, Map<string, { ipk: string; isk: string }>>();
   /** The items written with an expiry, by that expiry. */
   private readonly expiries = new Expiries();
-  /**
-   * The items written last, a ring: one still stored when its slot is reused is then kept as text.
-   * One object, never reassigned: the local-only view (`Object.create(this)`) would otherwise get
-   * a cursor of its own on its first write.
-   */
-  private readonly hot: { items: (Item | undefined)[]; next: number };
   protected override readonly freshReads = true;
 
-  /** `hotItems`: how many of the items written last are kept as objects (0: every item as text at once). */
-  constructor(now: () => number = Date.now, opts: { hotItems?: number } = {}) {
+  constructor(now: () => number = Date.now) {
     super(now);
-    this.hot = { items: new Array(opts.hotItems ?? HOT_ITEMS), next: 0 };
   }
 
   /** How many items the table holds (expired ones not yet swept included): what a backtest keeps. */
@@ -100,16 +84,9 @@ export class MemoryTable extends KvTable {
     return this.decode(this.stored(pk, sk));
   }
 
-  protected override peek(pk: string, sk: string): Item | undefined {
-    const stored = this.stored(pk, sk);
-    return stored === undefined || isObject(stored) ? stored : parsed(stored);
-  }
-
-  /** An item as a read hands it out: parsed from its text, or the object kept (copied for the DynamoDB view, which hands out copies). */
+  /** An item as a read hands it out: a fresh copy parsed from its text. */
   private decode(stored: Stored | undefined): Item | undefined {
-    if (stored === undefined) return undefined;
-    if (!isObject(stored)) return parsed(stored);
-    return this.dynamoRules ? copy(stored) : stored;
+    return stored === undefined ? undefined : parsed(stored);
   }
 
   protected override indexedAt(pk: string, sk: string): { ipk: string; isk: string } | undefined {
@@ -205,8 +182,7 @@ export class MemoryTable extends KvTable {
 
   private store(item: Item): void {
     const { pk, sk } = item;
-    const ring = this.hot;
-    const prev = this.place(pk, sk, ring.items.length ? item : cold(item));
+    const prev = this.place(pk, sk, cold(item));
     const expiresAt = item[TTL_ATTRIBUTE];
     const before = expiryOf(prev);
     if (expiresAt !== before) {
@@ -214,20 +190,6 @@ export class MemoryTable extends KvTable {
       if (before !== undefined) this.expiries.forgot();
     }
     this.setIndexed(pk, sk, indexKey(item));
-    if (!ring.items.length) return;
-    const oldest = ring.items[ring.next];
-    ring.items[ring.next] = item;
-    ring.next = (ring.next + 1) % ring.items.length;
-    // Written that long ago, and neither rewritten nor deleted since: kept as text from now on.
-    if (oldest) this.coolIfUnchanged(oldest);
-  }
-
-  /** Keep an item as text in place of the object, if the object is still what its keys hold. */
-  private coolIfUnchanged(item: Item): void {
-    const part = this.partitions.get(item.pk);
-    if (part instanceof Partition) {
-      if (part.items.get(item.sk) === item) part.items.set(item.sk, cold(item));
-    } else if (part === item) this.partitions.set(item.pk, cold(item));
   }
 
   private setIndexed(pk: string, sk: string, at: { ipk: string; isk: string } | undefined): void {
@@ -472,16 +434,9 @@ class Listing {
   }
 }
 
-function isObject(stored: Stored): stored is Item {
-  return typeof stored === 'object' && !(stored instanceof Cold);
-}
-
 /** The expiry of a stored item, if it has one. */
 function expiryOf(stored: Stored | undefined): number | undefined {
-  if (stored === undefined || typeof stored === 'string') return undefined;
-  if (stored instanceof Cold) return stored.expiresAt;
-  const at = stored[TTL_ATTRIBUTE];
-  return typeof at === 'number' ? at : undefined;
+  return stored instanceof Cold ? stored.expiresAt : undefined;
 }
 
 /** An item kept as text (with its expiry beside it, when it has one). */

@@ -29,11 +29,6 @@ const adapters: Adapter[] = [
     open: async () => ({ table: new MemoryTable(now), close: async () => {} }),
   },
   {
-    // Every item as the JSON text a backtest keeps items it no longer works on as.
-    name: 'memory, items as text',
-    open: async () => ({ table: new MemoryTable(now, { hotItems: 0 }), close: async () => {} }),
-  },
-  {
     name: 'lmdb',
     open: async () => {
       const dir = mkdtempSync(join(tmpdir(), 'baton-lmdb-'));

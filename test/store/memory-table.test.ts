@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { compareUtf8 } from '../../lib/store/conditions';
-import { HOT_ITEMS, MemoryTable, SWEEP_AFTER_MS } from '../../lib/store/memory-table';
+import { MemoryTable, SWEEP_AFTER_MS } from '../../lib/store/memory-table';
 import { INDEX_PK, INDEX_SK, type Item } from '../../lib/store/port';
 
 /** A memory table on a clock the test moves (ms), and its size after a write makes it sweep. */
-function fixture(hotItems: number) {
+function fixture() {
   let now = Date.parse('2026-11-02T00:00:00Z');
-  const table = new MemoryTable(() => now, { hotItems });
+  const table = new MemoryTable(() => now);
   const seconds = () => now / 1000;
   return {
     table,
@@ -22,13 +22,9 @@ function fixture(hotItems: number) {
   };
 }
 
-describe.each([
-  ['items kept as objects', 20_000],
-  ['items kept as text (the default)', HOT_ITEMS],
-  ['items gone cold between writes', 1],
-])('the memory table sweeps expired items (%s)', (_name, hotItems) => {
+describe('the memory table sweeps expired items', () => {
   it('sweeps an item SWEEP_AFTER_MS after its expiry, not before', async () => {
-    const f = fixture(hotItems);
+    const f = fixture();
     await f.table.put({ pk: 'A', sk: '_', expiresAt: f.seconds() + 60 });
     await f.table.put({ pk: 'B', sk: 'x', expiresAt: f.seconds() + 60 });
     await f.table.put({ pk: 'B', sk: 'y' });
@@ -41,7 +37,7 @@ describe.each([
   });
 
   it('keeps an item rewritten with a later expiry, or with none, until that one is due', async () => {
-    const f = fixture(hotItems);
+    const f = fixture();
     const soon = f.seconds() + 60;
     await f.table.put({ pk: 'A', sk: '_', expiresAt: soon });
     await f.table.put({ pk: 'B', sk: '_', expiresAt: soon });
@@ -82,7 +78,7 @@ describe.each([
     );
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
-        const f = fixture(hotItems);
+        const f = fixture();
         let now = f.seconds() * 1000;
         const model = new Map<string, number | undefined>();
         // What a write does first: sweep what expired SWEEP_AFTER_MS ago or more.
@@ -116,7 +112,7 @@ describe.each([
   });
 
   it('removes a swept item from the index', async () => {
-    const f = fixture(hotItems);
+    const f = fixture();
     const item: Item = { pk: 'E#1', sk: '_', [INDEX_PK]: 'EP#0', [INDEX_SK]: 'a', expiresAt: f.seconds() };
     await f.table.put(item);
     await f.table.put({ pk: 'E#2', sk: '_', [INDEX_PK]: 'EP#0', [INDEX_SK]: 'b' });
@@ -133,7 +129,7 @@ describe.each([
 describe('the memory table lets go of the expiries items no longer have', () => {
   it('drops the listing of an expiry an item was rewritten from, once such entries are many', async () => {
     let now = Date.parse('2026-11-02T00:00:00Z');
-    const table = new MemoryTable(() => now, { hotItems: 0 });
+    const table = new MemoryTable(() => now);
     const n = 70_000;
     // An event's record as first written (kept two weeks), then as done (kept a day).
     for (let i = 0; i < n; i++) await table.put({ pk: `E#${i}`, sk: '_', expiresAt: now / 1000 + 14 * 86_400 });
@@ -144,23 +140,6 @@ describe('the memory table lets go of the expiries items no longer have', () => 
     expect(table.size).toBe(1);
     // Nothing is left listed: the two weeks' entries went with the items they were for.
     expect(table.listedExpiries).toBe(0);
-  });
-});
-
-describe('the memory table keeps the items written last as objects', () => {
-  it('counts writes through the local-only view and the table in one ring', async () => {
-    const table = new MemoryTable(Date.now, { hotItems: 2 });
-    const view = table.localOnly();
-    const a = { pk: 'X#a', sk: '_', n: 1 };
-    await view.put(a);
-    await table.put({ pk: 'B', sk: '_' });
-    // Two writes, two slots: the first is still the object handed over (the view hands it back as is).
-    expect(await view.get('X#a', '_')).toBe(a);
-    await table.put({ pk: 'C', sk: '_' });
-    // A third write reuses its slot: from then on it is kept as text, and a read parses a copy.
-    const read = await view.get('X#a', '_');
-    expect(read).not.toBe(a);
-    expect(read).toEqual(a);
   });
 });
 
