@@ -23,11 +23,15 @@
 import { BinaryHeap } from '../core/binary-heap';
 import { compareUtf8 } from './conditions';
 import { keys } from './keys';
-import { type IndexWrite, indexKey, inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
+import { copy, type IndexWrite, indexKey, inRange, KvTable, type KvWrite, type SkRange } from './kv-table';
 import { type Item, TTL_ATTRIBUTE } from './port';
 
-/** An item as kept: its JSON text ({@link Cold} when it has an expiry). */
-type Stored = string | Cold;
+/**
+ * An item as kept: its JSON text ({@link Cold} when it has an expiry), or, written through the
+ * local-only view (the engine's executions and tokens, whose values are handed over and never
+ * changed: see `localOnly`), the object itself.
+ */
+type Stored = string | Cold | Item;
 
 /** The JSON text of an item with an expiry, and that expiry: the sweep checks it without parsing the text. */
 class Cold {
@@ -84,9 +88,14 @@ export class MemoryTable extends KvTable {
     return this.decode(this.stored(pk, sk));
   }
 
-  /** An item as a read hands it out: a fresh copy parsed from its text. */
+  /**
+   * An item as a read hands it out: a fresh copy parsed from its text; one held as an object is
+   * handed over as it is to the local-only view, and copied for the other.
+   */
   private decode(stored: Stored | undefined): Item | undefined {
-    return stored === undefined ? undefined : parsed(stored);
+    if (stored === undefined) return undefined;
+    if (typeof stored === 'string' || stored instanceof Cold) return parsed(stored);
+    return this.dynamoRules ? copy(stored) : stored;
   }
 
   protected override indexedAt(pk: string, sk: string): { ipk: string; isk: string } | undefined {
@@ -182,7 +191,9 @@ export class MemoryTable extends KvTable {
 
   private store(item: Item): void {
     const { pk, sk } = item;
-    const prev = this.place(pk, sk, cold(item));
+    // The local-only view hands its values over (its callers never change them): kept as they are,
+    // they are not turned into text on every checkpoint and parsed back on the next step's read.
+    const prev = this.place(pk, sk, this.dynamoRules ? cold(item) : item);
     const expiresAt = item[TTL_ATTRIBUTE];
     const before = expiryOf(prev);
     if (expiresAt !== before) {
@@ -436,7 +447,10 @@ class Listing {
 
 /** The expiry of a stored item, if it has one. */
 function expiryOf(stored: Stored | undefined): number | undefined {
-  return stored instanceof Cold ? stored.expiresAt : undefined;
+  if (stored === undefined || typeof stored === 'string') return undefined;
+  if (stored instanceof Cold) return stored.expiresAt;
+  const at = stored[TTL_ATTRIBUTE];
+  return typeof at === 'number' ? at : undefined;
 }
 
 /** An item kept as text (with its expiry beside it, when it has one). */
