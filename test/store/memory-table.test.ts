@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { compareUtf8 } from '../../lib/store/conditions';
 import { MemoryTable, SWEEP_AFTER_MS } from '../../lib/store/memory-table';
-import { INDEX_PK, INDEX_SK, type Item } from '../../lib/store/port';
+import { INDEX_PK, INDEX_SK, type Item, when } from '../../lib/store/port';
 
 /** A memory table on a clock the test moves (ms), and its size after a write makes it sweep. */
 function fixture() {
@@ -184,5 +184,30 @@ describe('the memory table reads a range from its first key on (found by halving
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('the memory table keeps what the local-only view writes as the objects handed over', () => {
+  it('reads them back through that view as written, through the other view as copies, and sweeps them by their expiry', async () => {
+    const f = fixture();
+    const local = f.table.localOnly();
+    const execution = { pk: 'X#1', sk: '_', execution: { seq: 1, vars: { n: [1, 2] } }, expiresAt: f.seconds() + 60 };
+    await local.put(execution);
+    expect(await local.get('X#1', '_')).toBe(execution);
+    const copied = await f.table.get('X#1', '_');
+    expect(copied).toEqual(execution);
+    expect(copied).not.toBe(execution);
+    (copied!.execution as { vars: { n: number[] } }).vars.n.push(3);
+    expect(execution.execution.vars.n).toEqual([1, 2]);
+    // A condition reads the object; an update through the view makes a new one.
+    const next = await local.update('X#1', '_', { set: { note: 'x' } }, { if: when.equals('execution.seq', 1) });
+    expect(next).toEqual({ ...execution, note: 'x' });
+    expect(execution).not.toHaveProperty('note');
+    // Written through the other view, it is text again: a read through the local view parses it.
+    await f.table.put({ pk: 'X#1', sk: '_', n: 2 });
+    expect(await local.get('X#1', '_')).toEqual({ pk: 'X#1', sk: '_', n: 2 });
+    await local.put(execution);
+    f.advance(60_000 + SWEEP_AFTER_MS);
+    expect(await f.sizeAfterSweep()).toBe(1); // the tick alone
   });
 });
