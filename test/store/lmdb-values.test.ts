@@ -1,12 +1,10 @@
 /**
- * How the LMDB adapter keeps values (lib/store/lmdb-table.ts): plain msgpack maps, reading what
- * earlier versions wrote as msgpackr records; and the items the local-only view wrote last, read
+ * The LMDB adapter (lib/store/lmdb-table.ts) keeps the items the local-only view wrote last: read
  * back through that view without decoding, never shadowing a later write through the other view.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { open } from 'lmdb';
 import { LmdbTable, RECENT_LOCAL_ITEMS } from '../../lib/store/lmdb-table';
 import { when } from '../../lib/store/port';
 
@@ -20,36 +18,6 @@ const execution = (seq: number) => ({
   pk: 'X#arn:aws:states:us-east-1:000000000000:execution:cart:1',
   sk: '_',
   execution: { seq, state: 'wait', input: { customerId: 'c-1', cart: { items: [{ sku: 'a', n: 2 }] } } },
-});
-
-test('values written as msgpackr records (the earlier default) still read, and new ones are written as maps', async () => {
-  const path = join(dir, 'baton.lmdb');
-  const old = open({ path, noSync: true, maxDbs: 4 });
-  const items = old.openDB({ name: 'items', keyEncoding: 'binary' });
-  const item = {
-    pk: 'C#c-1',
-    sk: 'PROFILE',
-    attributes: { tier: 'gold', tags: ['a', 'b'] },
-    nested: [{ x: 1 }, { x: 2 }],
-  };
-  await items.put(Buffer.from('C#c-1\u0000PROFILE'), item);
-  const recordBytes = items.getBinary(Buffer.from('C#c-1\u0000PROFILE'))!;
-  await old.close();
-  // msgpackr marks a record's definition with the extension type 0x72 ('r'): the old value is a record.
-  expect(recordBytes.includes(Buffer.from([0xd4, 0x72]))).toBe(true);
-
-  const table = new LmdbTable(path);
-  expect(await table.get('C#c-1', 'PROFILE')).toEqual(item);
-  await table.put({ ...item, sk: 'OTHER' });
-  await table.flushed();
-  const raw = (table as unknown as { s: { db: { getBinary(k: Buffer): Buffer } } }).s.db.getBinary(
-    Buffer.from('C#c-1\u0000OTHER'),
-  );
-  expect(raw[0]).toBe(0xde); // map 16: a plain map of its attributes, no record definition
-  await table.close();
-  const again = new LmdbTable(path);
-  expect(await again.get('C#c-1', 'OTHER')).toEqual({ ...item, sk: 'OTHER' });
-  await again.close();
 });
 
 test('the local-only view reads back what it wrote after the commit; a write through the other view replaces it', async () => {
