@@ -72,13 +72,6 @@ export class StoreCommitError extends Error {
   override readonly name = 'StoreCommitError';
 }
 
-/**
- * How many items written through the local-only view are kept decoded after their commit. An
- * execution's checkpoint is read back at its next step (the condition of the next checkpoint):
- * kept, it is not decoded from the file again. Bounded, so that parked executions are not held.
- */
-export const RECENT_LOCAL_ITEMS = 2_000;
-
 /** A write taken and not yet committed; the token tells a later write of the same key from it. */
 interface Pending {
   item: Item | null;
@@ -117,12 +110,6 @@ export class LmdbTable extends KvTable {
   private readonly s: Shared;
   /** Writes issued and not yet committed, by partition and sort key. */
   private readonly pending = new Map<string, Map<string, Pending>>();
-  /**
-   * The items the local-only view wrote last (at most RECENT_LOCAL_ITEMS), by `pk NUL sk`, oldest
-   * first: that view hands its values over and never changes them, so one read back through it
-   * is the object written, not one decoded from the file. Any other write of the key drops it.
-   */
-  private readonly recent = new Map<string, Item>();
 
   constructor(
     readonly path: string,
@@ -184,10 +171,6 @@ export class LmdbTable extends KvTable {
     if (this.s.failure) throw this.s.failure;
     const p = this.pending.get(pk)?.get(sk);
     if (p) return p.item ?? undefined;
-    if (!this.dynamoRules && this.recent.size) {
-      const kept = this.recent.get(`${pk}\u0000${sk}`);
-      if (kept) return kept;
-    }
     return this.s.db.get(keyOf(pk, sk));
   }
 
@@ -300,13 +283,7 @@ export class LmdbTable extends KvTable {
         this.pending.set(w.pk, overlay);
       }
       overlay.set(w.sk, { item: w.item, token });
-      const key = `${w.pk}\u0000${w.sk}`;
-      this.s.group.set(key, { w, token });
-      this.recent.delete(key);
-      if (w.item && !this.dynamoRules) {
-        this.recent.set(key, w.item);
-        if (this.recent.size > RECENT_LOCAL_ITEMS) this.recent.delete(this.recent.keys().next().value!);
-      }
+      this.s.group.set(`${w.pk}\u0000${w.sk}`, { w, token });
     }
     for (const i of index) this.s.groupIndex.set(`${i.ipk}\u0000${i.isk}`, i);
     if (!this.s.groupScheduled) {
