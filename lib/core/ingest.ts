@@ -20,6 +20,7 @@ import { isSettled, markEventDone, pendingEventRecord } from './pending-events';
 import type { Deps } from './ports';
 import { project } from './projection';
 import { recordTouchpoint, sessionTimeoutsOf } from './sessions';
+import { iso } from './timeline';
 import { hourOfWeek } from './zoned-time';
 
 export type IngestStatus = 'accepted' | 'duplicate';
@@ -74,12 +75,23 @@ const FEEDBACK_RANK: Record<string, number> = {
   failed: 4,
 };
 
+/**
+ * When a consent change took effect: the event's time, or the engine's now if the event is dated
+ * ahead of it (up to 24 h is accepted). A source whose clock runs fast cannot date a change after
+ * changes made later by the engine's clock: an opt-in dated six hours ahead must not outrank an
+ * opt-out from the preference center an hour later (consent is ordered by time, SPEC §1).
+ */
+function consentTimeOf(event: Envelope, nowMs: number): string {
+  return Date.parse(event.time) > nowMs ? iso(nowMs) : event.time;
+}
+
 async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
   const data = event.data ?? {};
+  const at = consentTimeOf(event, deps.clock.now());
   if (event.type === 'consent.updated') {
     // parseEnvelope rejected a consent.updated without a channel and a status: this one has both.
     const change = consentChangeOf(event);
-    if (change) await setConsent(deps.table, event.customerId, { ...change, at: event.time, eventId: event.id });
+    if (change) await setConsent(deps.table, event.customerId, { ...change, at, eventId: event.id });
     return;
   }
   if (!event.type.startsWith('message.')) return;
@@ -88,7 +100,7 @@ async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
     await setConsent(deps.table, event.customerId, {
       channel: 'sms',
       status: 'opted_out',
-      at: event.time,
+      at,
       eventId: event.id,
     });
   }

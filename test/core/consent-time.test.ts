@@ -156,14 +156,44 @@ describe('the preference center (PUT /customers/{id}/profile)', () => {
     expect(await smsConsent('c-pc')).toBe('opted_out');
   });
 
-  it('does not override a change dated after the engine clock, and says what it stored', async () => {
+  it('takes a change dated ahead of the engine clock as made at its now: at that instant the opt-out wins, and says what it stored', async () => {
     await ingest(rt.deps, consentEvent('c-ahead', 30, 'email', 'opted_out'));
     const put = await call('PUT', '/customers/c-ahead/profile', { consent: { email: 'opted_in' } });
     expect(put.body).toEqual({ customerId: 'c-ahead', consent: { email: 'opted_out' } });
-    expect((await consentHistory(rt.table, 'c-ahead')).map((h) => [h.status, h.source])).toEqual([
-      ['opted_in', 'profile-api'],
-      ['opted_out', expect.stringMatching(/^ce-/)],
+    expect((await consentHistory(rt.table, 'c-ahead')).map((h) => [h.status, h.source, h.at])).toEqual([
+      ['opted_out', expect.stringMatching(/^ce-/), minutes(0)],
+      ['opted_in', 'profile-api', minutes(0)],
     ]);
+  });
+
+  it('is not outranked by an opt-in from a source whose clock runs hours ahead (the opt-out made later by the engine clock wins)', async () => {
+    const clock = new VirtualClock(NOW);
+    const local = await serveLocally([helloJourney()], clock, 1);
+    try {
+      await putProfile(local.rt.table, { customerId: 'c-fast', consent: { email: 'opted_out' } }, NOW);
+      await ingest(local.rt.deps, { ...consentEvent('c-fast', 6 * 60, 'email', 'opted_in') });
+      expect((await getProfile(local.rt.table, 'c-fast'))?.consent?.email).toBe('opted_in');
+      clock.advanceTo(NOW + 60 * 60_000);
+      const res = await fetch(`${local.base}/customers/c-fast/profile`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ consent: { email: 'opted_out' } }),
+      });
+      expect(await res.json()).toEqual({ customerId: 'c-fast', consent: { email: 'opted_out' } });
+      expect((await getProfile(local.rt.table, 'c-fast'))?.consent?.email).toBe('opted_out');
+      // A stop word from the same fast source is an opt-out at the engine's now too: the later opt-in stands.
+      clock.advanceTo(NOW + 2 * 60 * 60_000);
+      await ingest(local.rt.deps, { ...stopReply('c-fast', 6 * 60) });
+      await setConsent(local.rt.table, 'c-fast', {
+        channel: 'sms',
+        status: 'opted_in',
+        at: new Date(NOW + 3 * 60 * 60_000).toISOString(),
+        eventId: 'later',
+      });
+      expect((await getProfile(local.rt.table, 'c-fast'))?.consent?.sms).toBe('opted_in');
+    } finally {
+      await local.stop();
+    }
   });
 
   it('removes the consent of a channel the body leaves out (PUT replaces), unless a later change is recorded', async () => {
