@@ -144,6 +144,15 @@ async function resumeWaits(deps: Deps, event: Envelope): Promise<Set<string>> {
     // Only the fields the journey reads enter the execution; a wait parked before the journey
     // said which (no `keep`) gets the whole event, as it did then.
     const output = project(event, wait.keep as Keep | undefined);
+    // Noted on the instance's live mark first, where it outlives the wait item: a redelivery after
+    // a crash past this point finds the token spent or the wait gone, and must still not end the
+    // instance on this event as its goal (endOnGoals). An instance nothing can stop has no mark.
+    await deps.table.update(
+      pk,
+      keys.liveInstance(wait.journey as string, wait.instance as string),
+      { set: { resumedBy: event.id } },
+      { if: when.itemExists },
+    );
     try {
       await deps.sfn.sendTaskSuccess({ taskToken: wait.token as string, output: JSON.stringify(output) });
       resumed.add(wait.instance as string);
@@ -161,7 +170,7 @@ async function resumeWaits(deps: Deps, event: Envelope): Promise<Set<string>> {
  */
 async function endOnGoals(deps: Deps, event: Envelope, resumed: Set<string>): Promise<void> {
   for (const inst of await liveInstances(deps, event.customerId)) {
-    if (resumed.has(inst.instance)) continue;
+    if (resumed.has(inst.instance) || inst.resumedBy === event.id) continue;
     const stop = (inst.stops ?? []).find((s) => s.event === event.type && dataMatches(event.data, s.match));
     if (!stop) continue;
     try {

@@ -32,8 +32,13 @@ export async function activeInstances(deps: Pick<Deps, 'table'>, customerId: str
   return (items as unknown as InstanceRecord[]).filter((i) => i.status === 'starting' || i.status === 'active');
 }
 
-/** What an event needs of a running instance to stop it: written at entry, removed when it ends. */
-export type LiveInstance = Pick<InstanceRecord, 'journey' | 'instance' | 'stateMachineArn' | 'stops'>;
+/**
+ * What an event needs of a running instance to stop it: written at entry, removed when it ends.
+ * `resumedBy`: the event that last completed one of its waitFors (that event is then no goal of it).
+ */
+export type LiveInstance = Pick<InstanceRecord, 'journey' | 'instance' | 'stateMachineArn' | 'stops'> & {
+  resumedBy?: string;
+};
 
 /** Whether an instance record's instance was marked live (InstanceRecord.liveMark; records without it all were). */
 const hasLiveMark = (record: Item) => record.liveMark !== false;
