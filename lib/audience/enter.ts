@@ -66,7 +66,9 @@ export async function enterBatch(ports: AudiencePorts, input: EnterInput): Promi
     const item = Items[i];
     const trigger = audienceTrigger(BatchInput.journey, BatchInput.runAt, item.customerId, item.enterAt);
     try {
-      const r = await enterJourney(ports.deps, entry, trigger);
+      // As of the member's entry time, the same on every attempt: a retry of the batch (after a
+      // member's failure, a throttle or a crash) dates an `ignored` line as the first attempt did.
+      const r = await enterJourney(ports.deps, entry, trigger, Date.parse(trigger.time));
       if (failedAt !== undefined) continue;
       if (r.outcome === 'ignored') result.ignored[r.reason] = (result.ignored[r.reason] ?? 0) + 1;
       else result.entered++;

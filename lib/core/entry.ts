@@ -78,11 +78,20 @@ export interface InstanceRecord {
   countsStart?: string;
 }
 
-/** Try to start an instance of `entry` for this trigger event. */
-export async function enterJourney(deps: Deps, entry: CatalogEntry, event: Envelope): Promise<EntryOutcome> {
+/**
+ * Try to start an instance of `entry` for this trigger event, as of `asOf` (engine time, ms): when
+ * the trigger was first accepted, so that an attempt again after a crash dates its `ignored` line,
+ * and its instance, as the first attempt did (the line's key starts with its time).
+ */
+export async function enterJourney(
+  deps: Deps,
+  entry: CatalogEntry,
+  event: Envelope,
+  asOf = deps.clock.now(),
+): Promise<EntryOutcome> {
   const { journey } = entry;
   const trigger = triggerOf(event);
-  const at = iso(deps.clock.now());
+  const at = iso(asOf);
   // An audience journey's instance is one per run (SPEC §6): journey + customer + runAt.
   const dedupe = journey.trigger
     ? await Promise.all(

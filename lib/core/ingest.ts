@@ -8,7 +8,7 @@ import type { Keep } from '../journey/reads';
 import { countConversions } from '../results/conversion';
 import { countFeedback } from '../results/feedback';
 import { keys } from '../store/keys';
-import { when } from '../store/port';
+import { type Item, when } from '../store/port';
 import { getProfile, setConsent } from '../store/profiles';
 import { ENGAGING_FEEDBACK, recordEngagement } from './engagement';
 import { enterJourney, executionArnOf } from './entry';
@@ -34,21 +34,30 @@ export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus>
   // One conditional write for a new event (the common case); a known one is read to see how far it got.
   // The record keeps the envelope until the event is done, so that a run cut short can be finished
   // without a redelivery (by `baton dev`'s event queue at its next start).
-  const fresh = await deps.table.put(pendingEventRecord(event, deps.clock.now()), { ifAbsent: true });
-  if (!fresh && isSettled(await deps.table.get(eventKey, keys.single))) return 'duplicate';
+  const now = deps.clock.now();
+  const fresh = await deps.table.put(pendingEventRecord(event, now), { ifAbsent: true });
+  const stored = fresh ? undefined : await deps.table.get(eventKey, keys.single);
+  if (!fresh && isSettled(stored)) return 'duplicate';
   // Not done: new, or a delivery that died half-way (or is running right now). Every step of
   // processEvent is idempotent, so processing it again completes it and never repeats an effect;
   // an event that was accepted is therefore never lost to a crash.
-  await processEvent(deps, event);
+  await processEvent(deps, event, acceptedAtOf(stored) ?? now);
   return 'accepted';
 }
 
+/** When the engine first accepted an event, from its record (one written before this was kept has none). */
+export function acceptedAtOf(record: Item | undefined): number | undefined {
+  const at = record?.acceptedAt;
+  return typeof at === 'number' ? at : undefined;
+}
+
 /**
- * Process an event whose record is stored and not done: reserved types, touchpoint, escalations,
+ * Process an event whose record is stored and not done (`acceptedAt`: when the engine first
+ * accepted it, which its entries are made as of): reserved types, touchpoint, escalations,
  * waits, goals, entries, then the record is marked done. Idempotent step by step, so a run cut
  * short is finished by running it again (ingest on a redelivery, `baton dev`'s queue at start).
  */
-export async function processEvent(deps: Deps, event: Envelope): Promise<void> {
+export async function processEvent(deps: Deps, event: Envelope, acceptedAt = deps.clock.now()): Promise<void> {
   // Locally, wait while the engine is behind: the event stays pending in the store, not in memory.
   await deps.sfn.room?.();
   await applyReserved(deps, event);
@@ -61,7 +70,7 @@ export async function processEvent(deps: Deps, event: Envelope): Promise<void> {
   await endOnGoals(deps, event, resumed);
   await countConversions(deps, event);
   for (const entry of deps.catalog.triggeredBy(event.type)) {
-    await enterJourney(deps, entry, event);
+    await enterJourney(deps, entry, event, acceptedAt);
   }
   await markEventDone(deps.table, event.id, deps.clock.now());
 }

@@ -47,6 +47,9 @@ export function pendingEventRecord(event: Envelope, now: number): Item {
     gsi1pk: keys.pendingEvents(shardOf(event.id)),
     // Acceptance order: the engine clock, then the id (two events of one millisecond came in at once).
     gsi1sk: `${iso(now)}#${event.id}`,
+    // When the engine first accepted it: a delivery again after a crash processes it as of then,
+    // so that what it writes keyed by time (an `ignored` line) meets the first attempt's writes.
+    acceptedAt: now,
     expiresAt: Math.ceil(now / 1000) + PENDING_TTL_SECONDS,
   };
 }
@@ -136,7 +139,13 @@ export async function erasePendingEvents(table: Table, customerId: string): Prom
 }
 
 /** Attributes that only a pending event has (undefined removes them). */
-const WITHOUT_BODY = { envelope: undefined, gsi1pk: undefined, gsi1sk: undefined, expiresAt: undefined };
+const WITHOUT_BODY = {
+  envelope: undefined,
+  gsi1pk: undefined,
+  gsi1sk: undefined,
+  expiresAt: undefined,
+  acceptedAt: undefined,
+};
 
 /** The index shard of a pending event (a digest of its id took a few microseconds, for every event). */
 function shardOf(eventId: string): number {

@@ -13,7 +13,7 @@
  * than letting the backlog grow without bound.
  */
 import type { Envelope } from '../core/envelope';
-import { processEvent } from '../core/ingest';
+import { acceptedAtOf, processEvent } from '../core/ingest';
 import { isUnfinished, pendingEvents, queuedEventRecord, queueSeqOf } from '../core/pending-events';
 import type { Deps } from '../core/ports';
 import type { AcceptAnswer, EventIntake } from '../server/intake';
@@ -209,7 +209,7 @@ export class EventQueue implements EventIntake {
         const record = await this.deps.table.get(keys.event(entry.id), keys.single);
         // Done already, or erased with its customer (its envelope is gone): nothing to do.
         if (!isUnfinished(record)) return;
-        await processEvent(this.deps, record?.envelope as Envelope);
+        await processEvent(this.deps, record?.envelope as Envelope, acceptedAtOf(record));
         return;
       } catch (err) {
         const delay = this.retryDelaysMs[attempt];

@@ -90,4 +90,16 @@ describe('a crash in ingest, the event delivered again later', () => {
     for (let k = 0; k <= clean.effects.length; k++)
       expect({ k, lines: (await timeline(journey, before, order, k)).lines }).toEqual({ k, lines: clean.lines });
   });
+
+  it('a trigger the journey ignores writes one ignored line, at every crash point', async () => {
+    const journey = {
+      id: 'big',
+      trigger: { event: 'checkout.abandoned', where: { path: 'trigger.data.value', gte: 100 } },
+    };
+    const small = event('e-9', 'checkout.abandoned', T0 + 10 * 60_000, { value: 5 });
+    const clean = await timeline(journey, [], small, undefined);
+    expect(clean.lines).toEqual(['ignored:where']);
+    for (let k = 0; k <= clean.effects.length; k++)
+      expect({ k, lines: (await timeline(journey, [], small, k)).lines }).toEqual({ k, lines: clean.lines });
+  });
 });
