@@ -7,10 +7,11 @@ import { countVisits, withPassed } from '../results/visits';
 import { keys } from '../store/keys';
 import { lookupBindings } from './evaluate';
 import { digest } from './ids';
+import { visitTime } from './iso-time';
 import { evaluate } from './jsonata';
 import type { Deps } from './ports';
 import type { ActionInput, DispatchInput, HandoffInput } from './task-input';
-import { iso, record } from './timeline';
+import { record } from './timeline';
 
 /** How long hand-off context stays readable by the next channel. */
 export const HANDOFF_TTL_SECONDS = 30 * 86_400;
@@ -53,7 +54,7 @@ async function action(deps: Deps, input: ActionInput): Promise<{ delivered: true
   await record(
     deps,
     {
-      at: iso(deps.clock.now()),
+      at: visitTime(input.visit, deps.clock.now()),
       kind: 'action',
       journey: input.journey,
       version: input.version,
@@ -69,7 +70,8 @@ async function action(deps: Deps, input: ActionInput): Promise<{ delivered: true
 
 async function handoff(deps: Deps, input: HandoffInput): Promise<{ handoff: string }> {
   const id = `h-${digest('handoff', input.instance, input.step, input.visit).slice(0, 32)}`;
-  const at = iso(deps.clock.now());
+  // When the step began, the same on every Retry: the hand-off's key and line are written once.
+  const at = visitTime(input.visit, deps.clock.now());
   const reason = input.reason === undefined || input.reason === null ? undefined : String(input.reason);
   const body = {
     customerId: input.customerId,

@@ -15,6 +15,7 @@ import { keys } from '../store/keys';
 import { when } from '../store/port';
 import { getProfile } from '../store/profiles';
 import { ESCALATED, getInstance } from './instances';
+import { visitTime } from './iso-time';
 import type { Deps } from './ports';
 import { currentSession, isLive, type Session, type SessionFacts, sessionFacts } from './sessions';
 import type { EscalationInput } from './task-input';
@@ -88,7 +89,7 @@ export async function escalationCheck(
     await record(
       deps,
       {
-        at: iso(now),
+        at: visitTime(input.visit, now),
         kind: 'escalated',
         journey: input.journey,
         version: input.version,
