@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { compileRun } from '../lib/audience/compile-run';
 import { EndlessScheduleError, firstRunAt } from '../lib/audience/run-starter';
+import { isRfc3339 } from '../lib/core/envelope';
 import type { Logger } from '../lib/core/ports';
 import { PreviewStepError, previewSends } from '../lib/core/preview';
 import type { Profile } from '../lib/core/profile';
@@ -20,6 +21,7 @@ import { graphSvg } from '../lib/journey/graph-svg';
 import { journeyJsonSchema } from '../lib/journey/json-schema';
 import { formatProblems, type LoadedJourney, loadJourneyFile, loadJourneys } from '../lib/journey/load';
 import { BufferedOutput } from '../lib/local/buffered-output';
+import { ClockOutOfRangeError, MAX_SPEED } from '../lib/local/continuing-clock';
 import { startDev } from '../lib/local/dev';
 import { devBanner } from '../lib/local/dev-banner';
 import { DataDirInUseError, PortInUseError } from '../lib/local/dev-errors';
@@ -32,7 +34,8 @@ import { FunnelCounts } from '../lib/local/report';
 import type { LocalRuntime } from '../lib/local/runtime';
 import { simulate } from '../lib/local/simulate';
 import { type ResultsReport, resultsReport } from '../lib/results/report';
-import { LegacyStoreError, openLocalStore } from '../lib/store/local-store';
+import { DataDirLockedError } from '../lib/store/data-dir-lock';
+import { LegacyStoreError, openLocalStore, STORE_FILE } from '../lib/store/local-store';
 import { getProfile } from '../lib/store/profiles';
 import { version } from '../package.json';
 
@@ -93,8 +96,12 @@ function problemsOrFail(problems: InputProblem[], more = 0) {
 }
 
 function parseUntil(text: string, startMs: number | undefined): number {
-  const at = Date.parse(text);
-  if (/^\d{4}-/.test(text) && !Number.isNaN(at)) return at;
+  // A time with its offset, as events have (RFC 3339): one without would be read in the host's zone.
+  if (isRfc3339(text)) return Date.parse(text);
+  if (/^\d{4}-/.test(text))
+    throw new UsageError(
+      `--until takes an RFC 3339 time with its offset (2026-11-20T19:30:00Z) or an ISO 8601 duration (PT2H), found ${text}`,
+    );
   const seconds = durationSeconds(text);
   if (seconds === undefined)
     throw new UsageError(`--until takes an RFC 3339 time or an ISO 8601 duration, found ${text}`);
@@ -224,7 +231,10 @@ async function runDev(io: CliIo, values: DevValues): Promise<void> {
   const speed = Number(values.speed);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port takes 0-65535, found ${values.port}`);
-  if (!(speed > 0)) throw new UsageError(`--speed takes a positive number, found ${values.speed}`);
+  if (!(speed > 0 && speed <= MAX_SPEED))
+    throw new UsageError(
+      `--speed takes a number above 0 and at most ${MAX_SPEED.toLocaleString('en-US')} (a year in about 32 s), found ${values.speed}`,
+    );
   const { loaded, failures } = loadJourneys([values.workflows], WITH_TEMPLATES);
   for (const line of formatProblems(failures)) io.err(`not loaded: ${line}\n`);
   const pr = values.profiles ? readProfiles(values.profiles) : { profiles: [], problems: [] };
@@ -277,9 +287,16 @@ async function previewProfile(values: PreviewValues): Promise<Profile> {
     if (!found) fail([`baton: no profile for customer ${values.customer} in ${values.profiles}`]);
     return found;
   }
-  if (!existsSync(values.dataDir))
+  // Preview only reads: a folder that holds no store is not made one.
+  if (!existsSync(join(values.dataDir, STORE_FILE)))
     throw new UsageError(`no data dir ${values.dataDir}: give --profiles FILE, or --data-dir DIR of baton dev`);
-  const store = await openLocalStore({ path: resolve(values.dataDir) });
+  const store = await openLocalStore({ path: resolve(values.dataDir) }).catch((err: unknown) => {
+    throw err instanceof DataDirLockedError
+      ? new UsageError(
+          `the data dir ${values.dataDir} is in use by baton dev (process ${err.pid}): use the console's preview panel, or stop baton dev first`,
+        )
+      : err;
+  });
   try {
     const found = await getProfile(store.table, values.customer);
     if (!found) fail([`baton: no profile for customer ${values.customer} in ${values.dataDir}`]);
@@ -352,6 +369,18 @@ function importPinpoint(io: CliIo, files: string[], values: PinpointValues): num
   return run.exitCode;
 }
 
+/**
+ * An option given no value takes the next argument as its value, even another option (`--out
+ * --force` wrote a folder named `--force`): a value that starts with `--` is refused as missing.
+ */
+function refuseOptionsAsValues(command: Command): void {
+  for (const option of command.options) {
+    const value = command.getOptionValue(option.attributeName());
+    if (typeof value === 'string' && value.startsWith('--') && option.required)
+      throw new UsageError(`${option.long} needs a value, and found the option ${value} after it`);
+  }
+}
+
 /** The commands; an action that ends with an exit code of its own (preview, import) hands it to `setCode`. */
 function program(io: CliIo, setCode: (code: number) => void = () => undefined): Command {
   const baton = new Command('baton')
@@ -362,7 +391,8 @@ function program(io: CliIo, setCode: (code: number) => void = () => undefined): 
     .showSuggestionAfterError(true)
     // Errors are printed by main's catch, one line each, with the exit code it chooses.
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_baton, command) => refuseOptionsAsValues(command));
   baton
     .command('validate')
     .description('check journeys; exit 1 and file:/pointer: message per problem')
@@ -490,6 +520,7 @@ function fileProblem(err: unknown): string | undefined {
     EROFS: 'a read-only file system',
     EISDIR: 'a directory, not a file',
     ENOTDIR: 'not a directory',
+    EEXIST: 'a file where a folder is needed',
   }[e?.code ?? ''];
   // As Unix tools say it (`cat: x: No such file or directory`): the same words whether it was read or written.
   return why && e?.path ? `${e.path}: ${why}` : undefined;
@@ -521,7 +552,12 @@ function failure(io: CliIo, argv: string[], err: unknown): number {
     io.err(`baton: ${unreadable}\n${helpHint(program(io), argv)}\n`);
     return 2;
   }
-  if (err instanceof DataDirInUseError || err instanceof PortInUseError || err instanceof LegacyStoreError) {
+  if (
+    err instanceof DataDirInUseError ||
+    err instanceof PortInUseError ||
+    err instanceof LegacyStoreError ||
+    err instanceof ClockOutOfRangeError
+  ) {
     io.err(`baton: ${err.message}\n`);
     return 1;
   }

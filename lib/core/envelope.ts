@@ -14,7 +14,7 @@ const MAX_TYPE_LENGTH = 128;
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
 
 /** RFC 3339 with an offset, on a day the calendar has (Date.parse turns February 30 into March 2). */
-function isRfc3339(text: string): boolean {
+export function isRfc3339(text: string): boolean {
   const m = RFC3339.exec(text);
   if (!m) return false;
   const year = Number(m[1]);

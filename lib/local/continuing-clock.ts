@@ -18,6 +18,26 @@ const KEY = { pk: 'CLOCK', sk: '_' };
 /** Real milliseconds the saved mark runs ahead of the clock. */
 const DEFAULT_LEASE_MS = 1000;
 
+/** The most `--speed` may be: a year in about 32 seconds. */
+export const MAX_SPEED = 1_000_000;
+
+/**
+ * The latest engine time: the last instant RFC 3339 can write (a four-digit year). The clock
+ * stops there; a data dir whose saved clock is past it (from a run before the speed was bounded)
+ * is refused at start with what to do.
+ */
+export const LATEST_ENGINE_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** This data dir's saved engine time is past the latest one. */
+export class ClockOutOfRangeError extends Error {
+  override readonly name = 'ClockOutOfRangeError';
+  constructor(virtual: number) {
+    super(
+      `this data dir's engine clock was saved at ${Number.isFinite(virtual) ? `${virtual} ms` : String(virtual)} since 1970, past 9999-12-31 (a --speed this large is refused now): start with --reset-clock`,
+    );
+  }
+}
+
 /** Where the engine clock stands against real time; both in milliseconds since the epoch. */
 export interface ClockPoint {
   real: number;
@@ -77,6 +97,7 @@ export class ContinuingClock implements Clock {
     this.table = table;
     const real = this.realNow();
     const saved = opts.reset ? undefined : lastMark(await table.get(KEY.pk, KEY.sk));
+    if (saved && !(saved.virtual <= LATEST_ENGINE_TIME)) throw new ClockOutOfRangeError(saved.virtual);
     // Time while stopped passes at real speed, and the engine never falls behind real time.
     const virtual = saved ? Math.max(real, saved.virtual + Math.max(0, real - saved.real)) : real;
     this.origin = { real, virtual };
@@ -110,7 +131,8 @@ export class ContinuingClock implements Clock {
   }
 
   private async saveMark(real: number): Promise<void> {
-    const mark = { real, virtual: Math.floor(this.origin.virtual + (real - this.origin.real) * this.speed) };
+    const ahead = Math.floor(this.origin.virtual + (real - this.origin.real) * this.speed);
+    const mark = { real, virtual: Math.min(ahead, LATEST_ENGINE_TIME) };
     await this.write(mark);
     this.bound = Math.max(this.bound, mark.virtual);
   }

@@ -3,7 +3,7 @@
  * Commands run in-process (bin/cli.ts); real processes prove bin/baton.cjs's wiring and dev's crash safety.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileRun } from '../../lib/audience/compile-run';
@@ -150,6 +150,49 @@ describe('baton CLI', () => {
       code: 2,
       err: expect.stringContaining('--port takes 0-65535'),
     });
+  });
+
+  it('refuses, before doing anything, a value it cannot use: a speed past the clock, a time without offset, an option for a value, a file for a folder', async () => {
+    const usage = (message: string) => ({
+      code: 2,
+      out: '',
+      err: expect.stringMatching(new RegExp(`^baton: ${message}`)),
+    });
+    expect(await baton('dev', '--speed', '1e13')).toMatchObject(
+      usage('--speed takes a number above 0 and at most 1,000,000'),
+    );
+    // Read in the host's zone, an --until without offset printed other lines on another machine.
+    const sim = [
+      'simulate',
+      'cart-recovery',
+      '--events',
+      'samples/cart-events.jsonl',
+      '--profiles',
+      'samples/profiles.json',
+    ];
+    expect(await baton(...sim, '--until', '2026-11-20T19:30:00')).toMatchObject(
+      usage('--until takes an RFC 3339 time with its offset'),
+    );
+    expect(await baton(...sim, '--until', '2026-11-31T00:00:00Z')).toMatchObject(
+      usage('--until takes an RFC 3339 time'),
+    );
+    expect((await baton(...sim, '--until', '2026-11-20T19:30:00Z')).code).toBe(0);
+    // `--out --force` wrote the journey into a folder named --force.
+    const cwd = mkdtempSync(join(tmpdir(), 'baton-cli-'));
+    expect(
+      await baton('import', 'pinpoint', 'test/import/pinpoint/fixtures/welcome-series.json', '--out', '--force'),
+    ).toMatchObject(usage('--out needs a value, and found the option --force after it'));
+    expect(existsSync('--force')).toBe(false);
+    // Preview only reads: a folder that is no data dir is not made one.
+    expect(await baton('preview', 'cart-recovery', '--customer', 'c-ana', '--data-dir', cwd)).toMatchObject(
+      usage(`no data dir ${cwd}`),
+    );
+    expect(readdirSync(cwd)).toEqual([]);
+    const file = join(cwd, 'a-file');
+    writeFileSync(file, 'x');
+    expect(await baton('dev', '--port', '0', '--data-dir', file)).toMatchObject(
+      usage(`${file}: a file where a folder is needed`),
+    );
   });
 
   it('unknown commands and options: one line saying so, one line of help, exit 1', async () => {

@@ -3,7 +3,13 @@
  * a virtual clock: time while the process is stopped passes at real speed (never at --speed), a
  * kill -9 never makes it run backwards, and --reset-clock starts over at real time.
  */
-import { ContinuingClock, clockKept } from '../../lib/local/continuing-clock';
+import {
+  ClockOutOfRangeError,
+  ContinuingClock,
+  clockKept,
+  LATEST_ENGINE_TIME,
+  MAX_SPEED,
+} from '../../lib/local/continuing-clock';
 import { type EmbeddedStore, openLocalStore } from '../../lib/store/local-store';
 
 const T0 = Date.parse('2026-11-20T18:00:00Z');
@@ -114,5 +120,29 @@ describe('ContinuingClock', () => {
     await store.table.put({ pk: 'CLOCK', sk: '_', origin: { real: T0, virtual: T0 + DAY }, speed: 3600 });
     real += HOUR;
     expect((await run(1)).clock.now()).toBe(T0 + DAY + HOUR);
+  });
+
+  it('stops at the last instant RFC 3339 can write, at the largest speed, and saves no later time', async () => {
+    const { clock } = await run(MAX_SPEED);
+    // Eight thousand years at a year per 32 s: about three days of real time, renewed hourly here.
+    for (let h = 0; h < 4 * 24; h++) {
+      real += HOUR;
+      await clock.renew();
+    }
+    expect(clock.now()).toBe(LATEST_ENGINE_TIME);
+    expect(new Date(clock.now()).toISOString()).toBe('9999-12-31T23:59:59.999Z');
+    await clock.stop();
+    const again = await run(1);
+    expect(again.clock.now()).toBe(LATEST_ENGINE_TIME);
+  });
+
+  it('refuses a data dir whose saved clock is past that (a larger speed used to be taken), and --reset-clock starts over', async () => {
+    await store.table.put({ pk: 'CLOCK', sk: '_', mark: { real: T0, virtual: 8.64e15 + 1 } });
+    const item = await store.table.get('CLOCK', '_');
+    expect(item).toBeDefined();
+    await expect(run(1)).rejects.toThrow(ClockOutOfRangeError);
+    await expect(run(1)).rejects.toThrow(/--reset-clock/);
+    const reset = await run(1, { reset: true });
+    expect(reset.clock.now()).toBe(T0);
   });
 });
