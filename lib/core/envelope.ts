@@ -150,21 +150,42 @@ export function parseEnvelope(
     return { ok: false, errors: [{ path: '', message: `an event must be a JSON object, found ${show(input)}` }] };
   }
   const valid = validEnvelope(input as Record<string, unknown>);
+  const allowed = 'an event has id, type, customerId, channel, time, sessionId and data';
+  // An object of a million fields would make as many errors (and hold the server while it did).
+  const unknown = valid ? [] : unknownFields(input as Record<string, unknown>);
+  if (unknown.length > MAX_FIELD_ERRORS) {
+    const named = unknown
+      .slice(0, MAX_FIELD_ERRORS)
+      .map((k) => ({ path: pointerOf([k]), message: `unknown field ${show(k)}; ${allowed}` }));
+    return { ok: false, errors: [...named, moreProblems(unknown.length - MAX_FIELD_ERRORS)] };
+  }
   const r = valid ? ({ success: true, data: valid } as const) : envelopeSchema.safeParse(input);
   const { data, time } = input as { data?: unknown; time?: unknown };
   const dataProblems = data && typeof data === 'object' && !Array.isArray(data) ? dataErrors(data) : [];
   const reservedProblems = r.success && !dataProblems.length ? reservedDataErrors(r.data.type, r.data.data) : [];
   const problems = [...dataProblems, ...timeErrors(time, now), ...reservedProblems];
   if (r.success && !problems.length) return { ok: true, event: r.data };
+  const errors = [...(r.success ? [] : fieldErrors(r.error.issues, allowed)), ...problems];
   return {
     ok: false,
-    errors: [
-      ...(r.success
-        ? []
-        : fieldErrors(r.error.issues, 'an event has id, type, customerId, channel, time, sessionId and data')),
-      ...problems,
-    ],
+    errors:
+      errors.length > MAX_FIELD_ERRORS
+        ? [...errors.slice(0, MAX_FIELD_ERRORS), moreProblems(errors.length - MAX_FIELD_ERRORS)]
+        : errors,
   };
+}
+
+/** The most problems named for one event; the rest are counted. */
+export const MAX_FIELD_ERRORS = 20;
+
+const moreProblems = (n: number): FieldError => ({
+  path: '',
+  message: `… and ${n.toLocaleString('en-US')} more problems`,
+});
+
+/** The fields of an object that no envelope has. */
+function unknownFields(input: Record<string, unknown>): string[] {
+  return Object.keys(input).filter((k) => !ENVELOPE_FIELDS.has(k));
 }
 
 const EARLIEST_ISO = new Date(EARLIEST_EVENT_TIME).toISOString();

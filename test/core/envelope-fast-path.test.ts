@@ -5,7 +5,7 @@
  * Anything it refuses goes to the schema, which names the field.
  */
 import fc from 'fast-check';
-import { envelopeSchema, parseEnvelope, validEnvelope } from '../../lib/core/envelope';
+import { envelopeSchema, MAX_FIELD_ERRORS, parseEnvelope, validEnvelope } from '../../lib/core/envelope';
 import { CHANNEL_PATTERN, ID_PATTERN } from '../../lib/core/id-rule';
 import { EVENT_TYPE_PATTERN } from '../../lib/journey/schema';
 
@@ -146,5 +146,36 @@ describe('the envelope fast path', () => {
       ok: false,
       errors: [expect.objectContaining({ path: '/extra', message: expect.stringContaining('unknown field') })],
     });
+  });
+});
+
+describe('an envelope with very many problems', () => {
+  it('names the first MAX_FIELD_ERRORS and counts the rest, for a hundred thousand unknown fields as for many bad ones', () => {
+    const huge: Record<string, unknown> = {
+      id: 'e-1',
+      type: 'x.happened',
+      customerId: 'c-1',
+      channel: 'web',
+      time: '2026-11-24T06:00:00Z',
+    };
+    for (let i = 0; i < 100_000; i++) huge[`k${i}`] = 1;
+    const r = parseEnvelope(huge, Date.parse('2026-11-24T06:00:00Z'));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toHaveLength(MAX_FIELD_ERRORS + 1);
+    expect(r.errors[0]).toEqual({
+      path: '/k0',
+      message: expect.stringMatching(/^unknown field "k0"; an event has id, type/),
+    });
+    expect(r.errors.at(-1)).toEqual({
+      path: '',
+      message: `… and ${(100_000 - MAX_FIELD_ERRORS).toLocaleString('en-US')} more problems`,
+    });
+    // A few unknown fields beside bad known ones: every problem named while they are few.
+    const few = parseEnvelope(
+      { id: 5, type: 'x.happened', customerId: 'c-1', channel: 'web', time: 'soon', a: 1, b: 2 },
+      0,
+    );
+    expect(few.ok ? [] : few.errors.map((e) => e.path).sort()).toEqual(['/a', '/b', '/id', '/time']);
   });
 });
