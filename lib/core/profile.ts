@@ -22,13 +22,23 @@ export const MAX_ATTRIBUTES_DEPTH = 30;
 export const CONSENT_VALUES = ['opted_in', 'opted_out'] as const;
 export type ConsentStatus = (typeof CONSENT_VALUES)[number];
 
+/**
+ * A contact value as an error shows it: its first and last characters and its length, never the
+ * whole address or number (errors reach terminals and logs; personal data stays in the store).
+ */
+export function masked(value: unknown): string {
+  if (typeof value !== 'string') return show(value);
+  if (value.length <= 4) return `${show('*'.repeat(value.length))} (${value.length} characters)`;
+  return `${show(`${value.slice(0, 2)}${'*'.repeat(Math.min(value.length - 4, 12))}${value.slice(-2)}`)} (${value.length} characters)`;
+}
+
 export const profileSchema = z
   .object({
     customerId: idSchema('customerId'),
-    email: z.email({ error: (i) => `email must be an email address, found ${show(i.input)}` }).optional(),
+    email: z.email({ error: (i) => `email must be an email address, found ${masked(i.input)}` }).optional(),
     phone: z
       .string()
-      .regex(/^\+[1-9]\d{6,14}$/, { error: (i) => `phone must be E.164 like +15551230000, found ${show(i.input)}` })
+      .regex(/^\+[1-9]\d{6,14}$/, { error: (i) => `phone must be E.164 like +15551230000, found ${masked(i.input)}` })
       .optional(),
     pushEndpoint: z
       .string()

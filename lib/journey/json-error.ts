@@ -104,5 +104,5 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 export function jsonErrorDetail(message: string): string {
   return message
     .replace(/ in JSON at position \d+( \(line \d+ column \d+\))?$/, '')
-    .replace(/, ".*" is not valid JSON$/s, '');
+    .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '');
 }

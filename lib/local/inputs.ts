@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { type Envelope, type FieldError, parseEnvelope } from '../core/envelope';
 import { type Profile, parseProfile } from '../core/profile';
+import { jsonErrorDetail } from '../journey/json-error';
 
 export interface InputProblem {
   file: string;
@@ -35,7 +36,8 @@ export function parseLine<T>(
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { problems: [{ file, line, message: `not valid JSON: ${(err as Error).message}` }] };
+    // Without the text JSON.parse quotes from the line: a profile's line holds personal data.
+    return { problems: [{ file, line, message: `not valid JSON: ${jsonErrorDetail((err as Error).message)}` }] };
   }
   return parseValue(file, line, json, parse);
 }

@@ -3,7 +3,8 @@
  * Functions would hold — execution names, inputs, outputs, variables, task tokens — and every log
  * line for the customers' emails and phone numbers. None may appear.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../lib/core/ports';
 import { readEvents, readProfiles } from '../../lib/local/inputs';
@@ -52,5 +53,29 @@ describe.each(scenarios)('scenario %s', (name) => {
       expect(stateMachineData).not.toContain(secret);
       for (const line of logs) expect(line).not.toContain(secret);
     }
+  });
+});
+
+describe('a profiles file with mistakes', () => {
+  it('names the line and the field of each, and shows no address or number it holds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-privacy-'));
+    const file = join(dir, 'profiles.jsonl');
+    writeFileSync(
+      file,
+      [
+        'ana@example.com,+15551230000',
+        '{"customerId":"c-ben","email":ben@example.com}',
+        '{"customerId":"c-dan","phone":"+44 20 7946 0958","email":"dan.example.com"}',
+      ].join('\n'),
+    );
+    const problems = readProfiles(file).problems.map((p) => `${p.line}: ${p.message}`);
+    expect(problems).toEqual([
+      "1: not valid JSON: Unexpected token 'a'",
+      "2: not valid JSON: Unexpected token 'b'",
+      '3: /email: email must be an email address, found "da***********om" (15 characters)',
+      '3: /phone: phone must be E.164 like +15551230000, found "+4************58" (16 characters)',
+    ]);
+    for (const pii of ['example.com,', 'ana@', 'ben@', '7946', 'dan.example'])
+      expect(problems.join('\n')).not.toContain(pii);
   });
 });
