@@ -170,8 +170,18 @@ function scheduleOf(def: JourneyDefinition, report: Report): Audience['schedule'
       `each customer enters at ${wall.slice(0, 16).replace('T', ' ')} on their own clock${offset === undefined ? '' : ` (StartTime ${startText} read in ${s?.Timezone})`}; customers without a zone use settings.timezone`,
     );
   }
+  if (!def.LocalTime && !start.hasOffset)
+    report.todo(
+      '/Schedule/StartTime',
+      `${show(startText)} has no UTC offset: written as UTC (${start.instant}); check it (Pinpoint reads Schedule.Timezone only with LocalTime)`,
+    );
   if (repeat) schedule.repeat = repeat;
-  if (s?.EndTime !== undefined) schedule.end = parseDateTime(s.EndTime)!.instant;
+  if (s?.EndTime !== undefined) {
+    const end = parseDateTime(s.EndTime)!;
+    if (!end.hasOffset)
+      report.todo('/Schedule/EndTime', `${show(s.EndTime)} has no UTC offset: written as UTC (${end.instant}); check it`);
+    schedule.end = end.instant;
+  }
   return schedule;
 }
 

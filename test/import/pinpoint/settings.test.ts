@@ -133,6 +133,24 @@ describe('schedule', () => {
     });
   });
 
+  it('a StartTime or EndTime without a UTC offset (LocalTime off) is written as UTC with a todo each, as a wait until one is', () => {
+    const result = importDefinition(
+      definition({
+        StartCondition: { SegmentStartCondition: { SegmentId: 'seg-1' } },
+        Schedule: { StartTime: '2026-12-01T09:00:00', EndTime: '2026-12-31T00:00:00', Timezone: 'UTC-05' },
+      }),
+    );
+    expect((onlyJourney(result).audience as { schedule: unknown }).schedule).toEqual({
+      start: '2026-12-01T09:00:00Z',
+      end: '2026-12-31T00:00:00Z',
+    });
+    for (const field of ['StartTime', 'EndTime'])
+      expect(itemsAt(result, `/JourneyResponse/Schedule/${field}`)[0]).toMatchObject({
+        level: 'todo',
+        message: expect.stringContaining('has no UTC offset: written as UTC'),
+      });
+  });
+
   it('a refresh more often than hourly is written hourly, with a todo', () => {
     const result = importDefinition(
       definition({
