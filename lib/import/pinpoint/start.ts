@@ -179,7 +179,10 @@ function scheduleOf(def: JourneyDefinition, report: Report): Audience['schedule'
   if (s?.EndTime !== undefined) {
     const end = parseDateTime(s.EndTime)!;
     if (!end.hasOffset)
-      report.todo('/Schedule/EndTime', `${show(s.EndTime)} has no UTC offset: written as UTC (${end.instant}); check it`);
+      report.todo(
+        '/Schedule/EndTime',
+        `${show(s.EndTime)} has no UTC offset: written as UTC (${end.instant}); check it`,
+      );
     schedule.end = end.instant;
   }
   return schedule;
