@@ -310,6 +310,14 @@ async function releaseActiveLock(deps: Pick<Deps, 'table'>, pk: string, journeyI
  * concurrent triggers cannot both pass. Counting is idempotent per instance. Returns why an
  * entry was refused, if it was.
  */
+/** The entries item's attribute naming an instance it counted (its value: when). */
+const COUNTED = 'counted_';
+/**
+ * How long a counted instance is kept by name: longer than any delivery again of its trigger
+ * (EventBridge retries for 24 hours) or a restart of `baton dev` finishing it.
+ */
+const COUNTED_KEPT_MS = 2 * 86_400_000;
+
 async function countEntry(
   deps: Pick<Deps, 'table' | 'clock'>,
   pk: string,
@@ -320,7 +328,13 @@ async function countEntry(
   if (!cooldown && !limit) return undefined;
   const now = deps.clock.now();
   const sk = keys.entries(journey.id);
-  if ((await deps.table.get(pk, sk))?.lastInstance === instance) return undefined; // counted before a crash
+  const counter = await deps.table.get(pk, sk);
+  // Counted before a crash: its entry is being finished, by a delivery again or a restart. Each
+  // instance counted in the last while is kept by name (another entry may have come in between).
+  if (counter?.lastInstance === instance || counter?.[COUNTED + instance] !== undefined) return undefined;
+  const stale = Object.keys(counter ?? {}).filter(
+    (k) => k.startsWith(COUNTED) && Number(counter?.[k]) < now - COUNTED_KEPT_MS,
+  );
   const rules: Cond[] = [];
   if (limit) rules.push(when.any(when.absent('entries'), when.lessThan('entries', limit)));
   if (cooldown) {
@@ -330,7 +344,11 @@ async function countEntry(
   const counted = await deps.table.update(
     pk,
     sk,
-    { set: { lastInstance: instance, lastEntryAt: now }, add: { entries: 1 } },
+    {
+      set: { lastInstance: instance, lastEntryAt: now, [COUNTED + instance]: now },
+      add: { entries: 1 },
+      ...(stale.length ? { remove: stale } : {}),
+    },
     { if: when.all(...rules) },
   );
   if (counted) return undefined;

@@ -102,4 +102,43 @@ describe('a crash in ingest, the event delivered again later', () => {
     for (let k = 0; k <= clean.effects.length; k++)
       expect({ k, lines: (await timeline(journey, [], small, k)).lines }).toEqual({ k, lines: clean.lines });
   });
+
+  it('an entry counted against the limit and cut short is not counted again when another entry came in between', async () => {
+    const journey = helloJourney({
+      id: 'cart',
+      trigger: { event: 'checkout.abandoned', dedupeBy: ['trigger.data.cartId'] },
+      entry: { concurrent: 'multiple', limit: 2 },
+    });
+    const cart = (id: string, cartId: string, at: number) => event(id, 'checkout.abandoned', at, { cartId });
+    // Where the first attempt dies: just after its count, before its instance is recorded.
+    const probeRt = await startLocalRuntime({ journeys: [journey], clock: new VirtualClock(T0) });
+    const probe = dyingProcess(probeRt.deps, undefined);
+    await probe.run((d) => ingest(d, cart('e-a', 'k-a', T0))).finally(() => probeRt.close());
+    const afterCount =
+      probe.proc.effects.findIndex((e) =>
+        e.startsWith(`update ${keys.customer(ANA.customerId)} ${keys.entries('cart')}`),
+      ) + 1;
+    expect(afterCount).toBeGreaterThan(0);
+
+    const clock = new VirtualClock(T0);
+    const rt = await startLocalRuntime({ journeys: [journey], clock, concurrency: 1 });
+    try {
+      await putProfile(rt.table, ANA, T0);
+      const dying = dyingProcess(rt.deps, afterCount);
+      expect(await dying.run((d) => ingest(d, cart('e-a', 'k-a', T0))).catch((e: unknown) => e)).toBeInstanceOf(
+        SimulatedCrash,
+      );
+      clock.advanceTo(T0 + 10_000);
+      await ingest(rt.deps, cart('e-b', 'k-b', clock.now()));
+      clock.advanceTo(T0 + 40_000); // the first event delivered again
+      await ingest(rt.deps, cart('e-a', 'k-a', T0));
+      await rt.engine.idle();
+      const items = await rt.table.queryAll(keys.customer(ANA.customerId), { prefix: keys.timelinePrefix });
+      const kinds = items.map((i) => (i.entry as TimelineEntry).kind).filter((k) => k === 'entered' || k === 'ignored');
+      expect(kinds).toEqual(['entered', 'entered']);
+      expect((await rt.table.get(keys.customer(ANA.customerId), keys.entries('cart')))?.entries).toBe(2);
+    } finally {
+      await rt.close();
+    }
+  });
 });
