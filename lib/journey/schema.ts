@@ -216,17 +216,43 @@ const actionStep = z
   .strict()
   .describe('Call a channel system, at least once, with an idempotency key.');
 
+const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+/** Names a profile refuses (PUT /customers/{id}/profile): an `update` step must not write them either. */
+const RESERVED_ATTRIBUTES = new Set(['__proto__', 'constructor']);
+
+/**
+ * A record of profile attributes. Its names are checked on the input, before zod builds the
+ * record: zod says only "Invalid key in record" of a bad one, and building it drops `__proto__`.
+ */
+function attributeNames<T extends z.ZodType>(value: T) {
+  return z.preprocess(
+    (input, ctx) => {
+      if (input && typeof input === 'object' && !Array.isArray(input))
+        for (const k of Object.keys(input)) {
+          if (RESERVED_ATTRIBUTES.has(k))
+            ctx.addIssue({
+              code: 'custom',
+              path: [k],
+              message: `attribute names __proto__ and constructor are reserved, found ${show(k)}`,
+            });
+          else if (!ATTRIBUTE_NAME.test(k))
+            ctx.addIssue({
+              code: 'custom',
+              path: [k],
+              message: `expected an attribute name (a letter or _, then up to 63 letters, digits, _ or -), found ${show(k)}`,
+            });
+        }
+      return input;
+    },
+    // What editors read in the JSON Schema: the same rule, the reserved names left out.
+    z.record(z.string().regex(/^(?!(__proto__|constructor)$)[A-Za-z_][A-Za-z0-9_-]{0,63}$/), value),
+  );
+}
+
 const updateStep = z
   .object({
     type: z.literal('update'),
-    set: z
-      .record(
-        z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, {
-          error: (i) => `expected an attribute name, found ${show(i.input)}`,
-        }),
-        valueExpr,
-      )
-      .describe('profile attributes to write, each a path or a literal'),
+    set: attributeNames(valueExpr).describe('profile attributes to write, each a path or a literal'),
     next: stepRef,
   })
   .strict()

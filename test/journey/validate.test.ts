@@ -83,6 +83,27 @@ describe('validateJourney', () => {
     expect(byPointer['/steps/done/for']).toMatch(/ISO 8601 duration.*"one hour"/);
   });
 
+  it("names an update step's attribute names a profile refuses, __proto__ included (a parsed record drops it)", () => {
+    const doc = JSON.parse(
+      JSON.stringify(
+        simpleJourney({
+          start: 'u',
+          steps: {
+            u: { type: 'update', set: { PROTO: "'x'", constructor: "'y'", 'a b': "'z'", ok: "'w'" }, next: 'done' },
+            done: { type: 'end' },
+          },
+        }),
+      ).replace('"PROTO"', '"__proto__"'),
+    );
+    const byPointer = Object.fromEntries(problemsOf(doc).map((p) => [p.pointer, p.message]));
+    expect(byPointer).toEqual({
+      '/steps/u/set/__proto__': 'attribute names __proto__ and constructor are reserved, found "__proto__"',
+      '/steps/u/set/constructor': 'attribute names __proto__ and constructor are reserved, found "constructor"',
+      '/steps/u/set/a b':
+        'expected an attribute name (a letter or _, then up to 63 letters, digits, _ or -), found "a b"',
+    });
+  });
+
   it('rejects a loop with no wait in it, and accepts one with a wait', () => {
     const loop = simpleJourney({
       start: 'a',
