@@ -2,7 +2,7 @@
  * The `baton` CLI (SPEC §4) as a function: arguments in, text out through `io`, an exit code back.
  * bin/baton.ts runs it on the process; tests run it in-process, without a Node start per command.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { compileRun } from '../lib/audience/compile-run';
@@ -117,6 +117,8 @@ const consoleLog = (io: CliIo): Logger => ({
 function validate(io: CliIo, paths: string[]): void {
   const { loaded, failures } = loadJourneys(paths.length ? paths : ['workflows'], WITH_TEMPLATES);
   if (failures.length) fail(formatProblems(failures));
+  // Nothing to check is not a pass: a wrong folder (templates/, an empty one) would look like one.
+  if (!loaded.length) fail([`baton: no journey files (*.json) in ${(paths.length ? paths : ['workflows']).join(', ')}`]);
   io.out(
     `${loaded.length} journey${loaded.length === 1 ? '' : 's'} valid: ${loaded.map((l) => l.journey.id).join(', ')}\n`,
   );
@@ -167,6 +169,9 @@ async function runSimulate(io: CliIo, paths: string[], values: SimulateOptions):
   );
   if (!values.profiles)
     io.err('note: no --profiles: sends will find no profiles (no address, no consent), so every send is suppressed\n');
+  else if (statSync(values.profiles).size === 0)
+    io.err(`note: ${values.profiles} is empty: sends will find no profiles, so every send is suppressed\n`);
+  if (eventsFile && events?.count === 0) io.err(`note: ${eventsFile} holds no events: no trigger starts a journey\n`);
   // A duration in --until counts from where the simulation starts: the first event, or an earlier first run.
   const firstRun = firstRunAt(journeys.map((l) => l.journey));
   const first = events?.first === undefined ? firstRun : Math.min(events.first, firstRun ?? Number.POSITIVE_INFINITY);

@@ -195,6 +195,22 @@ describe('baton CLI', () => {
     );
   });
 
+  it('says when there is nothing to work on: no journey in a folder to validate, an empty events or profiles file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-cli-empty-'));
+    expect(await baton('validate', dir)).toEqual({
+      code: 1,
+      out: '',
+      err: `baton: no journey files (*.json) in ${dir}\n`,
+    });
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    expect(await baton('simulate', 'cart-recovery', '--events', empty, '--profiles', empty)).toEqual({
+      code: 0,
+      out: '',
+      err: `note: ${empty} is empty: sends will find no profiles, so every send is suppressed\nnote: ${empty} holds no events: no trigger starts a journey\n`,
+    });
+  });
+
   it('unknown commands and options: one line saying so, one line of help, exit 1', async () => {
     expect(await baton('frobnicate')).toEqual({
       code: 1,
