@@ -51,7 +51,8 @@ export function loadJourneyFile(
   const templateFile = (template: string, channel: string) => join(templatesDir, `${template}.${channel}.liquid`);
   const { checkTemplate } = opts;
   const result = validateJourney(doc, {
-    templateExists: (template, channel) => existsSync(templateFile(template, channel)),
+    // A file: a folder of the template's name passed, and every send of it failed at run time.
+    templateExists: (template, channel) => isFile(templateFile(template, channel)),
     segmentFile: (segment) => readSegmentFile(file, segment),
     ...(checkTemplate && {
       checkTemplate: (template: string, channel: string) => {
@@ -61,12 +62,31 @@ export function loadJourneyFile(
         } catch {
           return undefined;
         }
+        // SPEC §3: an email's first line is its subject; without one it went out with none. (Liquid
+        // may write that line, so the source need only say `Subject:`, outside a comment.)
+        if (channel === 'email' && !/Subject:/i.test(source.replace(LIQUID_COMMENTS, '')))
+          return {
+            ok: false,
+            line: 1,
+            column: 1,
+            message: 'an email template writes its subject first, on a line "Subject: ..."',
+          };
         return checkTemplate(source);
       },
     }),
   });
   if (!result.ok) return { ok: false, problems: result.problems };
   return { ok: true, loaded: { file, journey: result.journey, templatesDir } };
+}
+
+const LIQUID_COMMENTS = /\{%-?\s*comment\s*-?%\}[\s\S]*?\{%-?\s*endcomment\s*-?%\}/g;
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The segment file of an audience, beside the journey file: its ids, or undefined when it cannot be read. */

@@ -1,5 +1,6 @@
 /** Validation returns every problem at once, each with the pointer of the culprit and an actionable message. */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { envelopeSchema } from '../../lib/core/envelope';
 import { profileSchema } from '../../lib/core/profile';
 import { checkTemplate } from '../../lib/core/templates';
@@ -332,6 +333,28 @@ describe('validateJourney', () => {
         }),
       ]);
     });
+  });
+
+  it('refuses an email template with no subject line, and a folder where a template file should be', () => {
+    const messages = (templates: Record<string, string>) => {
+      const { file, dir } = journeyInTempDir(simpleJourney(), templates);
+      return { dir, r: loadJourneyFile(file, { checkTemplate }) };
+    };
+    const none = messages({ 'hello.email.liquid': 'No subject line here\nThanks\n' }).r;
+    expect(!none.ok && none.problems.map((p) => p.message)).toEqual([
+      'templates/hello.email.liquid line 1, column 1: Liquid syntax error: an email template writes its subject first, on a line "Subject: ..."',
+    ]);
+    // Liquid may write the subject line, after a comment: the source holds it.
+    const written = messages({
+      'hello.email.liquid': '{% comment %}Subject: not this{% endcomment %}{% if true %}Subject: Hi{% endif %}\nThanks',
+    }).r;
+    expect(written.ok).toBe(true);
+    const commented = messages({ 'hello.email.liquid': '{% comment %}\nSubject: only here\n{% endcomment %}Thanks' }).r;
+    expect(commented.ok).toBe(false);
+    const { file, dir } = journeyInTempDir(simpleJourney());
+    mkdirSync(join(dir, 'templates', 'hello.email.liquid'));
+    const folder = loadJourneyFile(file, { checkTemplate });
+    expect(!folder.ok && folder.problems.map((p) => p.pointer)).toEqual(['/steps/hello/template']);
   });
 
   it('names a misspelt operator, the nearest one and all that are allowed', () => {
