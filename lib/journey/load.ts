@@ -43,6 +43,8 @@ export function loadJourneyFile(
   let text = '';
   try {
     text = readFileSync(file, 'utf8');
+    // A byte-order mark (some Windows editors write one) is not part of the JSON.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     doc = JSON.parse(text);
   } catch (err) {
     return { ok: false, problems: [{ pointer: '', code: 'bad-json', message: notJson(text, err as Error) }] };

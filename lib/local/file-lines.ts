@@ -37,6 +37,11 @@ export async function* fileLines(
   const line = (buf: Buffer, start: number, end: number): FileLine => {
     let body = pending.length ? Buffer.concat([...pending, buf.subarray(start, end)]) : buf.subarray(start, end);
     pending = [];
+    // A byte-order mark before the first line (what some Windows editors write) is not part of it.
+    if (number === 0 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
+      body = body.subarray(3);
+      offset += 3;
+    }
     const bytes = body.length;
     if (body[body.length - 1] === 0x0d) body = body.subarray(0, body.length - 1);
     const out = { text: body.toString('utf8'), number: ++number, offset, bytes };

@@ -53,6 +53,11 @@ function parseValue<T>(
   return { problems: parsed.errors.map((e) => ({ file, line, message: `${e.path || '/'}: ${e.message}` })) };
 }
 
+/** A text without the byte-order mark some editors write first. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** Every record of a file validated by `parse`, read whole; problems by line, naming the field. */
 function readValidated<T>(file: string, parse: RecordParser<T>): { values: T[]; problems: InputProblem[] } {
   const values: T[] = [];
@@ -61,7 +66,7 @@ function readValidated<T>(file: string, parse: RecordParser<T>): { values: T[]; 
     if ('value' in r) values.push(r.value);
     else problems.push(...r.problems);
   };
-  const text = readFileSync(file, 'utf8');
+  const text = withoutBom(readFileSync(file, 'utf8'));
   if (text.trimStart().startsWith('[')) {
     let records: unknown[];
     try {

@@ -36,7 +36,10 @@ export function isJsonArrayFile(file: string): boolean {
     for (let offset = 0; ; ) {
       const n = readSync(fd, buf, 0, buf.length, offset);
       if (n === 0) return false;
-      const first = buf.subarray(0, n).toString('latin1').search(/\S/);
+      // Past a byte-order mark, if the file starts with one.
+      const skip = offset === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+      const found = buf.subarray(skip, n).toString('latin1').search(/\S/);
+      const first = found === -1 ? -1 : found + skip;
       if (first !== -1) return buf[first] === 0x5b;
       offset += n;
     }

@@ -211,6 +211,36 @@ describe('baton CLI', () => {
     });
   });
 
+  it('reads files that start with a byte-order mark (Windows editors write one) as the same files without it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-cli-bom-'));
+    const withBom = (name: string, path: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, `\ufeff${readFileSync(path, 'utf8')}`);
+      return file;
+    };
+    const plain = await baton(
+      'simulate',
+      'cart-recovery',
+      '--events',
+      'samples/cart-events.jsonl',
+      '--profiles',
+      'samples/profiles.json',
+    );
+    const marked = await baton(
+      'simulate',
+      'cart-recovery',
+      '--events',
+      withBom('events.jsonl', 'samples/cart-events.jsonl'),
+      '--profiles',
+      withBom('profiles.json', 'samples/profiles.json'),
+    );
+    expect(marked).toEqual(plain);
+    expect(plain.code).toBe(0);
+    const { file } = journeyInTempDir(simpleJourney({ id: 'bom' }), { 'hello.email.liquid': 'Subject: Hi\nThere' });
+    writeFileSync(file, `\ufeff${readFileSync(file, 'utf8')}`);
+    expect(await baton('validate', file)).toMatchObject({ code: 0, out: '1 journey valid: bom\n' });
+  });
+
   it('unknown commands and options: one line saying so, one line of help, exit 1', async () => {
     expect(await baton('frobnicate')).toEqual({
       code: 1,

@@ -55,3 +55,16 @@ test('numbers every line, keeps byte offsets of multi-byte text, drops CR of CRL
     reader.close();
   }
 });
+
+test('leaves out a byte-order mark before the first line, in the text and in the position the line is read back from', async () => {
+  const file = fileOf('\ufeff{"a":1}\n{"b":2}\n');
+  const got = [];
+  for await (const batch of fileLines(file)) got.push(...batch);
+  expect(got.map((l) => l.text)).toEqual(['{"a":1}', '{"b":2}']);
+  const reader = new LineReader(file);
+  try {
+    expect(got.map((l) => reader.read(l.offset, l.bytes))).toEqual(['{"a":1}', '{"b":2}']);
+  } finally {
+    reader.close();
+  }
+});
