@@ -87,13 +87,30 @@ export function parseProfile(input: unknown): { ok: true; profile: Profile } | {
       ],
     };
   }
-  return {
-    ok: false,
-    errors: [
-      ...(r.success ? [] : fieldErrors(r.error.issues, `a profile has ${Object.keys(profileSchema.shape).join(', ')}`)),
-      ...problems,
-    ],
-  };
+  const schemaErrors = r.success
+    ? []
+    : fieldErrors(r.error.issues, `a profile has ${Object.keys(profileSchema.shape).join(', ')}`).map((e) =>
+        withFound(e, input as Record<string, unknown>),
+      );
+  return { ok: false, errors: [...schemaErrors, ...problems] };
+}
+
+/** Fields whose values are contact details: shown masked in an error. */
+const CONTACT_FIELDS = new Set(['email', 'phone', 'pushEndpoint']);
+
+/**
+ * A field error that says what was found, as every error should (zod's own messages, of a wrong
+ * type or value, do not): the value at the field's pointer, masked for a contact detail.
+ */
+function withFound(error: FieldError, input: Record<string, unknown>): FieldError {
+  if (error.message.includes('found ') || error.message.startsWith('unknown field')) return error;
+  const steps = error.path.split('/').slice(1);
+  if (!steps.length) return error;
+  let value: unknown = input;
+  for (const step of steps)
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[step] : undefined;
+  const shown = CONTACT_FIELDS.has(steps[0]) ? masked(value) : show(value);
+  return { ...error, message: `${error.message}; found ${shown}` };
 }
 
 /**

@@ -1,0 +1,28 @@
+/**
+ * A bad profile (PUT /customers/{id}/profile, a profiles file) is refused naming the field, what
+ * was found and what is allowed; a contact detail is shown masked, never whole.
+ */
+import { parseProfile } from '../../lib/core/profile';
+
+const errorsOf = (profile: Record<string, unknown>) => {
+  const r = parseProfile({ customerId: 'c-1', ...profile });
+  return r.ok ? [] : r.errors.map((e) => `${e.path}: ${e.message}`);
+};
+
+test.each([
+  [{ preferredChannel: 'web' }, '/preferredChannel: Invalid option: expected one of "sms"|"email"|"push"; found "web"'],
+  [{ timezone: 5 }, '/timezone: Invalid input: expected string, received number; found 5'],
+  [{ consent: [] }, '/consent: Invalid input: expected record, received array; found []'],
+  [{ attributes: 'x' }, '/attributes: Invalid input: expected record, received string; found "x"'],
+  [{ email: 'dan.example.com' }, '/email: email must be an email address, found "da***********om" (15 characters)'],
+  [
+    { phone: '+44 20 7946 0958' },
+    '/phone: phone must be E.164 like +15551230000, found "+4************58" (16 characters)',
+  ],
+  [
+    { pushEndpoint: `https://push.example.com/${'x'.repeat(3000)}` },
+    '/pushEndpoint: Too big: expected string to have <=2048 characters; found "ht************xx" (3025 characters)',
+  ],
+])('%# is refused naming the field, what was found and what is allowed', (profile, error) => {
+  expect(errorsOf(profile)).toEqual([error]);
+});
