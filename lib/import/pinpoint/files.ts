@@ -34,16 +34,18 @@ export interface PinpointImportRun {
 /** Read, import and write; never throws for bad input (it is reported). */
 export function runPinpointImport(opts: PinpointImportOptions): PinpointImportRun {
   const unreadable: SourceProblem[] = [];
+  let badTemplatesFolder = false;
   const inputs: ImportInput[] = [];
   const paths = [...opts.files];
   if (opts.templates !== undefined) {
-    if (!existsSync(opts.templates) || !statSync(opts.templates).isDirectory())
+    if (!existsSync(opts.templates) || !statSync(opts.templates).isDirectory()) {
+      badTemplatesFolder = true;
       unreadable.push({
         file: opts.templates,
         pointer: '',
-        message: 'no such folder (--templates takes a folder of exported templates)',
+        message: `${existsSync(opts.templates) ? 'a file, not a folder' : 'no such folder'} (--templates takes a folder of exported templates)`,
       });
-    else
+    } else
       for (const f of readdirSync(opts.templates).sort()) if (f.endsWith('.json')) paths.push(join(opts.templates, f));
   }
   for (const file of paths) {
@@ -85,8 +87,23 @@ export function runPinpointImport(opts: PinpointImportOptions): PinpointImportRu
   };
   // Editors validate journeys beside the JSON Schema (`npm run schema`), as the bundled ones do.
   const schema = existsSync(join(opts.out, 'journey.schema.json')) ? { $schema: './journey.schema.json' } : {};
+  const journeyText = (j: (typeof result.journeys)[number]) => `${JSON.stringify({ ...schema, ...j.doc }, null, 2)}\n`;
+  // Nothing is written when --templates names no folder (a typo: the stubs written instead would
+  // look like the import), or a journey would not be overwritten (its templates were written, and
+  // the summary counted it). An unreadable journey file leaves the others to import.
   for (const j of result.journeys) {
-    const outcome = write(`${j.id}.json`, `${JSON.stringify({ ...schema, ...j.doc }, null, 2)}\n`, 'journey');
+    const path = join(opts.out, `${j.id}.json`);
+    if (!opts.force && existsSync(path) && readFileSync(path, 'utf8') !== journeyText(j)) {
+      refused = true;
+      errors.push(`${path}: exists and differs from the import; not overwritten (--force replaces it)`);
+    }
+  }
+  if (refused || badTemplatesFolder) {
+    lines.push(`nothing written to ${opts.out}: fix what is said above and import again`);
+    return { exitCode: 1, lines, errors, result: { ...result, exitCode: 1 }, written };
+  }
+  for (const j of result.journeys) {
+    const outcome = write(`${j.id}.json`, journeyText(j), 'journey');
     lines.push(
       `${join(opts.out, `${j.id}.json`)}: ${outcome} (from ${j.report.source.file}${j.report.source.base ? `:${j.report.source.base}` : ''})`,
     );

@@ -4,7 +4,7 @@
  * `file:/pointer: message`; nothing is written for a broken journey, and the readable files
  * beside it are still imported.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPinpointImport } from '../../../lib/import/pinpoint/files';
@@ -81,5 +81,32 @@ describe('broken definitions', () => {
     expect(r.errors[2]).toMatch(
       new RegExp(`^${wrongTemplate}:/SMSTemplateResponse/Text: unknown key "Text"; allowed here: .*Body`),
     );
+  });
+});
+
+describe('an import that cannot be written whole', () => {
+  const welcome = join(FIXTURES, 'welcome-series.json');
+
+  it('writes nothing when a journey it would replace differs (without --force), and says so', () => {
+    const out = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
+    writeFileSync(join(out, 'welcome-series.json'), '{}\n');
+    const run = runPinpointImport({ files: [welcome], out });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toEqual([
+      `${join(out, 'welcome-series.json')}: exists and differs from the import; not overwritten (--force replaces it)`,
+    ]);
+    expect(run.written).toEqual([]);
+    expect(readdirSync(out)).toEqual(['welcome-series.json']);
+    expect(run.lines.at(-1)).toBe(`nothing written to ${out}: fix what is said above and import again`);
+  });
+
+  it('writes nothing when --templates names no folder', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'baton-pinpoint-')), 'out');
+    const run = runPinpointImport({ files: [welcome], out, templates: join(out, 'nope') });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toEqual([
+      `${join(out, 'nope')}:/: no such folder (--templates takes a folder of exported templates)`,
+    ]);
+    expect(existsSync(out)).toBe(false);
   });
 });
