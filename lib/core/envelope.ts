@@ -189,14 +189,25 @@ function unknownFields(input: Record<string, unknown>): string[] {
 }
 
 const EARLIEST_ISO = new Date(EARLIEST_EVENT_TIME).toISOString();
+/**
+ * The end of the times `baton simulate` replays: its lines write times with four-digit years, and
+ * a journey runs at most a year after its last event (its waits are bounded by a year).
+ */
+const LAST_REPLAYED_TIME = Date.UTC(9998, 0, 1);
+const LAST_REPLAYED_ISO = new Date(LAST_REPLAYED_TIME).toISOString();
 
 /** A well-formed time outside the range the engine accepts (a malformed one is the schema's to report). */
 function timeErrors(time: unknown, now: EngineNow): FieldError[] {
   if (typeof time !== 'string' || !isRfc3339(time)) return [];
   const at = Date.parse(time);
   if (now === 'replay') {
-    return at < EARLIEST_EVENT_TIME
-      ? [{ path: '/time', message: `time must be ${EARLIEST_ISO} or later, found ${show(time)}` }]
+    return at < EARLIEST_EVENT_TIME || at >= LAST_REPLAYED_TIME
+      ? [
+          {
+            path: '/time',
+            message: `time must be from ${EARLIEST_ISO} to before ${LAST_REPLAYED_ISO}, found ${show(time)}`,
+          },
+        ]
       : [];
   }
   if (at >= EARLIEST_EVENT_TIME && at <= now + MAX_AHEAD_MS) return [];
