@@ -30,6 +30,19 @@ export interface StorableRules {
 }
 
 /**
+ * A string with a lone UTF-16 surrogate (`"\ud800"` in JSON) is not Unicode: stored, it comes back
+ * as U+FFFD, so it is refused rather than changed.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function notUnicode(what: string, at: (string | number)[], which: 'strings' | 'keys'): FieldError {
+  return {
+    path: pointerOf(at),
+    message: `${what} ${which} must be valid Unicode, found one with a lone surrogate (a \\ud800-\\udfff escape not in a pair)`,
+  };
+}
+
+/**
  * What `value`, found at `path` of a parsed body, holds that Baton cannot keep as sent. Checked on
  * the parsed body itself (zod's record drops `__proto__` silently) and without recursion (a body
  * may nest thousands deep).
@@ -53,9 +66,12 @@ export function storableErrors(value: unknown, path: (string | number)[], rules:
         message: `${what} numbers must be between -${MAX_NUMBER} and ${MAX_NUMBER} and not smaller than ${MIN_MAGNITUDE} in magnitude (send others as strings), found ${v}`,
       });
     }
+    if (typeof v === 'string' && LONE_SURROGATE.test(v)) errors.push(notUnicode(what, at, 'strings'));
     if (v === null || typeof v !== 'object') continue;
     for (const [k, item] of Array.isArray(v) ? v.entries() : Object.entries(v)) {
-      if (typeof k === 'string' && RESERVED_KEYS.includes(k)) {
+      if (typeof k === 'string' && LONE_SURROGATE.test(k)) {
+        errors.push(notUnicode(what, at, 'keys'));
+      } else if (typeof k === 'string' && RESERVED_KEYS.includes(k)) {
         errors.push({
           path: pointerOf([...at, k]),
           message: `${what} keys ${RESERVED_KEYS.join(' and ')} are reserved, found ${show(k)}`,

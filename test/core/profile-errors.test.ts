@@ -2,6 +2,7 @@
  * A bad profile (PUT /customers/{id}/profile, a profiles file) is refused naming the field, what
  * was found and what is allowed; a contact detail is shown masked, never whole.
  */
+import { parseEnvelope } from '../../lib/core/envelope';
 import { parseProfile } from '../../lib/core/profile';
 
 const errorsOf = (profile: Record<string, unknown>) => {
@@ -25,4 +26,27 @@ test.each([
   ],
 ])('%# is refused naming the field, what was found and what is allowed', (profile, error) => {
   expect(errorsOf(profile)).toEqual([error]);
+});
+
+test('a string or key with a lone UTF-16 surrogate is refused, in attributes as in event data: stored, it would come back changed', () => {
+  const profile = parseProfile(
+    JSON.parse('{"customerId":"c-1","attributes":{"k":"\\ud800","emoji":"😀","\\udc00":1}}'),
+  );
+  expect(profile.ok ? [] : profile.errors.map((e) => e.path).sort()).toEqual(['/attributes', '/attributes/k']);
+  const event = parseEnvelope(
+    JSON.parse(
+      '{"id":"e-1","type":"x.happened","customerId":"c-1","channel":"web","time":"2026-11-24T06:00:00Z","data":{"t":"a\\ud83d"}}',
+    ),
+    'replay',
+  );
+  expect(event).toEqual({
+    ok: false,
+    errors: [
+      {
+        path: '/data/t',
+        message:
+          'data strings must be valid Unicode, found one with a lone surrogate (a \\ud800-\\udfff escape not in a pair)',
+      },
+    ],
+  });
 });
