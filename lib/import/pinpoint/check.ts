@@ -89,6 +89,16 @@ export function definitionProblems(def: JourneyDefinition): DefinitionProblem[] 
     if (v !== undefined && !parseDateTime(v))
       add(`/Schedule/${key}`, `expected an ISO 8601 date-time such as "2026-12-01T09:00:00Z", found ${show(v)}`);
   }
+  const start = schedule?.StartTime === undefined ? undefined : parseDateTime(schedule.StartTime);
+  const end = schedule?.EndTime === undefined ? undefined : parseDateTime(schedule.EndTime);
+  if (start && end && end.ms <= start.ms)
+    add('/Schedule/EndTime', `EndTime must be after StartTime (${start.instant}), found ${show(schedule?.EndTime)}`);
+  for (const [key, v] of Object.entries(limits ?? {}))
+    if (typeof v === 'number' && v < 0) add(`/Limits/${key}`, `a limit is 0 or more, found ${v}`);
+  for (const key of ['Cap', 'Days'] as const) {
+    const v = limits?.TimeframeCap?.[key];
+    if (v !== undefined && v < 0) add(`/Limits/TimeframeCap/${key}`, `a limit is 0 or more, found ${v}`);
+  }
   if (schedule?.Timezone !== undefined && !zoneOfOffset(schedule.Timezone))
     add(
       '/Schedule/Timezone',

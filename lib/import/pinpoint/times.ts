@@ -69,6 +69,9 @@ export function parseDateTime(text: string): DateTime | undefined {
   const m = DATE_TIME.exec(text);
   if (!m) return undefined;
   const [, date, , , hh, mm, ss = '00', , zone] = m;
+  // A day the month does not have (February 30): Date.parse would roll it into the next month.
+  const [y, mo, d] = date.split('-').map(Number);
+  if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return undefined;
   const wall = `${date}T${hh}:${mm}:${ss}`;
   const offset = zone ? normalizeOffset(zone) : 'Z';
   const instant = `${wall}${offset}`;

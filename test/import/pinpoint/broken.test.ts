@@ -40,6 +40,30 @@ describe('broken definitions', () => {
     expect(run.result.journeys.map((j) => j.id)).toEqual(['welcome-series']);
   });
 
+  it('a definition Pinpoint itself refuses is unreadable: a day the month lacks, an end before the start, a negative limit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
+    const file = join(dir, 'j.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        Name: 'x',
+        StartActivity: 'A',
+        Activities: { A: { Wait: { WaitTime: { WaitUntil: '2026-02-30T00:00:00Z' } } } },
+        Schedule: { StartTime: '2026-12-10T00:00:00Z', EndTime: '2026-12-01T00:00:00Z' },
+        Limits: { DailyCap: -3, TimeframeCap: { Cap: -1, Days: 7 } },
+      }),
+    );
+    const r = runPinpointImport({ files: [file], out: dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual([
+      `${file}:/Activities/A/Wait/WaitTime/WaitUntil: expected an ISO 8601 date-time such as "2026-12-01T09:00:00Z", found "2026-02-30T00:00:00Z"`,
+      `${file}:/Schedule/EndTime: EndTime must be after StartTime (2026-12-10T00:00:00Z), found "2026-12-01T00:00:00Z"`,
+      `${file}:/Limits/DailyCap: a limit is 0 or more, found -3`,
+      `${file}:/Limits/TimeframeCap/Cap: a limit is 0 or more, found -1`,
+    ]);
+    expect(readdirSync(dir)).toEqual(['j.json']);
+  });
+
   it('a StartActivity naming no activity, or no activities at all, is unreadable too', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
     const file = join(dir, 'j.json');
