@@ -106,3 +106,50 @@ export function jsonErrorDetail(message: string): string {
     .replace(/ in JSON at position \d+( \(line \d+ column \d+\))?$/, '')
     .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '');
 }
+
+/** Why a file's text is not JSON, with the line and column where it stops being JSON when known. */
+export function notJson(text: string, err: Error): string {
+  if (err.name !== 'SyntaxError') return `cannot read the file: ${err.message}`;
+  // JSON.parse's own position and words when it gives a position; else where the scanner stops.
+  const given = /at position (\d+)/.exec(err.message);
+  const offset = given ? Number(given[1]) : jsonErrorOffset(text);
+  if (offset === undefined) return `not valid JSON: ${jsonErrorDetail(err.message)}`;
+  const { line, column } = lineAndColumn(text, offset);
+  const detail = given
+    ? jsonErrorDetail(err.message)
+    : offset >= text.length
+      ? 'the file ends before the JSON does'
+      : `unexpected ${JSON.stringify(text[offset])}`;
+  return `not valid JSON at line ${line}, column ${column}: ${detail}`;
+}
+
+/**
+ * Where each element of a top-level JSON array starts (offsets into `text`), for problems named by
+ * the line an element is on rather than by its index. The text is valid JSON (it was parsed).
+ */
+export function arrayElementOffsets(text: string): number[] {
+  const starts: number[] = [];
+  let depth = 0;
+  let inString = false;
+  let expecting = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff') continue;
+    if (expecting && c !== ']') {
+      starts.push(i);
+      expecting = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth === 1 && c === '[') expecting = true;
+    } else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) expecting = true;
+  }
+  return starts;
+}

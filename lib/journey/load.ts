@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseSegmentFile, type SegmentFileRead } from '../audience/segment-file';
 import type { TemplateCheck } from '../core/templates';
-import { jsonErrorDetail, jsonErrorOffset, lineAndColumn } from './json-error';
+import { notJson } from './json-error';
 import type { Journey } from './schema';
 import { type Problem, validateJourney } from './validate';
 
@@ -103,20 +103,6 @@ export function readSegmentFile(journeyFile: string, segment: string): SegmentFi
 }
 
 /** Why a file is not JSON, with the line and column where it stops being JSON. */
-function notJson(text: string, err: Error): string {
-  if (err.name !== 'SyntaxError') return `cannot read the file: ${err.message}`;
-  // JSON.parse's own position and words when it gives a position; else where the scanner stops.
-  const given = /at position (\d+)/.exec(err.message);
-  const offset = given ? Number(given[1]) : jsonErrorOffset(text);
-  if (offset === undefined) return `not valid JSON: ${jsonErrorDetail(err.message)}`;
-  const { line, column } = lineAndColumn(text, offset);
-  const detail = given
-    ? jsonErrorDetail(err.message)
-    : offset >= text.length
-      ? 'the file ends before the JSON does'
-      : `unexpected ${JSON.stringify(text[offset])}`;
-  return `not valid JSON at line ${line}, column ${column}: ${detail}`;
-}
 
 /** Journey files named by the arguments: files as given, folders expanded to their *.json (not schemas). */
 export function journeyFiles(paths: string[]): string[] {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { type Envelope, type FieldError, parseEnvelope } from '../core/envelope';
 import { type Profile, parseProfile } from '../core/profile';
-import { jsonErrorDetail } from '../journey/json-error';
+import { arrayElementOffsets, jsonErrorDetail, jsonErrorOffset, lineAndColumn, notJson } from '../journey/json-error';
 
 export interface InputProblem {
   file: string;
@@ -72,10 +72,16 @@ function readValidated<T>(file: string, parse: RecordParser<T>): { values: T[]; 
     try {
       records = JSON.parse(text) as unknown[];
     } catch (err) {
-      return { values, problems: [{ file, line: 1, message: `not valid JSON: ${(err as Error).message}` }] };
+      // Where it stops being JSON, by line and column, without the text JSON.parse would quote.
+      const offset = jsonErrorOffset(text);
+      const line = offset === undefined ? 1 : lineAndColumn(text, offset).line;
+      return { values, problems: [{ file, line, message: notJson(text, err as Error) }] };
     }
+    // Each element's problems under the line it starts on (a pretty-printed file has many a record).
+    const starts = arrayElementOffsets(text);
     records.forEach((value, i) => {
-      add(parseValue(file, i + 1, value, parse));
+      const line = starts[i] === undefined ? i + 1 : lineAndColumn(text, starts[i]).line;
+      add(parseValue(file, line, value, parse));
     });
     return { values, problems };
   }
