@@ -101,6 +101,9 @@ const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}/${name}.p
     ]);
     await advanceTo(rt.engine, clock, T0 + 61 * 60_000); // past the hour's wait: the nudges go out
     await call('POST', '/events', [event('o-1', 'order.placed', 'c-ana', { cartId: 'cart-e-1' })]);
+    // The order resumes Ana's wait, and her instance goes on to its end: settled before any page
+    // reads it (the preview's context is her live instance's; in a slow run it was still there).
+    await rt.processed();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
