@@ -1,5 +1,6 @@
 /**
- * Where a journey file stops being JSON, as a line and column: JSON.parse gives a character
+ * Reading JSON files (journeys, events and profiles): a byte-order mark before the text is not
+ * part of it, and where a file stops being JSON is said as a line and column: JSON.parse gives a character
  * offset for some errors and none for others ("Unexpected token '}', ... is not valid JSON"), so
  * a small scanner finds the first offending character itself.
  */
@@ -109,18 +110,23 @@ export function jsonErrorDetail(message: string): string {
 
 /** Why a file's text is not JSON, with the line and column where it stops being JSON when known. */
 export function notJson(text: string, err: Error): string {
-  if (err.name !== 'SyntaxError') return `cannot read the file: ${err.message}`;
+  return whereNotJson(text, err).message;
+}
+
+/** Why a file's text is not JSON, and the line where it stops being JSON when that is known. */
+export function whereNotJson(text: string, err: Error): { line?: number; message: string } {
+  if (err.name !== 'SyntaxError') return { message: `cannot read the file: ${err.message}` };
   // JSON.parse's own position and words when it gives a position; else where the scanner stops.
   const given = /at position (\d+)/.exec(err.message);
   const offset = given ? Number(given[1]) : jsonErrorOffset(text);
-  if (offset === undefined) return `not valid JSON: ${jsonErrorDetail(err.message)}`;
+  if (offset === undefined) return { message: `not valid JSON: ${jsonErrorDetail(err.message)}` };
   const { line, column } = lineAndColumn(text, offset);
   const detail = given
     ? jsonErrorDetail(err.message)
     : offset >= text.length
       ? 'the file ends before the JSON does'
       : `unexpected ${JSON.stringify(text[offset])}`;
-  return `not valid JSON at line ${line}, column ${column}: ${detail}`;
+  return { line, message: `not valid JSON at line ${line}, column ${column}: ${detail}` };
 }
 
 /**
@@ -152,4 +158,27 @@ export function arrayElementOffsets(text: string): number[] {
     else if (c === ',' && depth === 1) expecting = true;
   }
   return starts;
+}
+
+/** The 1-based line of each offset (given in ascending order), in one pass over the text. */
+export function linesAt(text: string, offsets: number[]): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let from = 0;
+  for (const offset of offsets) {
+    for (let nl = text.indexOf('\n', from); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) line++;
+    from = offset;
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** A text without the byte-order mark some editors (on Windows) write before it. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** How many bytes of a UTF-8 byte-order mark a file's first bytes start with: 3 or 0. */
+export function bomBytes(start: Uint8Array): number {
+  return start[0] === 0xef && start[1] === 0xbb && start[2] === 0xbf ? 3 : 0;
 }

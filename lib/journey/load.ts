@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseSegmentFile, type SegmentFileRead } from '../audience/segment-file';
 import type { TemplateCheck } from '../core/templates';
-import { notJson } from './json-error';
+import { notJson, withoutBom } from './json-error';
 import type { Journey } from './schema';
 import { type Problem, validateJourney } from './validate';
 
@@ -42,9 +42,7 @@ export function loadJourneyFile(
   let doc: unknown;
   let text = '';
   try {
-    text = readFileSync(file, 'utf8');
-    // A byte-order mark (some Windows editors write one) is not part of the JSON.
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    text = withoutBom(readFileSync(file, 'utf8'));
     doc = JSON.parse(text);
   } catch (err) {
     return { ok: false, problems: [{ pointer: '', code: 'bad-json', message: notJson(text, err as Error) }] };

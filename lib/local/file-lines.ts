@@ -5,6 +5,7 @@
  * few thousand awaits, not a million.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { bomBytes } from '../journey/json-error';
 
 /** One line of a file, without its line break. */
 export interface FileLine {
@@ -38,10 +39,9 @@ export async function* fileLines(
     let body = pending.length ? Buffer.concat([...pending, buf.subarray(start, end)]) : buf.subarray(start, end);
     pending = [];
     // A byte-order mark before the first line (what some Windows editors write) is not part of it.
-    if (number === 0 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
-      body = body.subarray(3);
-      offset += 3;
-    }
+    const bom = number === 0 ? bomBytes(body) : 0;
+    body = body.subarray(bom);
+    offset += bom;
     const bytes = body.length;
     if (body[body.length - 1] === 0x0d) body = body.subarray(0, body.length - 1);
     const out = { text: body.toString('utf8'), number: ++number, offset, bytes };

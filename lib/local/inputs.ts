@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { type Envelope, type FieldError, parseEnvelope } from '../core/envelope';
 import { type Profile, parseProfile } from '../core/profile';
-import { arrayElementOffsets, jsonErrorDetail, jsonErrorOffset, lineAndColumn, notJson } from '../journey/json-error';
+import { arrayElementOffsets, jsonErrorDetail, linesAt, whereNotJson, withoutBom } from '../journey/json-error';
 
 export interface InputProblem {
   file: string;
@@ -53,11 +53,6 @@ function parseValue<T>(
   return { problems: parsed.errors.map((e) => ({ file, line, message: `${e.path || '/'}: ${e.message}` })) };
 }
 
-/** A text without the byte-order mark some editors write first. */
-export function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
 /** Every record of a file validated by `parse`, read whole; problems by line, naming the field. */
 function readValidated<T>(file: string, parse: RecordParser<T>): { values: T[]; problems: InputProblem[] } {
   const values: T[] = [];
@@ -73,15 +68,13 @@ function readValidated<T>(file: string, parse: RecordParser<T>): { values: T[]; 
       records = JSON.parse(text) as unknown[];
     } catch (err) {
       // Where it stops being JSON, by line and column, without the text JSON.parse would quote.
-      const offset = jsonErrorOffset(text);
-      const line = offset === undefined ? 1 : lineAndColumn(text, offset).line;
-      return { values, problems: [{ file, line, message: notJson(text, err as Error) }] };
+      const { line = 1, message } = whereNotJson(text, err as Error);
+      return { values, problems: [{ file, line, message }] };
     }
     // Each element's problems under the line it starts on (a pretty-printed file has many a record).
-    const starts = arrayElementOffsets(text);
+    const lines = linesAt(text, arrayElementOffsets(text));
     records.forEach((value, i) => {
-      const line = starts[i] === undefined ? i + 1 : lineAndColumn(text, starts[i]).line;
-      add(parseValue(file, line, value, parse));
+      add(parseValue(file, lines[i] ?? i + 1, value, parse));
     });
     return { values, problems };
   }

@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Profile } from '../core/profile';
+import { bomBytes } from '../journey/json-error';
 import { type FileLine, fileLines } from './file-lines';
 import { type InputProblem, parseLine, profileRecord, type RecordParser, readProfiles } from './inputs';
 
@@ -37,7 +38,7 @@ export function isJsonArrayFile(file: string): boolean {
       const n = readSync(fd, buf, 0, buf.length, offset);
       if (n === 0) return false;
       // Past a byte-order mark, if the file starts with one.
-      const skip = offset === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+      const skip = offset === 0 ? bomBytes(buf) : 0;
       const found = buf.subarray(skip, n).toString('latin1').search(/\S/);
       const first = found === -1 ? -1 : found + skip;
       if (first !== -1) return buf[first] === 0x5b;

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { jsonErrorOffset, lineAndColumn } from '../../journey/json-error';
+import { jsonErrorOffset, lineAndColumn, withoutBom } from '../../journey/json-error';
 import { UNPORTED_ROOT } from './handlebars';
 import { type ImportInput, type ImportResult, importPinpoint } from './import';
 import type { SourceProblem } from './read';
@@ -135,7 +135,7 @@ export function runPinpointImport(opts: PinpointImportOptions): PinpointImportRu
 function readJson(file: string): { doc: unknown } | { problem: string } {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = withoutBom(readFileSync(file, 'utf8'));
   } catch (err) {
     return { problem: `cannot read the file: ${(err as Error).message}` };
   }
