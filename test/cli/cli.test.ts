@@ -12,6 +12,16 @@ import { version } from '../../package.json';
 import { journeyInTempDir, loadValid, ROOT, simpleJourney, spawnDev } from '../helpers';
 import { baton, spawnBaton } from './run-baton';
 
+/** The README's simulate: the cart journey over the sample events and profiles. */
+const SAMPLE_SIMULATE = [
+  'simulate',
+  'workflows/cart-recovery.json',
+  '--events',
+  'samples/cart-events.jsonl',
+  '--profiles',
+  'samples/profiles.json',
+];
+
 describe('baton CLI', () => {
   it('validate: exit 0 for workflows/, exit 1 with file:/pointer: message lines otherwise', async () => {
     expect(await baton('validate')).toMatchObject({ code: 0, out: expect.stringContaining('cart-recovery') });
@@ -68,14 +78,7 @@ describe('baton CLI', () => {
   });
 
   it('simulate: the same inputs print the same lines', async () => {
-    const args = [
-      'simulate',
-      'workflows/cart-recovery.json',
-      '--events',
-      'samples/cart-events.jsonl',
-      '--profiles',
-      'samples/profiles.json',
-    ];
+    const args = SAMPLE_SIMULATE;
     const a = await baton(...args);
     expect(a.code).toBe(0);
     expect(a.out.trim().split('\n')).toHaveLength(12);
@@ -162,14 +165,7 @@ describe('baton CLI', () => {
       usage('--speed takes a number above 0 and at most 1,000,000'),
     );
     // Read in the host's zone, an --until without offset printed other lines on another machine.
-    const sim = [
-      'simulate',
-      'cart-recovery',
-      '--events',
-      'samples/cart-events.jsonl',
-      '--profiles',
-      'samples/profiles.json',
-    ];
+    const sim = SAMPLE_SIMULATE;
     expect(await baton(...sim, '--until', '2026-11-20T19:30:00')).toMatchObject(
       usage('--until takes an RFC 3339 time with its offset'),
     );
@@ -218,17 +214,9 @@ describe('baton CLI', () => {
       writeFileSync(file, `\ufeff${readFileSync(path, 'utf8')}`);
       return file;
     };
-    const plain = await baton(
-      'simulate',
-      'cart-recovery',
-      '--events',
-      'samples/cart-events.jsonl',
-      '--profiles',
-      'samples/profiles.json',
-    );
+    const plain = await baton(...SAMPLE_SIMULATE);
     const marked = await baton(
-      'simulate',
-      'cart-recovery',
+      ...SAMPLE_SIMULATE.slice(0, 2),
       '--events',
       withBom('events.jsonl', 'samples/cart-events.jsonl'),
       '--profiles',
@@ -236,6 +224,15 @@ describe('baton CLI', () => {
     );
     expect(marked).toEqual(plain);
     expect(plain.code).toBe(0);
+    // A Pinpoint export too: the same import as without the mark.
+    const fixture = 'test/import/pinpoint/fixtures/welcome-series.json';
+    const imported = (file: string) =>
+      baton('import', 'pinpoint', file, '--out', mkdtempSync(join(dir, 'out-')), '--json');
+    const [withMark, without] = [await imported(withBom('export.json', fixture)), await imported(fixture)];
+    expect(withMark.code).toBe(without.code);
+    const steps = (r: { out: string }) => (JSON.parse(r.out).journeys as { steps: unknown }[]).map((j) => j.steps);
+    expect(steps(withMark)).toEqual(steps(without));
+    expect(steps(without)[0]).toEqual(expect.arrayContaining([expect.objectContaining({ step: 'sendwelcome' })]));
     const { file } = journeyInTempDir(simpleJourney({ id: 'bom' }), { 'hello.email.liquid': 'Subject: Hi\nThere' });
     writeFileSync(file, `\ufeff${readFileSync(file, 'utf8')}`);
     expect(await baton('validate', file)).toMatchObject({ code: 0, out: '1 journey valid: bom\n' });

@@ -12,6 +12,14 @@ import { FIXTURES } from './helpers';
 
 const BROKEN = join(FIXTURES, 'broken.json');
 
+/** A definition written as `j.json` in a folder of its own: the file and the folder. */
+function definitionFile(definition: Record<string, unknown>): { file: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
+  const file = join(dir, 'j.json');
+  writeFileSync(file, JSON.stringify(definition));
+  return { file, dir };
+}
+
 describe('broken definitions', () => {
   const out = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
   const run = runPinpointImport({ files: [BROKEN, join(FIXTURES, 'welcome-series.json')], out });
@@ -41,18 +49,13 @@ describe('broken definitions', () => {
   });
 
   it('a definition Pinpoint itself refuses is unreadable: a day the month lacks, an end before the start, a negative limit', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
-    const file = join(dir, 'j.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        Name: 'x',
-        StartActivity: 'A',
-        Activities: { A: { Wait: { WaitTime: { WaitUntil: '2026-02-30T00:00:00Z' } } } },
-        Schedule: { StartTime: '2026-12-10T00:00:00Z', EndTime: '2026-12-01T00:00:00Z' },
-        Limits: { DailyCap: -3, TimeframeCap: { Cap: -1, Days: 7 } },
-      }),
-    );
+    const { file, dir } = definitionFile({
+      Name: 'x',
+      StartActivity: 'A',
+      Activities: { A: { Wait: { WaitTime: { WaitUntil: '2026-02-30T00:00:00Z' } } } },
+      Schedule: { StartTime: '2026-12-10T00:00:00Z', EndTime: '2026-12-01T00:00:00Z' },
+      Limits: { DailyCap: -3, TimeframeCap: { Cap: -1, Days: 7 } },
+    });
     const r = runPinpointImport({ files: [file], out: dir });
     expect(r.exitCode).toBe(1);
     expect(r.errors).toEqual([
@@ -65,16 +68,11 @@ describe('broken definitions', () => {
   });
 
   it('a StartActivity naming no activity, or no activities at all, is unreadable too', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-pinpoint-'));
-    const file = join(dir, 'j.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        Name: 'x',
-        StartActivity: 'Nope',
-        Activities: { A: { Wait: { WaitTime: { WaitFor: 'PT1H' } } } },
-      }),
-    );
+    const { file, dir } = definitionFile({
+      Name: 'x',
+      StartActivity: 'Nope',
+      Activities: { A: { Wait: { WaitTime: { WaitFor: 'PT1H' } } } },
+    });
     const empty = join(dir, 'empty.json');
     writeFileSync(empty, JSON.stringify({ WriteJourneyRequest: { Name: 'y', StartActivity: 'A' } }));
     const r = runPinpointImport({ files: [file, empty], out: dir });
