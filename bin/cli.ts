@@ -115,11 +115,11 @@ const consoleLog = (io: CliIo): Logger => ({
 });
 
 function validate(io: CliIo, paths: string[]): void {
-  const { loaded, failures } = loadJourneys(paths.length ? paths : ['workflows'], WITH_TEMPLATES);
+  const given = paths.length ? paths : ['workflows'];
+  const { loaded, failures } = loadJourneys(given, WITH_TEMPLATES);
   if (failures.length) fail(formatProblems(failures));
   // Nothing to check is not a pass: a wrong folder (templates/, an empty one) would look like one.
-  if (!loaded.length)
-    fail([`baton: no journey files (*.json) in ${(paths.length ? paths : ['workflows']).join(', ')}`]);
+  if (!loaded.length) fail([`baton: no journey files (*.json) in ${given.join(', ')}`]);
   io.out(
     `${loaded.length} journey${loaded.length === 1 ? '' : 's'} valid: ${loaded.map((l) => l.journey.id).join(', ')}\n`,
   );

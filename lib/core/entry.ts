@@ -305,11 +305,6 @@ async function releaseActiveLock(deps: Pick<Deps, 'table'>, pk: string, journeyI
   await deps.table.delete(pk, keys.activeLock(journeyId), { if: when.equals('instance', instance) });
 }
 
-/**
- * entry.cooldown and entry.limit, in one conditional update of the customer's entry counter, so
- * concurrent triggers cannot both pass. Counting is idempotent per instance. Returns why an
- * entry was refused, if it was.
- */
 /** The entries item's attribute naming an instance it counted (its value: when). */
 const COUNTED = 'counted_';
 /**
@@ -318,6 +313,11 @@ const COUNTED = 'counted_';
  */
 const COUNTED_KEPT_MS = 2 * 86_400_000;
 
+/**
+ * entry.cooldown and entry.limit, in one conditional update of the customer's entry counter, so
+ * concurrent triggers cannot both pass. Counting is idempotent per instance. Returns why an
+ * entry was refused, if it was.
+ */
 async function countEntry(
   deps: Pick<Deps, 'table' | 'clock'>,
   pk: string,

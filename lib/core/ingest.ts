@@ -8,7 +8,7 @@ import type { Keep } from '../journey/reads';
 import { countConversions } from '../results/conversion';
 import { countFeedback } from '../results/feedback';
 import { keys } from '../store/keys';
-import { type Item, when } from '../store/port';
+import { when } from '../store/port';
 import { getProfile, setConsent } from '../store/profiles';
 import { ENGAGING_FEEDBACK, recordEngagement } from './engagement';
 import { enterJourney, executionArnOf } from './entry';
@@ -16,7 +16,7 @@ import { consentChangeOf, type Envelope, isStopWord } from './envelope';
 import { wakeEscalations } from './escalation';
 import { endInstance, liveInstances } from './instances';
 import { dataMatches } from './park';
-import { isSettled, markEventDone, pendingEventRecord } from './pending-events';
+import { acceptedAtOf, isSettled, markEventDone, pendingEventRecord } from './pending-events';
 import type { Deps } from './ports';
 import { project } from './projection';
 import { recordTouchpoint, sessionTimeoutsOf } from './sessions';
@@ -37,18 +37,12 @@ export async function ingest(deps: Deps, event: Envelope): Promise<IngestStatus>
   const now = deps.clock.now();
   const fresh = await deps.table.put(pendingEventRecord(event, now), { ifAbsent: true });
   const stored = fresh ? undefined : await deps.table.get(eventKey, keys.single);
-  if (!fresh && isSettled(stored)) return 'duplicate';
+  if (isSettled(stored)) return 'duplicate';
   // Not done: new, or a delivery that died half-way (or is running right now). Every step of
   // processEvent is idempotent, so processing it again completes it and never repeats an effect;
   // an event that was accepted is therefore never lost to a crash.
   await processEvent(deps, event, acceptedAtOf(stored) ?? now);
   return 'accepted';
-}
-
-/** When the engine first accepted an event, from its record (one written before this was kept has none). */
-export function acceptedAtOf(record: Item | undefined): number | undefined {
-  const at = record?.acceptedAt;
-  return typeof at === 'number' ? at : undefined;
 }
 
 /**
@@ -96,10 +90,10 @@ function consentTimeOf(event: Envelope, nowMs: number): string {
 
 async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
   const data = event.data ?? {};
-  const at = consentTimeOf(event, deps.clock.now());
   if (event.type === 'consent.updated') {
     // parseEnvelope rejected a consent.updated without a channel and a status: this one has both.
     const change = consentChangeOf(event);
+    const at = consentTimeOf(event, deps.clock.now());
     if (change) await setConsent(deps.table, event.customerId, { ...change, at, eventId: event.id });
     return;
   }
@@ -109,7 +103,7 @@ async function applyReserved(deps: Deps, event: Envelope): Promise<void> {
     await setConsent(deps.table, event.customerId, {
       channel: 'sms',
       status: 'opted_out',
-      at,
+      at: consentTimeOf(event, deps.clock.now()),
       eventId: event.id,
     });
   }

@@ -54,6 +54,12 @@ export function pendingEventRecord(event: Envelope, now: number): Item {
   };
 }
 
+/** When the engine first accepted an event, from its record (one written before this was kept has none). */
+export function acceptedAtOf(record: Item | undefined): number | undefined {
+  const at = record?.acceptedAt;
+  return typeof at === 'number' ? at : undefined;
+}
+
 /**
  * The record `baton dev` writes when it accepts an event into its queue: `pending`, ordered in the
  * index by `seq`, the queue's own acceptance counter (the engine clock may be set back between

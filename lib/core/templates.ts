@@ -69,8 +69,22 @@ export type TemplateCheck =
   /** `reads`: every variable the template reads from its data (not its own assigns and loop variables). */
   { ok: true; reads: TemplateRead[] } | { ok: false; line?: number; column?: number; message: string };
 
-/** Parse a template as `render` will, and list what it reads; a syntax error says where. */
-export function checkTemplate(text: string): TemplateCheck {
+/** Liquid comment blocks: what is in them is never rendered. */
+const LIQUID_COMMENTS = /\{%-?\s*comment\s*-?%\}[\s\S]*?\{%-?\s*endcomment\s*-?%\}/g;
+
+/**
+ * Parse a template as `render` will, and list what it reads; a syntax error says where. For the
+ * `email` channel, its subject is required too: without a `Subject:` line the email went out with
+ * none (Liquid may write that line, so the source need only say `Subject:`, outside a comment).
+ */
+export function checkTemplate(text: string, channel?: string): TemplateCheck {
+  if (channel === 'email' && !/Subject:/i.test(text.replace(LIQUID_COMMENTS, '')))
+    return {
+      ok: false,
+      line: 1,
+      column: 1,
+      message: 'an email template writes its subject first, on a line "Subject: ..."',
+    };
   let templates: Template[];
   try {
     templates = liquid.parse(text);

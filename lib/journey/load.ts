@@ -31,7 +31,7 @@ export interface LoadOptions {
    * Lambdas do not, so that Liquid stays out of bundles that never render (their journeys and
    * templates were checked when the stack was synthesized).
    */
-  checkTemplate?: (text: string) => TemplateCheck;
+  checkTemplate?: (text: string, channel: string) => TemplateCheck;
 }
 
 /** Read and validate one journey file. */
@@ -62,24 +62,13 @@ export function loadJourneyFile(
         } catch {
           return undefined;
         }
-        // SPEC §3: an email's first line is its subject; without one it went out with none. (Liquid
-        // may write that line, so the source need only say `Subject:`, outside a comment.)
-        if (channel === 'email' && !/Subject:/i.test(source.replace(LIQUID_COMMENTS, '')))
-          return {
-            ok: false,
-            line: 1,
-            column: 1,
-            message: 'an email template writes its subject first, on a line "Subject: ..."',
-          };
-        return checkTemplate(source);
+        return checkTemplate(source, channel);
       },
     }),
   });
   if (!result.ok) return { ok: false, problems: result.problems };
   return { ok: true, loaded: { file, journey: result.journey, templatesDir } };
 }
-
-const LIQUID_COMMENTS = /\{%-?\s*comment\s*-?%\}[\s\S]*?\{%-?\s*endcomment\s*-?%\}/g;
 
 function isFile(path: string): boolean {
   try {

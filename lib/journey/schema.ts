@@ -216,9 +216,13 @@ const actionStep = z
   .strict()
   .describe('Call a channel system, at least once, with an idempotency key.');
 
-const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
-/** Names a profile refuses (PUT /customers/{id}/profile): an `update` step must not write them either. */
+/**
+ * Names a profile refuses (PUT /customers/{id}/profile; RESERVED_KEYS of lib/core/storable, which
+ * imports this module): an `update` step must not write them either.
+ */
 const RESERVED_ATTRIBUTES = new Set(['__proto__', 'constructor']);
+/** A profile attribute's name, the reserved ones left out (the rule the JSON Schema carries too). */
+const ATTRIBUTE_NAME = /^(?!(__proto__|constructor)$)[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 /**
  * A record of profile attributes. Its names are checked on the input, before zod builds the
@@ -244,8 +248,7 @@ function attributeNames<T extends z.ZodType>(value: T) {
         }
       return input;
     },
-    // What editors read in the JSON Schema: the same rule, the reserved names left out.
-    z.record(z.string().regex(/^(?!(__proto__|constructor)$)[A-Za-z_][A-Za-z0-9_-]{0,63}$/), value),
+    z.record(z.string().regex(ATTRIBUTE_NAME), value),
   );
 }
 

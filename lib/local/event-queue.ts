@@ -13,8 +13,8 @@
  * than letting the backlog grow without bound.
  */
 import type { Envelope } from '../core/envelope';
-import { acceptedAtOf, processEvent } from '../core/ingest';
-import { isUnfinished, pendingEvents, queuedEventRecord, queueSeqOf } from '../core/pending-events';
+import { processEvent } from '../core/ingest';
+import { acceptedAtOf, isUnfinished, pendingEvents, queuedEventRecord, queueSeqOf } from '../core/pending-events';
 import type { Deps } from '../core/ports';
 import type { AcceptAnswer, EventIntake } from '../server/intake';
 import { keys } from '../store/keys';

@@ -12,7 +12,7 @@ import { livePaths } from './graph';
 import type { Activity, JourneyDefinition, WaitTime } from './model';
 import type { IdAllocator } from './naming';
 import { pointer, type Report } from './report';
-import { parseDateTime, parseDuration } from './times';
+import { instantOf, parseDuration } from './times';
 
 /** A send step's use of a Pinpoint template. */
 export interface TemplateUse {
@@ -235,7 +235,7 @@ function customStep(a: Activity, at: (...path: (string | number)[]) => string, n
 
 function waitStep(t: WaitTime, at: string, next: string, report: Report): Step {
   if (t.WaitFor !== undefined) return { type: 'wait', for: duration(t.WaitFor, `${at}/WaitFor`, report), next };
-  return { type: 'wait', until: until(t.WaitUntil!, `${at}/WaitUntil`, report), next };
+  return { type: 'wait', until: instantOf(t.WaitUntil!, `${at}/WaitUntil`, report), next };
 }
 
 function duration(text: string, at: string, report: Report): string {
@@ -247,12 +247,6 @@ function duration(text: string, at: string, report: Report): string {
   if (d.calendar)
     report.note(at, `Baton counts a month as 30 days and a year as 365: ${show(text)} is ${d.seconds} seconds`);
   return d.text;
-}
-
-function until(text: string, at: string, report: Report): string {
-  const t = parseDateTime(text)!;
-  if (!t.hasOffset) report.todo(at, `${show(text)} has no UTC offset: written as UTC (${t.instant}); check it`);
-  return t.instant;
 }
 
 /** A split that evaluates later: a wait first, then the branch. */

@@ -84,13 +84,13 @@ export function definitionProblems(def: JourneyDefinition): DefinitionProblem[] 
     }
   }
   const schedule = def.Schedule;
-  for (const key of ['StartTime', 'EndTime'] as const) {
+  const [start, end] = (['StartTime', 'EndTime'] as const).map((key) => {
     const v = schedule?.[key];
-    if (v !== undefined && !parseDateTime(v))
+    const t = v === undefined ? undefined : parseDateTime(v);
+    if (v !== undefined && !t)
       add(`/Schedule/${key}`, `expected an ISO 8601 date-time such as "2026-12-01T09:00:00Z", found ${show(v)}`);
-  }
-  const start = schedule?.StartTime === undefined ? undefined : parseDateTime(schedule.StartTime);
-  const end = schedule?.EndTime === undefined ? undefined : parseDateTime(schedule.EndTime);
+    return t;
+  });
   if (start && end && end.ms <= start.ms)
     add('/Schedule/EndTime', `EndTime must be after StartTime (${start.instant}), found ${show(schedule?.EndTime)}`);
   for (const [key, v] of Object.entries(limits ?? {}))

@@ -71,14 +71,9 @@ export function runPinpointImport(opts: PinpointImportOptions): PinpointImportRu
     if (existsSync(path)) {
       const current = readFileSync(path, 'utf8');
       if (current === text) return 'unchanged';
+      // A journey that differs never comes here without --force: it stopped the import below.
       const stub = kind === 'template' && current.includes(`${UNPORTED_ROOT}.template`);
-      if (!stub && !opts.force) {
-        if (kind === 'journey') {
-          refused = true;
-          errors.push(`${path}: exists and differs from the import; not overwritten (--force replaces it)`);
-        }
-        return 'kept (it differs from the import; --force replaces it)';
-      }
+      if (!stub && !opts.force) return 'kept (it differs from the import; --force replaces it)';
     }
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
@@ -87,13 +82,17 @@ export function runPinpointImport(opts: PinpointImportOptions): PinpointImportRu
   };
   // Editors validate journeys beside the JSON Schema (`npm run schema`), as the bundled ones do.
   const schema = existsSync(join(opts.out, 'journey.schema.json')) ? { $schema: './journey.schema.json' } : {};
-  const journeyText = (j: (typeof result.journeys)[number]) => `${JSON.stringify({ ...schema, ...j.doc }, null, 2)}\n`;
+  const journeys = result.journeys.map((j) => ({
+    j,
+    rel: `${j.id}.json`,
+    text: `${JSON.stringify({ ...schema, ...j.doc }, null, 2)}\n`,
+  }));
   // Nothing is written when --templates names no folder (a typo: the stubs written instead would
   // look like the import), or a journey would not be overwritten (its templates were written, and
   // the summary counted it). An unreadable journey file leaves the others to import.
-  for (const j of result.journeys) {
-    const path = join(opts.out, `${j.id}.json`);
-    if (!opts.force && existsSync(path) && readFileSync(path, 'utf8') !== journeyText(j)) {
+  for (const { rel, text } of journeys) {
+    const path = join(opts.out, rel);
+    if (!opts.force && existsSync(path) && readFileSync(path, 'utf8') !== text) {
       refused = true;
       errors.push(`${path}: exists and differs from the import; not overwritten (--force replaces it)`);
     }
@@ -102,10 +101,10 @@ export function runPinpointImport(opts: PinpointImportOptions): PinpointImportRu
     lines.push(`nothing written to ${opts.out}: fix what is said above and import again`);
     return { exitCode: 1, lines, errors, result: { ...result, exitCode: 1 }, written };
   }
-  for (const j of result.journeys) {
-    const outcome = write(`${j.id}.json`, journeyText(j), 'journey');
+  for (const { j, rel, text } of journeys) {
+    const outcome = write(rel, text, 'journey');
     lines.push(
-      `${join(opts.out, `${j.id}.json`)}: ${outcome} (from ${j.report.source.file}${j.report.source.base ? `:${j.report.source.base}` : ''})`,
+      `${join(opts.out, rel)}: ${outcome} (from ${j.report.source.file}${j.report.source.base ? `:${j.report.source.base}` : ''})`,
     );
     for (const s of j.steps)
       lines.push(

@@ -11,7 +11,7 @@ import { type ConditionContext, eventDataCondition, segmentCondition } from './c
 import type { JourneyDefinition } from './model';
 import { eventType, templateName } from './naming';
 import type { Report } from './report';
-import { parseDateTime, parseDuration, wallTimeAt, zoneOfOffset } from './times';
+import { instantOf, parseDateTime, parseDuration, wallTimeAt, zoneOfOffset } from './times';
 
 /** An audience as SPEC §6 writes it. */
 export interface Audience {
@@ -170,21 +170,10 @@ function scheduleOf(def: JourneyDefinition, report: Report): Audience['schedule'
       `each customer enters at ${wall.slice(0, 16).replace('T', ' ')} on their own clock${offset === undefined ? '' : ` (StartTime ${startText} read in ${s?.Timezone})`}; customers without a zone use settings.timezone`,
     );
   }
-  if (!def.LocalTime && !start.hasOffset)
-    report.todo(
-      '/Schedule/StartTime',
-      `${show(startText)} has no UTC offset: written as UTC (${start.instant}); check it (Pinpoint reads Schedule.Timezone only with LocalTime)`,
-    );
+  // Pinpoint reads Schedule.Timezone only with LocalTime: otherwise a time without offset is UTC.
+  if (!def.LocalTime) instantOf(startText, '/Schedule/StartTime', report);
   if (repeat) schedule.repeat = repeat;
-  if (s?.EndTime !== undefined) {
-    const end = parseDateTime(s.EndTime)!;
-    if (!end.hasOffset)
-      report.todo(
-        '/Schedule/EndTime',
-        `${show(s.EndTime)} has no UTC offset: written as UTC (${end.instant}); check it`,
-      );
-    schedule.end = end.instant;
-  }
+  if (s?.EndTime !== undefined) schedule.end = instantOf(s.EndTime, '/Schedule/EndTime', report);
   return schedule;
 }
 

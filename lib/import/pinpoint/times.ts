@@ -4,7 +4,8 @@
  * ("UTC+05:30") as IANA zones.
  */
 import { isValidTimeZone } from '../../core/zoned-time';
-import { DURATION_PATTERN } from '../../journey/schema';
+import { DURATION_PATTERN, show } from '../../journey/schema';
+import type { Report } from './report';
 
 const NUM = '(\\d+(?:[.,]\\d+)?)';
 const ISO_DURATION = new RegExp(
@@ -84,6 +85,16 @@ function normalizeOffset(zone: string): string {
   if (zone.toUpperCase() === 'Z') return 'Z';
   const digits = zone.slice(1).replace(':', '');
   return `${zone[0]}${digits.slice(0, 2)}:${digits.slice(2, 4) || '00'}`;
+}
+
+/**
+ * A date-time (checked by definitionProblems) as Baton writes it: with its offset, or read as UTC
+ * with a todo at `at` to check it when it has none.
+ */
+export function instantOf(text: string, at: string, report: Report): string {
+  const t = parseDateTime(text)!;
+  if (!t.hasOffset) report.todo(at, `${show(text)} has no UTC offset: written as UTC (${t.instant}); check it`);
+  return t.instant;
 }
 
 /** The wall time an instant shows at a fixed UTC offset (minutes east of UTC). */
