@@ -2,7 +2,7 @@
 import { countLine } from '../results/lines';
 import { keys } from '../store/keys';
 import type { Table } from '../store/port';
-import { iso } from './iso-time';
+import { iso, visitTime } from './iso-time';
 import type { Deps } from './ports';
 
 export { iso };
@@ -152,13 +152,25 @@ function normalize(e: TimelineEntry): TimelineEntry {
   return out;
 }
 
-/** A timeline note about a step of an instance (kept in the timeline, not printed by simulate). */
+/**
+ * A timeline note about a step of an instance (kept in the timeline, not printed by simulate),
+ * dated when the task's state visit began (its `visit`, else the visit its counts carry), the same
+ * on every Retry: its key holds the time, so a retried task writes the note once.
+ */
 export async function recordNote(
   deps: Pick<Deps, 'table' | 'clock' | 'onTimeline'>,
-  on: { journey: string; version: number; customerId: string; instance: string; step: string },
+  on: {
+    journey: string;
+    version: number;
+    customerId: string;
+    instance: string;
+    step: string;
+    visit?: string;
+    counted?: { entered?: string };
+  },
   note: string,
 ): Promise<void> {
-  const at = iso(deps.clock.now());
+  const at = visitTime(on.visit ?? on.counted?.entered, deps.clock.now());
   const { journey, version, customerId, instance, step } = on;
   await record(
     deps,

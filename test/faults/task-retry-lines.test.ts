@@ -8,7 +8,8 @@
 import { runDispatch } from '../../lib/core/dispatch';
 import { escalationCheck } from '../../lib/core/escalation';
 import { recordTouchpoint } from '../../lib/core/sessions';
-import type { ActionInput, EscalationInput, HandoffInput } from '../../lib/core/task-input';
+import { runStep } from '../../lib/core/step';
+import type { ActionInput, EscalationInput, HandoffInput, NoteInput } from '../../lib/core/task-input';
 import type { TimelineEntry } from '../../lib/core/timeline';
 import { VirtualClock } from '../../lib/engine/clock';
 import { startLocalRuntime } from '../../lib/local/runtime';
@@ -109,6 +110,34 @@ it('an escalation check that fired, run again for the same visit later, writes o
       (i) => i.entry as TimelineEntry,
     );
     expect(lines.filter((l) => l.kind === 'escalated').map((l) => l.at)).toEqual([ENTERED]);
+  } finally {
+    await rt.close();
+  }
+});
+
+it('a note task run again for the same state visit later writes its note once', async () => {
+  const clock = new VirtualClock(T0);
+  const rt = await startLocalRuntime({ journeys: [helloJourney({ id: 'noted' })], clock, concurrency: 1 });
+  try {
+    const input: NoteInput = {
+      op: 'note',
+      journey: 'noted',
+      version: 1,
+      step: 'hello',
+      instance: 'i-1',
+      customerId: 'c-1',
+      note: 'until-passed',
+      counted: { state: 'hello.note', entered: ENTERED, passed: null },
+    };
+    await runStep(rt.deps, input);
+    clock.advanceTo(T0 + 1500); // the Lambda died before answering: the task runs again
+    await runStep(rt.deps, input);
+    const lines = (await rt.table.queryAll(keys.customer('c-1'), { prefix: keys.timelinePrefix })).map(
+      (i) => i.entry as TimelineEntry,
+    );
+    expect(lines.filter((l) => l.kind === 'note').map((l) => `${l.reason}@${l.at}`)).toEqual([
+      `until-passed@${ENTERED}`,
+    ]);
   } finally {
     await rt.close();
   }
